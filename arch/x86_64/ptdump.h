@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Showing and checking the kernel's page tables:
+ *   ptdump       Linux's format: section markers, one line per run of equal
+ *                attributes and level
+ *   W+X check    like CONFIG_DEBUG_WX, over effective permissions
+ *   layout map   a compact picture of the address space, from the live tables
+ */
+#ifndef ARCH_X86_64_PTDUMP_H
+#define ARCH_X86_64_PTDUMP_H
+
+#include "kmm/types.h"
+
+/* Print the kernel half of the live page tables in ptdump format. */
+void ptdump_show_kernel(void);
+
+/*
+ * Walk every kernel mapping; count pages that are writable and executable
+ * (effective permissions over all levels). Prints Linux's verdict line and
+ * returns the number of W+X pages (0 = passed).
+ */
+unsigned long ptdump_check_wx(void);
+
+/* Print each layout region: range, size, and the page sizes backing it. */
+void layout_map_show(void);
+
+#endif /* ARCH_X86_64_PTDUMP_H */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel-wide state set from the command line, and the boot-time reports. */
+#ifndef KERNEL_KMM_H
+#define KERNEL_KMM_H
+
+#include "kmm/types.h"
+
+struct kernel_options {
+	char ktest[128]; /* ktest=: which self-test suites run */
+	bool ptdump;     /* ptdump: print the page tables at boot */
+};
+extern struct kernel_options kernel_options;
+
+/* Print the layout map, ptdump (if asked), buddyinfo, meminfo and slabinfo. */
+void mm_report_boot(void);
+
+#endif /* KERNEL_KMM_H */

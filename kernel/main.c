@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmain: from the boot loader's hand-off to a running memory manager, then
+ * the self-tests. The order matters:
+ *
+ *   console, traps, CPU   so that anything after can report a failure
+ *   boot_info             firmware facts, normalised (boot/)
+ *   command line          options that steer what follows
+ *   memblock              RAM and reservations, the boot-time allocator
+ *   paging_init           the kernel's own page tables (arch/x86_64)
+ *   mem_init              struct pages in vmemmap, RAM into the buddy
+ *   kmem_cache_init       the slab allocator and kmalloc
+ *   self-tests            KTAP on the console, then leave QEMU with a verdict
+ */
+#include "kmm/printk.h"
+#include "kmm/string.h"
+#include "kmm/assert.h"
+#include "boot/boot_info.h"
+#include "boot/multiboot2.h"
+#include "boot/efi_map.h"
+#include "boot/efi_handoff.h"
+#include "kernel/cmdline.h"
+#include "kernel/ktest.h"
+#include "kernel/kmm.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/serial.h"
+#include "arch/x86_64/traps.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/layout.h"
+#include "mm/memblock.h"
+#include "mm/gfp.h"
+#include "mm/slab.h"
+
+struct kernel_options kernel_options = {
+	.ktest = "all",
+};
+
+extern char _kernel_start[], _kernel_end[];
+
+static int opt_ktest(const char *v)
+{
+	if (!v)
+		return -EINVAL;
+	strlcpy(kernel_options.ktest, v, sizeof(kernel_options.ktest));
+	return 0;
+}
+
+static int opt_loglevel(const char *v)
+{
+	if (!v || v[0] < '0' || v[0] > '9' || v[1])
+		return -EINVAL;
+	console_loglevel = v[0] - '0';
+	return 0;
+}
+
+static int opt_memblock(const char *v)
+{
+	if (!v || strcmp(v, "debug"))
+		return -EINVAL;
+	memblock.debug = true;
+	return 0;
+}
+
+static int opt_page_poison(const char *v)
+{
+	if (!v || (strcmp(v, "1") && strcmp(v, "0") && strcmp(v, "on") && strcmp(v, "off")))
+		return -EINVAL;
+	page_poisoning_enabled = !strcmp(v, "1") || !strcmp(v, "on");
+	return 0;
+}
+
+static int opt_slab_debug(const char *v)
+{
+	return slab_debug_setup(v ? v : "");
+}
+
+static int opt_slab_random(const char *v)
+{
+	if (!v || (strcmp(v, "0") && strcmp(v, "1")))
+		return -EINVAL;
+	slab_freelist_random = v[0] == '1';
+	return 0;
+}
+
+static int opt_ptdump(const char *v)
+{
+	kernel_options.ptdump = true;
+	return 0;
+}
+
+/* Options read by the self-tests themselves; accepted here so none warns. */
+static int opt_for_tests(const char *v)
+{
+	return 0;
+}
+
+static const struct cmdline_option kernel_cmdline_options[] = {
+	{ "ktest", opt_ktest },
+	{ "loglevel", opt_loglevel },
+	{ "memblock", opt_memblock },
+	{ "page_poison", opt_page_poison },
+	{ "slab_debug", opt_slab_debug },
+	{ "slab_random", opt_slab_random },
+	{ "ptdump", opt_ptdump },
+	{ "expect_mem", opt_for_tests },
+	{ "ktest_roundtrip", opt_for_tests },
+};
+
+/* Turn whatever the loader handed over into boot_info, or stop. */
+static void boot_parse(u64 magic, u64 info_phys)
+{
+	char err[160] = "";
+	int ret;
+
+	if (magic == MULTIBOOT2_BOOTLOADER_MAGIC) {
+		if (info_phys >= (4ULL << 30))
+			panic("boot: Multiboot2 information at %#llx, above 4 GiB",
+			      (unsigned long long)info_phys);
+		ret = mb2_parse(__va(info_phys), info_phys, &boot_info, err,
+				sizeof(err));
+	} else if (magic == KMM_EFI_HANDOFF_MAGIC) {
+		if (info_phys >= (4ULL << 30))
+			panic("boot: EFI hand-off at %#llx, above 4 GiB",
+			      (unsigned long long)info_phys);
+		ret = efi_handoff_to_boot_info(__va(info_phys), &boot_info,
+					       err, sizeof(err));
+	} else {
+		panic("boot: unknown boot protocol (magic %#llx)",
+		      (unsigned long long)magic);
+	}
+	if (ret)
+		panic("boot: bad boot information: %s (%d)", err, ret);
+}
+
+static void print_memory_map(void)
+{
+	unsigned int i;
+
+	pr_info("boot: %s via %s, command line: \"%s\"\n",
+		boot_method_name(boot_info.method),
+		boot_info.loader_name[0] ? boot_info.loader_name : "(unnamed loader)",
+		boot_info.cmdline);
+	pr_info("boot: physical memory map (%u ranges):\n", boot_info.nr_mem);
+	for (i = 0; i < boot_info.nr_mem; i++) {
+		const struct boot_mem_range *r = &boot_info.mem[i];
+
+		pr_info("  [mem 0x%016llx-0x%016llx] %s\n",
+			(unsigned long long)r->base,
+			(unsigned long long)(r->base + r->size - 1),
+			boot_mem_type_name(r->type));
+	}
+	if (boot_info.rsdp_phys)
+		pr_info("boot: ACPI RSDP at %#llx (revision %u)\n",
+			(unsigned long long)boot_info.rsdp_phys,
+			boot_info.rsdp_revision);
+}
+
+/*
+ * Feed memblock: usable RAM (clipped to what the CPU can address), then the
+ * reservations: the first MiB (BIOS data, real-mode leftovers) and the image.
+ */
+static void memblock_setup(void)
+{
+	phys_addr_t kstart = __pa(_kernel_start), kend = __pa(_kernel_end);
+	phys_addr_t max_phys = 1ULL << boot_cpu.phys_addr_bits;
+	unsigned int i;
+
+	for (i = 0; i < boot_info.nr_mem; i++) {
+		const struct boot_mem_range *r = &boot_info.mem[i];
+		u64 base = r->base, end = r->base + r->size;
+
+		if (r->type != BOOT_MEM_USABLE) {
+			if (base < kend && end > kstart)
+				pr_warn("memblock: %s range [mem %#llx-%#llx] overlaps the kernel image [%#llx-%#llx]; the image stays where it is\n",
+					boot_mem_type_name(r->type),
+					(unsigned long long)base,
+					(unsigned long long)end - 1,
+					(unsigned long long)kstart,
+					(unsigned long long)kend - 1);
+			continue;
+		}
+		if (end > max_phys) {
+			pr_warn("memblock: clipping [mem %#llx-%#llx]: beyond the CPU's %u-bit physical address width\n",
+				(unsigned long long)base, (unsigned long long)end - 1,
+				boot_cpu.phys_addr_bits);
+			if (base >= max_phys)
+				continue;
+			end = max_phys;
+		}
+		memblock_add(base, end - base);
+	}
+	memblock_reserve(0, 1ULL << 20);
+	memblock_reserve(kstart, kend - kstart);
+	/* Until paging_init(), only the low 4 GiB is reachable through __va(). */
+	memblock.limit = 4ULL << 30;
+	if (memblock.debug)
+		memblock_dump();
+}
+
+static void show_banner(void)
+{
+	pr_info("kmm: kernel memory management, done right\n");
+	pr_info("kmm: image %#lx-%#lx (phys %#llx-%#llx)\n",
+		(unsigned long)_kernel_start, (unsigned long)_kernel_end,
+		(unsigned long long)__pa(_kernel_start),
+		(unsigned long long)__pa(_kernel_end));
+}
+
+void kmain(u64 magic, u64 info_phys);
+
+void kmain(u64 magic, u64 info_phys)
+{
+	int failed;
+
+	serial_init();
+	traps_init();
+	cpu_detect();
+	boot_parse(magic, info_phys);
+	cmdline_parse(boot_info.cmdline, kernel_cmdline_options,
+		      ARRAY_SIZE(kernel_cmdline_options));
+	show_banner();
+	print_memory_map();
+
+	memblock_setup();
+	paging_init();
+	cpu_enable_protections();
+	mem_init();
+	pgtable_use_buddy();
+	kmem_cache_init();
+
+	mm_report_boot();
+
+	failed = ktest_run_all(kernel_options.ktest);
+	pr_info("kmm: self-tests finished: %s\n",
+		failed ? "FAILED" : "all selected suites passed");
+	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+}

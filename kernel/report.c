@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+/* What the kernel shows about its memory at boot (and `make run` shows you). */
+#include "kernel/kmm.h"
+#include "kmm/printk.h"
+#include "mm/gfp.h"
+#include "mm/slab.h"
+
+void mm_report_boot(void)
+{
+	printk(KERN_INFO "\n/proc/buddyinfo:\n");
+	show_buddyinfo();
+	printk(KERN_INFO "\n/proc/meminfo:\n");
+	show_meminfo();
+	printk(KERN_INFO "\n/proc/slabinfo:\n");
+	show_slabinfo();
+	printk(KERN_INFO "\n");
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct page: one per physical page frame, in the array at vmemmap.
+ *
+ * The page allocator and the slab allocator share it through a union; which
+ * view is valid is told by the flags:
+ *
+ *   PG_buddy  head of a free block in a zone free list; private = order
+ *   PG_pcp    an order-0 (or small-order) free page on a per-CPU list
+ *   PG_head   head of an allocated block; private = order
+ *   PG_slab   head of a slab; the slab fields are valid
+ *   PG_reserved never managed by the buddy (firmware, kernel image, holes)
+ *
+ * Each struct page is 64 bytes (checked below), so the array costs 1/64 of RAM.
+ */
+#ifndef MM_MM_TYPES_H
+#define MM_MM_TYPES_H
+
+#include "kmm/types.h"
+#include "kmm/list.h"
+
+struct kmem_cache;
+
+enum pageflags {
+	PG_reserved,
+	PG_buddy,
+	PG_pcp,
+	PG_head,
+	PG_slab,
+	PG_large_kmalloc, /* a kmalloc too large for slabs; private = order */
+	PG_poisoned,      /* free page filled with PAGE_POISON (page_poison=1) */
+	PG_vmalloc,       /* backs a vmalloc area */
+	PG_ptable,        /* a page-table page */
+	NR_PAGEFLAGS,
+};
+
+/* The zone index lives in the top bits of page->flags. */
+#define PAGE_ZONE_SHIFT 60
+#define PAGE_ZONE_MASK  (0xfUL << PAGE_ZONE_SHIFT)
+
+struct page {
+	unsigned long flags;
+	union {
+		struct {	/* page allocator */
+			struct list_head buddy_list;
+			unsigned long private;	/* order */
+			unsigned long alloc_caller; /* who allocated (debug) */
+		};
+		struct {	/* slab allocator, valid with PG_slab */
+			/* In every page of a slab, so free checks the cache in O(1). */
+			struct kmem_cache *slab_cache;
+			union {
+				void *freelist;	/* head: first free object */
+				struct page *slab_head; /* tail pages: the head */
+			};
+			struct list_head slab_list;
+			u32 inuse;		/* objects not on freelist */
+			u16 objects;		/* objects in this slab */
+			u8 slab_order;
+			u8 slab_state;		/* which list of the cache it is on */
+		};
+	};
+	unsigned long _reserved[2];
+};
+
+_Static_assert(sizeof(struct page) <= 64, "struct page must fit in 64 bytes");
+
+static inline bool page_test_flag(const struct page *p, enum pageflags f)
+{
+	return (p->flags >> f) & 1;
+}
+
+static inline void page_set_flag(struct page *p, enum pageflags f)
+{
+	p->flags |= 1UL << f;
+}
+
+static inline void page_clear_flag(struct page *p, enum pageflags f)
+{
+	p->flags &= ~(1UL << f);
+}
+
+#define PageReserved(p)  page_test_flag(p, PG_reserved)
+#define PageBuddy(p)     page_test_flag(p, PG_buddy)
+#define PageSlab(p)      page_test_flag(p, PG_slab)
+#define PageHead(p)      page_test_flag(p, PG_head)
+
+static inline unsigned int page_zonenum(const struct page *p)
+{
+	return (p->flags & PAGE_ZONE_MASK) >> PAGE_ZONE_SHIFT;
+}
+
+#endif /* MM_MM_TYPES_H */

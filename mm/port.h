@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The port: everything mm/ needs from the kernel it runs in.
+ *
+ * mm/ never includes an arch/ header. Instead the build puts a directory on
+ * the include path that holds "mm_port_impl.h", which must provide:
+ *
+ *   __va(phys_addr_t) -> void *      the direct map, both ways; the only
+ *   __pa(const void *) -> phys_addr_t bridges between the two address types
+ *   vmemmap                          struct page * indexed by pfn
+ *   VMALLOC_START, VMALLOC_END       the virtual range vmalloc may use
+ *   MM_NR_CPUS                       the most CPUs mm/ keeps state for
+ *   unsigned int mm_cpu_id(void)     this CPU, 0 .. MM_NR_CPUS-1
+ *   mm_spinlock_t, MM_SPINLOCK_INIT, mm_spin_lock_init(l), mm_spin_lock(l),
+ *   mm_spin_unlock(l), mm_spin_is_locked(l)
+ *   unsigned long mm_irq_save(void) / void mm_irq_restore(unsigned long)
+ *                                    keep this CPU's interrupt handlers out
+ *   int  mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned prot)
+ *                                    0 or -ENOMEM; prot is MM_PROT_* below
+ *   void mm_unmap_kernel_page(unsigned long va)
+ *   void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
+ *   u64  mm_random_u64(void)         for hardening secrets; need not be strong
+ *
+ * and the functions declared in kmm/printk.h (printk, with %pS) and
+ * kmm/assert.h (panic). Our kernel's port is arch/x86_64/mm_port_impl.h; the
+ * host tests' port (a large anonymous mapping posing as physical memory) is
+ * tests/host/mm_port_impl.h. docs/porting.md walks through writing one.
+ *
+ * Lock order inside mm/: slab cache lock -> zone lock. Per-CPU state is only
+ * touched with interrupts off on its own CPU (mm_irq_save).
+ */
+#ifndef MM_PORT_H
+#define MM_PORT_H
+
+#include "kmm/types.h"
+#include "kmm/compiler.h"
+#include "kmm/errno.h"
+#include "kmm/assert.h"
+#include "kmm/printk.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
+
+/* Protection for mm_map_kernel_page(). Kernel mappings are never user. */
+#define MM_PROT_READ  0x1u
+#define MM_PROT_WRITE 0x2u
+#define MM_PROT_EXEC  0x4u
+
+struct page;
+
+#include "mm_port_impl.h"
+
+/* The contract is checked here, at compile time, not found missing at link. */
+#ifndef VMALLOC_START
+#error "mm port: VMALLOC_START not defined"
+#endif
+#ifndef VMALLOC_END
+#error "mm port: VMALLOC_END not defined"
+#endif
+#ifndef MM_NR_CPUS
+#error "mm port: MM_NR_CPUS not defined"
+#endif
+#ifndef MM_SPINLOCK_INIT
+#error "mm port: MM_SPINLOCK_INIT not defined"
+#endif
+#ifndef vmemmap
+#error "mm port: vmemmap not defined"
+#endif
+
+#endif /* MM_PORT_H */

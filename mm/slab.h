@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Object caches and kmalloc, with Linux's names.
+ *
+ * kmem_cache_*: caches of equal-sized objects, optional constructor.
+ * kmalloc/kfree: general allocations served from segregated size classes;
+ * requests above KMALLOC_MAX_CACHE_SIZE go straight to the page allocator.
+ */
+#ifndef MM_SLAB_H
+#define MM_SLAB_H
+
+#include "kmm/types.h"
+#include "mm/gfp.h"
+
+/* Cache flags */
+#define SLAB_HWCACHE_ALIGN 0x0001u /* align objects to the cache line */
+#define SLAB_POISON        0x0002u /* P: 0x6b/0xa5 on free, 0x5a uninitialised */
+#define SLAB_RED_ZONE      0x0004u /* Z: guard bytes around each object */
+#define SLAB_STORE_USER    0x0008u /* U: record who allocated and freed */
+#define SLAB_PANIC         0x0010u /* panic if creation fails */
+#define SLAB_CONSISTENCY_CHECKS 0x0020u /* F: check on every alloc and free */
+#define SLAB_NO_RANDOM     0x0040u /* keep free lists in address order */
+
+struct kmem_cache;
+
+/* Create a cache. Returns NULL on failure (or panics with SLAB_PANIC). */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned int flags,
+				     void (*ctor)(void *));
+/* Destroy a cache; live objects are reported by address and leaked. */
+void kmem_cache_destroy(struct kmem_cache *s);
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+void kmem_cache_free(struct kmem_cache *s, void *obj);
+/* Allocate @nr objects into @p; returns nr or 0 (none kept) on failure. */
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
+/* Return every empty slab to the page allocator; returns pages freed. */
+int kmem_cache_shrink(struct kmem_cache *s);
+
+/* kmalloc(0) returns this: not NULL, faults if touched, kfree accepts it. */
+#define ZERO_SIZE_PTR ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+
+void *kmalloc(size_t size, gfp_t gfp);
+void *kzalloc(size_t size, gfp_t gfp);
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
+void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+void kfree(const void *p);
+/* The usable size of a kmalloc'd object (>= what was asked for). */
+size_t ksize(const void *p);
+
+/*
+ * Validate every slab, free list, counter, red zone and poison byte of @s.
+ * Returns the number of errors found (each is reported). 0 means healthy.
+ */
+int slab_check(struct kmem_cache *s);
+/* slab_check over every cache. */
+int slab_check_all(void);
+
+/* /proc/slabinfo format, version 2.1. */
+void show_slabinfo(void);
+
+/* Set up the kmalloc caches; after mem_init(). */
+void kmem_cache_init(void);
+
+/* slab_debug= command-line option, Linux syntax (e.g. "FZPU", "P,kmalloc-64"). */
+int slab_debug_setup(const char *arg);
+/* slab_nomerge-like switch: slab_random=0 keeps free lists in address order. */
+extern bool slab_freelist_random;
+
+#endif /* MM_SLAB_H */

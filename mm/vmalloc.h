@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmalloc: virtually contiguous memory from order-0 pages, in the vmalloc
+ * area, each area followed by an unmapped guard page.
+ */
+#ifndef MM_VMALLOC_H
+#define MM_VMALLOC_H
+
+#include "kmm/types.h"
+#include "mm/gfp.h"
+
+/* Allocate @size bytes (rounded up to pages). NULL on failure. */
+void *vmalloc(unsigned long size);
+void *vzalloc(unsigned long size);
+/* Free a vmalloc area; anything else is reported and refused. */
+void vfree(const void *addr);
+bool is_vmalloc_addr(const void *addr);
+struct page *vmalloc_to_page(const void *addr);
+
+#endif /* MM_VMALLOC_H */
