@@ -104,6 +104,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "ptdump", opt_ptdump },
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
+	{ "expect_gbpages", opt_for_tests },
 };
 
 /* Turn whatever the loader handed over into boot_info, or stop. */
@@ -157,9 +158,10 @@ static void print_memory_map(void)
 
 /*
  * Feed memblock: usable RAM (clipped to what the CPU can address), then the
- * reservations: the first MiB (BIOS data, real-mode leftovers) and the image.
+ * reservations: the first MiB (BIOS data, real-mode leftovers), the image,
+ * and the Multiboot2 information (the RSDP copy lives there).
  */
-static void memblock_setup(void)
+static void memblock_setup(u64 magic, u64 info_phys)
 {
 	phys_addr_t kstart = __pa(_kernel_start), kend = __pa(_kernel_end);
 	phys_addr_t max_phys = 1ULL << boot_cpu.phys_addr_bits;
@@ -191,6 +193,9 @@ static void memblock_setup(void)
 	}
 	memblock_reserve(0, 1ULL << 20);
 	memblock_reserve(kstart, kend - kstart);
+	/* boot_info.rsdp_phys points into the Multiboot2 information: keep it. */
+	if (magic == MULTIBOOT2_BOOTLOADER_MAGIC)
+		memblock_reserve(info_phys, *(const u32 *)__va(info_phys));
 	/* Until paging_init(), only the low 4 GiB is reachable through __va(). */
 	memblock.limit = 4ULL << 30;
 	if (memblock.debug)
@@ -221,7 +226,7 @@ void kmain(u64 magic, u64 info_phys)
 	show_banner();
 	print_memory_map();
 
-	memblock_setup();
+	memblock_setup(magic, info_phys);
 	paging_init();
 	cpu_enable_protections();
 	mem_init();

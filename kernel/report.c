@@ -4,9 +4,14 @@
 #include "kmm/printk.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
+#include "arch/x86_64/ptdump.h"
 
 void mm_report_boot(void)
 {
+	layout_map_show();
+	if (kernel_options.ptdump)
+		ptdump_show_kernel();
+	ptdump_check_wx();
 	printk(KERN_INFO "\n/proc/buddyinfo:\n");
 	show_buddyinfo();
 	printk(KERN_INFO "\n/proc/meminfo:\n");

@@ -16,6 +16,7 @@
 #define __section(s)    __attribute__((section(s)))
 #define __used          __attribute__((used))
 #define __unused        __attribute__((unused))
+#undef __always_inline /* glibc defines it too; ours is the same */
 #define __always_inline inline __attribute__((always_inline))
 #define __noinline      __attribute__((noinline))
 #define __printf(a, b)  __attribute__((format(printf, a, b)))
