@@ -1,0 +1,774 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-tests for the kernel's address space: that the layout is the
+ * documented one, that the live page tables map what they should (RAM in the
+ * direct map with the largest pages alignment allows, the image with per-
+ * section permissions, nothing in the user half) and nothing else, and that
+ * the protections really hold -- each forbidden access is performed through
+ * a probe (probe.h), must fault, and is reported as an expected fault.
+ *
+ *   layout          static facts of layout.h against Linux's mm.rst
+ *   paging          the live tables, the CPU protections, the mapping API,
+ *                   the fixmap, ptdump and the W+X check
+ *   stack_overflow  (default off) recurse into the guard page: the harness
+ *                   expects a panic (exit 37) saying "kernel stack overflow"
+ *
+ * Command-line facts a harness may pass (read here, accepted by kmain):
+ *   expect_gbpages=0|1   the CPU the harness chose does (not) have 1 GiB pages
+ */
+#include "kernel/ktest.h"
+#include "kernel/cmdline.h"
+#include "boot/boot_info.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/ptdump.h"
+#include "arch/x86_64/probe.h"
+#include "arch/x86_64/traps.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fixmap.h"
+#include "mm/memblock.h"
+#include "mm/port.h"
+#include "kmm/string.h"
+#include "kmm/errno.h"
+
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], _edata[];
+extern char _bss[], _ebss[], __kallsyms_start[], _kernel_end[];
+extern char boot_stack_guard[], boot_stack_bottom[];
+
+/* ---- layout: the documented addresses ------------------------------------ */
+
+#define IS_CANONICAL(x) (((x) >> 47) == 0 || ((x) >> 47) == 0x1ffffUL)
+
+/*
+ * The rows of Linux's Documentation/arch/x86/x86_64/mm.rst (4-level), start
+ * and last byte, next to the constants that must reproduce them.
+ */
+struct doc_region {
+	const char *name;
+	unsigned long start, end;       /* ours: [start, end) */
+	unsigned long doc_start, doc_last;
+};
+
+static const struct doc_region doc_regions[] = {
+	{ "guard hole", GUARD_HOLE_START, GUARD_HOLE_END,
+	  0xffff800000000000UL, 0xffff87ffffffffffUL },
+	{ "LDT remap", LDT_REMAP_START, LDT_REMAP_END,
+	  0xffff880000000000UL, 0xffff887fffffffffUL },
+	{ "direct map", PAGE_OFFSET, DIRECT_MAP_END,
+	  0xffff888000000000UL, 0xffffc87fffffffffUL },
+	{ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT,
+	  0xffffc90000000000UL, 0xffffe8ffffffffffUL },
+	{ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + VMEMMAP_SIZE,
+	  0xffffea0000000000UL, 0xffffeaffffffffffUL },
+	{ "KASAN shadow", KASAN_SHADOW_START, KASAN_SHADOW_END,
+	  0xffffec0000000000UL, 0xfffffbffffffffffUL },
+	{ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END,
+	  0xfffffe0000000000UL, 0xfffffe7fffffffffUL },
+	{ "ESPfix", ESPFIX_BASE, ESPFIX_END,
+	  0xffffff0000000000UL, 0xffffff7fffffffffUL },
+	{ "EFI runtime", EFI_VA_START, EFI_VA_END,
+	  0xffffffef00000000UL, 0xfffffffeffffffffUL },
+	{ "kernel text", __START_KERNEL_map, __START_KERNEL_map + KERNEL_IMAGE_SIZE,
+	  0xffffffff80000000UL, 0xffffffff9fffffffUL },
+	{ "modules", MODULES_VADDR, MODULES_END,
+	  0xffffffffa0000000UL, 0xfffffffffeffffffUL },
+	/* The fixmap's start is ours to choose; its end is documented. */
+	{ "fixmap", FIXADDR_START, FIXADDR_TOP,
+	  FIXADDR_START, 0xffffffffff5fffffUL },
+	{ "vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + 0x1000,
+	  0xffffffffff600000UL, 0xffffffffff600fffUL },
+};
+
+/* The same facts at compile time, where a constant expression allows. */
+_Static_assert(USER_SPACE_END == 0x00007ffffffff000UL, "user space end (mm.rst)");
+_Static_assert(KERNEL_SPACE_START == 0xffff800000000000UL, "kernel space start");
+_Static_assert(PAGE_OFFSET == 0xffff888000000000UL, "page_offset_base");
+_Static_assert(DIRECT_MAP_END - 1 == 0xffffc87fffffffffUL, "direct map end");
+_Static_assert(VMALLOC_BASE == 0xffffc90000000000UL, "vmalloc_base");
+_Static_assert(VMALLOC_LIMIT - 1 == 0xffffe8ffffffffffUL, "vmalloc end");
+_Static_assert(VMEMMAP_BASE == 0xffffea0000000000UL, "vmemmap_base");
+_Static_assert(KASAN_SHADOW_START == 0xffffec0000000000UL, "KASAN shadow");
+_Static_assert(CPU_ENTRY_AREA_BASE == 0xfffffe0000000000UL, "cpu_entry_area");
+_Static_assert(ESPFIX_BASE == 0xffffff0000000000UL, "%esp fixup stacks");
+_Static_assert(EFI_VA_START == 0xffffffef00000000UL, "EFI region");
+_Static_assert(__START_KERNEL_map == 0xffffffff80000000UL, "__START_KERNEL_map");
+_Static_assert(MODULES_VADDR == 0xffffffffa0000000UL, "MODULES_VADDR");
+_Static_assert(MODULES_END == 0xffffffffff000000UL, "MODULES_END");
+_Static_assert(VSYSCALL_ADDR == 0xffffffffff600000UL, "vsyscall page");
+_Static_assert(FIXADDR_TOP == VSYSCALL_ADDR && FIXADDR_START >= MODULES_END,
+	       "the fixmap sits between the modules and the vsyscall page");
+_Static_assert(IS_CANONICAL(PAGE_OFFSET) && IS_CANONICAL(DIRECT_MAP_END - 1) &&
+	       IS_CANONICAL(VMALLOC_BASE) && IS_CANONICAL(VMEMMAP_BASE) &&
+	       IS_CANONICAL(FIXADDR_START) && IS_CANONICAL(USER_SPACE_END) &&
+	       !IS_CANONICAL(USER_SPACE_END + 0x1000),
+	       "layout addresses are canonical, the hole is not");
+/* 1 GiB alignment: the direct map may use 1 GiB pages from its first byte. */
+_Static_assert((PAGE_OFFSET & ((1UL << 30) - 1)) == 0 &&
+	       (VMALLOC_BASE & ((1UL << 30) - 1)) == 0 &&
+	       (VMEMMAP_BASE & ((1UL << 30) - 1)) == 0, "bases are 1 GiB aligned");
+_Static_assert((KERNEL_PHYS_LOAD & ((1UL << 21) - 1)) == 0, "image 2 MiB aligned");
+
+static void region_bases_documented(struct ktest *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(doc_regions); i++) {
+		const struct doc_region *r = &doc_regions[i];
+
+		if (r->start != r->doc_start || r->end - 1 != r->doc_last)
+			KTEST_FAIL(t, "%s: %016lx-%016lx, documented %016lx-%016lx",
+				   r->name, r->start, r->end - 1, r->doc_start,
+				   r->doc_last);
+	}
+}
+
+static void regions_canonical_and_ordered(struct ktest *t)
+{
+	unsigned long prev_last = USER_SPACE_END + PAGE_SIZE - 1;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(doc_regions); i++) {
+		const struct doc_region *r = &doc_regions[i];
+
+		if (!IS_CANONICAL(r->start) || !IS_CANONICAL(r->end - 1))
+			KTEST_FAIL(t, "%s: %016lx-%016lx is not canonical",
+				   r->name, r->start, r->end - 1);
+		if (r->start >= r->end || r->start <= prev_last)
+			KTEST_FAIL(t, "%s: %016lx-%016lx empty or overlaps the region before (ends %016lx)",
+				   r->name, r->start, r->end - 1, prev_last);
+		if (r->start < KERNEL_SPACE_START)
+			KTEST_FAIL(t, "%s starts in the user half", r->name);
+		prev_last = r->end - 1;
+	}
+}
+
+static const struct ktest_case layout_cases[] = {
+	KTEST_CASE(region_bases_documented),
+	KTEST_CASE(regions_canonical_and_ordered),
+};
+KTEST_SUITE(layout, layout_cases);
+
+/* ---- paging: helpers ----------------------------------------------------- */
+
+/* The page size kernel_map_range() must have chosen at @pa of [start, end). */
+static enum pg_level expected_level(phys_addr_t pa, phys_addr_t start,
+				    phys_addr_t end)
+{
+	enum pg_level l = boot_cpu.pdpe1gb ? PG_LEVEL_1G : PG_LEVEL_2M;
+
+	for (; l > PG_LEVEL_4K; l--) {
+		phys_addr_t sz = page_level_size(l), b = ALIGN_DOWN(pa, sz);
+
+		if (b >= start && b + sz <= end)
+			return l;
+	}
+	return PG_LEVEL_4K;
+}
+
+/*
+ * Check that @va translates to @pa at @level with exactly @want among the
+ * bits in @mask (effective over all levels). Reports as @what; returns
+ * whether it passed.
+ */
+static bool check_mapping(struct ktest *t, const char *what, unsigned long va,
+			  phys_addr_t want_pa, enum pg_level want_level,
+			  u64 mask, u64 want)
+{
+	phys_addr_t pa;
+	u64 flags;
+	enum pg_level level;
+
+	if (!virt_to_phys_walk(va, &pa, &flags, &level)) {
+		KTEST_FAIL(t, "%s: %016lx is not mapped", what, va);
+		return false;
+	}
+	if (pa != want_pa || (want_level && level != want_level) ||
+	    (flags & mask) != want) {
+		KTEST_FAIL(t, "%s: %016lx -> pa %#llx level %d flags %#llx, want pa %#llx level %d flags %#llx (mask %#llx)",
+			   what, va, (unsigned long long)pa, level,
+			   (unsigned long long)(flags & mask),
+			   (unsigned long long)want_pa, want_level,
+			   (unsigned long long)want, (unsigned long long)mask);
+		return false;
+	}
+	return true;
+}
+
+#define PROT_MASK (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_GLOBAL | _PAGE_NX)
+
+/* The memblock region (what paging_init mapped) holding @pa, or NULL. */
+static const struct memblock_region *mapped_region(phys_addr_t pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &memblock.memory.regions[i];
+
+		if (pa >= r->base && pa - r->base < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * A probe must have faulted exactly once, as a #PF at @addr whose error code
+ * has all of @set and none of @clear. Prints the expected fault.
+ */
+static void expect_pf(struct ktest *t, const char *what, int ret, u64 before,
+		      unsigned long addr, u64 set, u64 clear)
+{
+	u64 err = last_trap.error_code;
+
+	if (ret != -EFAULT) {
+		KTEST_FAIL(t, "%s at %016lx did not fault (probe returned %d)",
+			   what, addr, ret);
+		return;
+	}
+	if (last_trap.count != before + 1 || last_trap.vector != X86_TRAP_PF ||
+	    last_trap.cr2 != addr || (err & set) != set || (err & clear)) {
+		KTEST_FAIL(t, "%s: %llu traps (want 1), vector %llu (want 14), cr2 %#llx (want %#lx), error %#llx (want %#llx set, %#llx clear)",
+			   what, (unsigned long long)(last_trap.count - before),
+			   (unsigned long long)last_trap.vector,
+			   (unsigned long long)last_trap.cr2, addr,
+			   (unsigned long long)err, (unsigned long long)set,
+			   (unsigned long long)clear);
+		return;
+	}
+	printk("    # expected fault: %s at %016lx: #PF error %#llx (%s%s%s), survived\n",
+	       what, addr, (unsigned long long)err,
+	       err & X86_PF_PROT ? "protection" : "not present",
+	       err & X86_PF_WRITE ? ", write" : "",
+	       err & X86_PF_INSTR ? ", fetch" : "");
+}
+
+/* ---- paging: the live tables --------------------------------------------- */
+
+static void cpu_protections(struct ktest *t)
+{
+	unsigned long cr4 = read_cr4();
+
+	KTEST_EXPECT_TRUE(t, boot_cpu.nx);
+	KTEST_EXPECT_TRUE(t, rdmsr(MSR_EFER) & EFER_NXE);
+	KTEST_EXPECT_TRUE(t, read_cr0() & X86_CR0_WP);
+	KTEST_EXPECT_TRUE(t, boot_cpu.pge);
+	KTEST_EXPECT_TRUE(t, cr4 & X86_CR4_PGE);
+	KTEST_EXPECT_EQ(t, !!(cr4 & X86_CR4_SMEP), boot_cpu.smep);
+	KTEST_EXPECT_EQ(t, !!(cr4 & X86_CR4_SMAP), boot_cpu.smap);
+	KTEST_EXPECT_EQ(t, read_cr3() & PTE_ADDR_MASK, kernel_pml4_phys);
+}
+
+static void user_half_empty(struct ktest *t)
+{
+	enum pg_level level;
+	unsigned int i;
+
+	for (i = 0; i < PTRS_PER_TABLE / 2; i++)
+		if (kernel_pml4[i] & _PAGE_PRESENT)
+			KTEST_FAIL(t, "PML4[%u] = %#llx is present", i,
+				   (unsigned long long)kernel_pml4[i]);
+	KTEST_EXPECT_TRUE(t, lookup_address(0, &level) == NULL);
+	KTEST_EXPECT_EQ(t, level, PG_LEVEL_512G);
+	KTEST_EXPECT_FALSE(t, virt_to_phys_walk(USER_SPACE_END - PAGE_SIZE,
+						NULL, NULL, NULL));
+}
+
+/* First, middle and last page of each usable RAM range, via the direct map. */
+static void direct_map_ram(struct ktest *t)
+{
+	unsigned int i, j, checked = 0;
+
+	for (i = 0; i < boot_info.nr_mem; i++) {
+		const struct boot_mem_range *r = &boot_info.mem[i];
+		phys_addr_t start = ALIGN_UP(r->base, PAGE_SIZE);
+		phys_addr_t end = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+		const struct memblock_region *m;
+		phys_addr_t mend, probe[3];
+
+		if (r->type != BOOT_MEM_USABLE || end <= start)
+			continue;
+		m = mapped_region(start);
+		if (!m) {
+			/* Only a range beyond the CPU's physical reach may be left out. */
+			if (start < (1ULL << boot_cpu.phys_addr_bits))
+				KTEST_FAIL(t, "usable [mem %#llx-%#llx] is not in memblock",
+					   (unsigned long long)start,
+					   (unsigned long long)end - 1);
+			continue;
+		}
+		mend = min(end, m->base + m->size);
+		probe[0] = start;
+		probe[1] = ALIGN_DOWN(start + (mend - start) / 2, PAGE_SIZE);
+		probe[2] = mend - PAGE_SIZE;
+		for (j = 0; j < 3; j++) {
+			phys_addr_t pa = probe[j];
+
+			checked++;
+			check_mapping(t, "direct map", PAGE_OFFSET + pa, pa,
+				      expected_level(pa, m->base, m->base + m->size),
+				      PROT_MASK,
+				      _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | _PAGE_NX);
+		}
+	}
+	KTEST_EXPECT_GT(t, checked, 0);
+}
+
+/* Holes between RAM ranges (firmware, MMIO, the PCI hole) are not mapped. */
+static void direct_map_holes_unmapped(struct ktest *t)
+{
+	phys_addr_t prev_end = 0;
+	enum pg_level level;
+	unsigned int i;
+
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &memblock.memory.regions[i];
+
+		if (r->base > prev_end &&
+		    lookup_address(PAGE_OFFSET + prev_end, &level))
+			KTEST_FAIL(t, "hole page %#llx (before %#llx) is mapped",
+				   (unsigned long long)prev_end,
+				   (unsigned long long)r->base);
+		if (r->base > prev_end + PAGE_SIZE &&
+		    lookup_address(PAGE_OFFSET + r->base - PAGE_SIZE, &level))
+			KTEST_FAIL(t, "hole page %#llx is mapped",
+				   (unsigned long long)(r->base - PAGE_SIZE));
+		prev_end = r->base + r->size;
+	}
+	/* Past the end of RAM, up to the next 1 GiB boundary and beyond. */
+	KTEST_EXPECT_TRUE(t, lookup_address(PAGE_OFFSET + prev_end, &level) == NULL);
+	KTEST_EXPECT_TRUE(t, lookup_address(PAGE_OFFSET + ALIGN_UP(prev_end, PUD_SIZE),
+					    &level) == NULL);
+}
+
+/*
+ * The direct-map counters equal what the greedy largest-page rule gives for
+ * memblock's ranges, and together cover all of RAM exactly.
+ */
+static void direct_map_page_sizes(struct ktest *t)
+{
+	unsigned long want[PG_LEVEL_NUM] = { 0 };
+	phys_addr_t covered = 0;
+	char val[8];
+	unsigned int i;
+	int l;
+
+	if (cmdline_get(boot_info.cmdline, "expect_gbpages", val, sizeof(val))) {
+		bool harness_cpu_has_gbpages = val[0] == '1' || val[0] == 'y';
+
+		KTEST_EXPECT_EQ(t, boot_cpu.pdpe1gb, harness_cpu_has_gbpages);
+	}
+	KTEST_EXPECT_EQ(t, direct_map_gbpages, boot_cpu.pdpe1gb);
+
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		phys_addr_t s = memblock.memory.regions[i].base;
+		phys_addr_t e = s + memblock.memory.regions[i].size;
+
+		while (s < e) {
+			enum pg_level lv = expected_level(s, s, e);
+
+			want[lv]++;
+			s += page_level_size(lv);
+		}
+	}
+	for (l = PG_LEVEL_4K; l <= PG_LEVEL_1G; l++) {
+		KTEST_EXPECT_EQ(t, direct_map_pages[l], want[l]);
+		covered += (phys_addr_t)direct_map_pages[l] * page_level_size(l);
+	}
+	KTEST_EXPECT_EQ(t, covered, memblock_phys_mem_size());
+	if (!boot_cpu.pdpe1gb)
+		KTEST_EXPECT_EQ(t, direct_map_pages[PG_LEVEL_1G], 0);
+	printk("    # direct map: %lu x 1G, %lu x 2M, %lu x 4K for %llu MiB of RAM (1 GiB pages %s)\n",
+	       direct_map_pages[PG_LEVEL_1G], direct_map_pages[PG_LEVEL_2M],
+	       direct_map_pages[PG_LEVEL_4K], (unsigned long long)(covered >> 20),
+	       boot_cpu.pdpe1gb ? "available" : "not available");
+}
+
+/* Every page of [start, end) in the image maps to its physical page with @want. */
+static void check_section(struct ktest *t, const char *name, const char *start,
+			  const char *end, u64 want)
+{
+	unsigned long va;
+
+	KTEST_EXPECT_TRUE(t, IS_ALIGNED((unsigned long)start, PAGE_SIZE));
+	for (va = (unsigned long)start; va < (unsigned long)end; va += PAGE_SIZE) {
+		if (va >= (unsigned long)boot_stack_guard &&
+		    va < (unsigned long)boot_stack_bottom)
+			continue;
+		if (!check_mapping(t, name, va, va - __START_KERNEL_map,
+				   PG_LEVEL_4K, PROT_MASK, want))
+			return; /* one report per section is enough */
+	}
+}
+
+static void kernel_sections(struct ktest *t)
+{
+	const u64 rx = _PAGE_PRESENT | _PAGE_GLOBAL;
+	const u64 ro = _PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_NX;
+	const u64 rw = _PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_NX | _PAGE_RW;
+
+	KTEST_EXPECT_LT(t, (unsigned long)_text, (unsigned long)_etext);
+	KTEST_EXPECT_LE(t, (unsigned long)_etext, (unsigned long)_rodata);
+	KTEST_EXPECT_LE(t, (unsigned long)_erodata, (unsigned long)_data);
+	check_section(t, "text", _text, _etext, rx);
+	check_section(t, "rodata", _rodata, _erodata, ro);
+	check_section(t, "data", _data, _edata, rw);
+	check_section(t, "bss", _bss, _ebss, rw);
+	check_section(t, "kallsyms", __kallsyms_start, _kernel_end, ro);
+}
+
+static void stack_guard_unmapped(struct ktest *t)
+{
+	enum pg_level level;
+	u64 before = last_trap.count;
+	u8 v;
+
+	KTEST_EXPECT_TRUE(t, lookup_address((unsigned long)boot_stack_guard,
+					    &level) == NULL);
+	KTEST_EXPECT_EQ(t, level, PG_LEVEL_4K);
+	expect_pf(t, "read of the stack guard page",
+		  probe_read_u8(boot_stack_guard + 8, &v), before,
+		  (unsigned long)boot_stack_guard + 8, 0,
+		  X86_PF_PROT | X86_PF_WRITE | X86_PF_USER);
+}
+
+/* ---- paging: protections, proved by faults -------------------------------- */
+
+/* Callable through probe_exec(): the positive control. */
+static __noinline void probe_target_fn(void)
+{
+	barrier();
+}
+
+static const u8 rodata_byte[16] = { 0x5a, 0xa5 };
+static u8 data_ret[16] = { 0xc3 }; /* `ret`: a missed fault just returns */
+
+static void read_page_zero_faults(struct ktest *t)
+{
+	u64 before = last_trap.count;
+	u8 v = 0;
+
+	expect_pf(t, "read of page 0", probe_read_u8(NULL, &v), before, 0, 0,
+		  X86_PF_PROT | X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR);
+	/* The control: a probe of mapped memory does not fault. */
+	before = last_trap.count;
+	KTEST_EXPECT_EQ(t, probe_read_u8(rodata_byte, &v), 0);
+	KTEST_EXPECT_EQ(t, v, 0x5a);
+	KTEST_EXPECT_EQ(t, last_trap.count, before);
+}
+
+static void write_text_faults(struct ktest *t)
+{
+	u8 *p = (u8 *)probe_target_fn;
+	u64 before = last_trap.count;
+
+	KTEST_ASSERT_TRUE(t, p >= (u8 *)_text && p < (u8 *)_etext);
+	/* Writing the byte already there: a missed fault changes nothing. */
+	expect_pf(t, "write to text", probe_write_u8(p, *p), before,
+		  (unsigned long)p, X86_PF_PROT | X86_PF_WRITE, X86_PF_INSTR);
+}
+
+static void write_rodata_faults(struct ktest *t)
+{
+	u8 *p = (u8 *)&rodata_byte[1];
+	u64 before = last_trap.count;
+
+	KTEST_ASSERT_TRUE(t, p >= (u8 *)_rodata && p < (u8 *)_erodata);
+	expect_pf(t, "write to rodata", probe_write_u8(p, *p), before,
+		  (unsigned long)p, X86_PF_PROT | X86_PF_WRITE, X86_PF_INSTR);
+}
+
+static void exec_text_runs(struct ktest *t)
+{
+	u64 before = last_trap.count;
+
+	KTEST_EXPECT_EQ(t, probe_exec(probe_target_fn), 0);
+	KTEST_EXPECT_EQ(t, last_trap.count, before);
+}
+
+static void exec_data_faults(struct ktest *t)
+{
+	u64 before = last_trap.count;
+
+	KTEST_ASSERT_TRUE(t, data_ret >= (u8 *)_data && data_ret < (u8 *)_edata);
+	WRITE_ONCE(data_ret[0], 0xc3);
+	expect_pf(t, "exec from data", probe_exec(data_ret), before,
+		  (unsigned long)data_ret, X86_PF_PROT | X86_PF_INSTR,
+		  X86_PF_WRITE);
+}
+
+static void exec_stack_faults(struct ktest *t)
+{
+	volatile u8 buf[16];
+	u64 before = last_trap.count;
+
+	buf[0] = 0xc3;
+	expect_pf(t, "exec from the stack", probe_exec((const void *)buf),
+		  before, (unsigned long)buf, X86_PF_PROT | X86_PF_INSTR,
+		  X86_PF_WRITE);
+}
+
+static void exec_direct_map_faults(struct ktest *t)
+{
+	/* data_ret seen through the direct map: the same byte, another alias. */
+	u8 *alias = __va(__pa(data_ret));
+	u64 before = last_trap.count;
+
+	KTEST_ASSERT_TRUE(t, (unsigned long)alias >= PAGE_OFFSET &&
+			     (unsigned long)alias < DIRECT_MAP_END);
+	WRITE_ONCE(data_ret[0], 0xc3);
+	KTEST_EXPECT_EQ(t, READ_ONCE(alias[0]), 0xc3);
+	expect_pf(t, "exec from the direct map", probe_exec(alias), before,
+		  (unsigned long)alias, X86_PF_PROT | X86_PF_INSTR, X86_PF_WRITE);
+}
+
+/* ---- paging: the mapping API, the fixmap, ptdump, W+X -------------------- */
+
+static u8 map_test_page[4096] __aligned(4096);
+
+static void map_change_unmap(struct ktest *t)
+{
+	unsigned long va = fix_to_virt(FIX_TEST_0);
+	phys_addr_t pa = __pa(map_test_page);
+	enum pg_level level;
+	u64 before, *e;
+	u8 v = 0;
+
+	fixmap_unmap(FIX_TEST_0);
+	memset(map_test_page, 0, sizeof(map_test_page));
+	map_test_page[100] = 0x3c;
+
+	KTEST_ASSERT_EQ(t, kernel_map_range(va, pa, PAGE_SIZE, PAGE_KERNEL,
+					    PG_LEVEL_4K), 0);
+	e = lookup_address(va, &level);
+	KTEST_ASSERT_NOT_NULL(t, e);
+	KTEST_EXPECT_EQ(t, level, PG_LEVEL_4K);
+	KTEST_EXPECT_EQ(t, *e & PTE_ADDR_MASK, pa);
+	check_mapping(t, "fixmap test slot", va + 100, pa + 100, PG_LEVEL_4K,
+		      PROT_MASK, PAGE_KERNEL);
+	KTEST_EXPECT_EQ(t, probe_read_u8((void *)(va + 100), &v), 0);
+	KTEST_EXPECT_EQ(t, v, 0x3c);
+	KTEST_EXPECT_EQ(t, probe_write_u8((void *)(va + 1), 0x77), 0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(map_test_page[1]), 0x77);
+	/* Mapping over a present entry is refused. */
+	KTEST_EXPECT_EQ(t, kernel_map_range(va, pa, PAGE_SIZE, PAGE_KERNEL,
+					    PG_LEVEL_4K), -EINVAL);
+
+	KTEST_EXPECT_EQ(t, kernel_change_prot(va, PAGE_SIZE, PAGE_KERNEL_RO), 0);
+	check_mapping(t, "after change_prot", va, pa, PG_LEVEL_4K, PROT_MASK,
+		      PAGE_KERNEL_RO);
+	before = last_trap.count;
+	expect_pf(t, "write to a page made read-only",
+		  probe_write_u8((void *)(va + 2), 0x11), before, va + 2,
+		  X86_PF_PROT | X86_PF_WRITE, 0);
+	KTEST_EXPECT_EQ(t, READ_ONCE(map_test_page[2]), 0);
+	KTEST_EXPECT_EQ(t, probe_read_u8((void *)(va + 1), &v), 0);
+	KTEST_EXPECT_EQ(t, v, 0x77);
+
+	KTEST_EXPECT_EQ(t, kernel_unmap_range(va, PAGE_SIZE), 0);
+	KTEST_EXPECT_TRUE(t, lookup_address(va, &level) == NULL);
+	before = last_trap.count;
+	expect_pf(t, "read of an unmapped page", probe_read_u8((void *)va, &v),
+		  before, va, 0, X86_PF_PROT | X86_PF_WRITE);
+}
+
+static void map_api_rejects_misuse(struct ktest *t)
+{
+	unsigned long va = fix_to_virt(FIX_TEST_0);
+	phys_addr_t pa = __pa(map_test_page);
+
+	fixmap_unmap(FIX_TEST_0);
+	KTEST_EXPECT_EQ(t, kernel_map_range(va + 1, pa, PAGE_SIZE, PAGE_KERNEL,
+					    PG_LEVEL_4K), -EINVAL);
+	KTEST_EXPECT_EQ(t, kernel_map_range(va, pa + 1, PAGE_SIZE, PAGE_KERNEL,
+					    PG_LEVEL_4K), -EINVAL);
+	/* Never into the user half. */
+	KTEST_EXPECT_EQ(t, kernel_map_range(PAGE_SIZE, pa, PAGE_SIZE, PAGE_KERNEL,
+					    PG_LEVEL_4K), -EINVAL);
+	KTEST_EXPECT_EQ(t, kernel_change_prot(va, PAGE_SIZE, PAGE_KERNEL_RO),
+			-EINVAL);
+	KTEST_EXPECT_EQ(t, kernel_unmap_range(va + 1, PAGE_SIZE), -EINVAL);
+	/* The direct map's large pages cannot be unmapped 4 KiB at a time. */
+	if (direct_map_pages[PG_LEVEL_2M] || direct_map_pages[PG_LEVEL_1G]) {
+		unsigned long big = 0;
+		unsigned int i;
+		enum pg_level level;
+
+		for (i = 0; i < memblock.memory.cnt && !big; i++) {
+			phys_addr_t s = ALIGN_UP(memblock.memory.regions[i].base, PMD_SIZE);
+
+			if (s + PMD_SIZE <= memblock.memory.regions[i].base +
+					    memblock.memory.regions[i].size)
+				big = PAGE_OFFSET + s;
+		}
+		KTEST_ASSERT_TRUE(t, big != 0);
+		KTEST_EXPECT_TRUE(t, lookup_address(big, &level) != NULL);
+		KTEST_EXPECT_EQ(t, kernel_change_prot(big, PAGE_SIZE, PAGE_KERNEL_RO),
+				-EINVAL);
+		KTEST_EXPECT_TRUE(t, level >= PG_LEVEL_2M);
+	}
+}
+
+static void fixmap_rsdp(struct ktest *t)
+{
+	phys_addr_t pa = boot_info.rsdp_phys;
+	unsigned long off = pa & (PAGE_SIZE - 1);
+	const u8 *rsdp;
+	u8 sum = 0;
+	unsigned int i;
+
+	if (!pa) {
+		ktest_skip(t, "the boot loader passed no ACPI RSDP");
+		return;
+	}
+	rsdp = fixmap_map(FIX_ACPI_RSDP, pa, PAGE_KERNEL_RO);
+	KTEST_ASSERT_NOT_NULL(t, rsdp);
+	/* An RSDP (20 bytes; 36 for ACPI 2.0) may straddle a page. */
+	if (off + 36 > PAGE_SIZE)
+		KTEST_ASSERT_NOT_NULL(t, fixmap_map(FIX_ACPI_TABLE,
+						    pa - off + PAGE_SIZE,
+						    PAGE_KERNEL_RO));
+	KTEST_EXPECT_EQ(t, (unsigned long)rsdp, fix_to_virt(FIX_ACPI_RSDP) + off);
+	check_mapping(t, "fixmap RSDP", (unsigned long)rsdp, pa, PG_LEVEL_4K,
+		      PROT_MASK, PAGE_KERNEL_RO);
+	KTEST_EXPECT_EQ(t, memcmp(rsdp, "RSD PTR ", 8), 0);
+	for (i = 0; i < 20; i++)
+		sum += rsdp[i];
+	KTEST_EXPECT_EQ(t, sum, 0);
+	printk("    # RSDP at %#llx via fixmap %p: OEM \"%.6s\", revision %u\n",
+	       (unsigned long long)pa, rsdp, (const char *)rsdp + 9, rsdp[15]);
+	fixmap_unmap(FIX_ACPI_TABLE);
+	fixmap_unmap(FIX_ACPI_RSDP);
+	KTEST_EXPECT_FALSE(t, virt_to_phys_walk(fix_to_virt(FIX_ACPI_RSDP),
+						NULL, NULL, NULL));
+}
+
+static void wx_check_passes(struct ktest *t)
+{
+	unsigned long mark = ktest_console_mark();
+
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 0);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+		"x86/mm: Checked W+X mappings: passed, no W+X pages found."));
+}
+
+/* The should-fail case: a W+X page planted on purpose must be counted. */
+static void wx_check_catches_wx_page(struct ktest *t)
+{
+	unsigned long va = fix_to_virt(FIX_TEST_1), mark;
+	void *p;
+
+	p = fixmap_map(FIX_TEST_1, __pa(map_test_page), PAGE_KERNEL & ~_PAGE_NX);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	printk("    # planting a W+X page at %016lx; the check below must fail\n", va);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 1);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+		"x86/mm: Checked W+X mappings: FAILED, 1 W+X pages found."));
+	fixmap_unmap(FIX_TEST_1);
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 0);
+}
+
+static void ptdump_format(struct ktest *t)
+{
+	static const char *const markers[] = {
+		"---[ Kernel Space ]---", "---[ LDT remap ]---",
+		"---[ Low Kernel Mapping ]---", "---[ vmalloc() Area ]---",
+		"---[ Vmemmap ]---", "---[ KASAN shadow ]---",
+		"---[ CPU entry Area ]---", "---[ ESPfix Area ]---",
+		"---[ EFI Runtime Services ]---", "---[ High Kernel Mapping ]---",
+		"---[ Modules ]---", "---[ End Modules ]---", "---[ Fixmap Area ]---",
+	};
+	char line[128], big[32];
+	unsigned long mark = ktest_console_mark();
+	unsigned int i;
+
+	ptdump_show_kernel();
+	for (i = 0; i < ARRAY_SIZE(markers); i++)
+		if (!ktest_console_contains(mark, markers[i]))
+			KTEST_FAIL(t, "ptdump printed no %s", markers[i]);
+	/* The guard hole: 16 absent PML4 entries, one line, blank flags. */
+	snprintf(line, sizeof(line), "0x%016lx-0x%016lx           8T %30s%s\n",
+		 GUARD_HOLE_START, GUARD_HOLE_END, "", "pgd");
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
+	/* The text's first line starts at _text: read-only, executable, 4K. */
+	snprintf(line, sizeof(line), "0x%016lx-", (unsigned long)_text);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+		"    ro                 GLB x  pte\n"));
+	/* The direct map's first run, RW NX global, in its largest page size. */
+	snprintf(big, sizeof(big), "RW         PSE     GLB NX %s\n",
+		 direct_map_pages[PG_LEVEL_1G] ? "pud" : "pmd");
+	if (direct_map_pages[PG_LEVEL_1G] || direct_map_pages[PG_LEVEL_2M])
+		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, big));
+	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "USR"));
+}
+
+static void layout_map_output(struct ktest *t)
+{
+	unsigned long mark = ktest_console_mark();
+	char text[64];
+
+	layout_map_show();
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "user space"));
+	snprintf(text, sizeof(text), "%016lx-%016lx", PAGE_OFFSET,
+		 DIRECT_MAP_END - 1);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, text));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "direct map"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "kernel image"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "4K x "));
+}
+
+static const struct ktest_case paging_cases[] = {
+	KTEST_CASE(cpu_protections),
+	KTEST_CASE(user_half_empty),
+	KTEST_CASE(direct_map_ram),
+	KTEST_CASE(direct_map_holes_unmapped),
+	KTEST_CASE(direct_map_page_sizes),
+	KTEST_CASE(kernel_sections),
+	KTEST_CASE(stack_guard_unmapped),
+	KTEST_CASE(read_page_zero_faults),
+	KTEST_CASE(write_text_faults),
+	KTEST_CASE(write_rodata_faults),
+	KTEST_CASE(exec_text_runs),
+	KTEST_CASE(exec_data_faults),
+	KTEST_CASE(exec_stack_faults),
+	KTEST_CASE(exec_direct_map_faults),
+	KTEST_CASE(map_change_unmap),
+	KTEST_CASE(map_api_rejects_misuse),
+	KTEST_CASE(fixmap_rsdp),
+	KTEST_CASE(wx_check_passes),
+	KTEST_CASE(wx_check_catches_wx_page),
+	KTEST_CASE(ptdump_format),
+	KTEST_CASE(layout_map_output),
+};
+KTEST_SUITE(paging, paging_cases);
+
+/* ---- stack_overflow (default off): the guard page must stop a runaway ---- */
+
+/* Never reached at run time; the compiler cannot know, so it must recurse. */
+static volatile unsigned long overflow_depth_limit = ~0UL;
+
+static __noinline unsigned long recurse_deeper(unsigned long depth)
+{
+	volatile u8 frame[256];
+	unsigned long r;
+
+	frame[depth % sizeof(frame)] = (u8)depth;
+	if (depth == overflow_depth_limit)
+		return 0;
+	r = recurse_deeper(depth + 1);
+	/* Using the frame after the call rules out a tail call. */
+	return r + frame[(depth * 7) % sizeof(frame)];
+}
+
+static void overflow_the_stack(struct ktest *t)
+{
+	printk("    # recursing until the guard page at %p stops us; expect a panic\n",
+	       (void *)boot_stack_guard);
+	recurse_deeper(0);
+	KTEST_FAIL(t, "unbounded recursion returned: no guard page fault");
+}
+
+static const struct ktest_case stack_overflow_cases[] = {
+	KTEST_CASE(overflow_the_stack),
+};
+KTEST_SUITE(stack_overflow, stack_overflow_cases, .default_off = true);
