@@ -57,7 +57,9 @@ HOST_LIB_SRCS := $(sort $(wildcard mm/*.c) $(filter-out boot/efi/%,$(wildcard bo
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all kernel iso run test check debug clean deps help selfcheck
+.PHONY: all kernel iso run test check debug clean deps help selfcheck host-tests
+# Keep intermediate objects (test objects would otherwise be deleted after linking).
+.SECONDARY:
 all: deps kernel iso
 
 help:
@@ -120,6 +122,8 @@ $(BUILD)/kmm.iso: $(BUILD)/kernel.elf tools/mkiso.sh
 	$(Q)tools/mkiso.sh $(BUILD)/kernel.elf $@ "$(CMDLINE)"
 
 -include boot/efi/efi.mk
+-include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 # --- running ----------------------------------------------------------------
 run: deps all

@@ -1,0 +1,648 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""kmm test harness: host test binaries and QEMU boots, read as KTAP.
+
+    harness.py run  [BOOT OPTIONS]          boot once, console on the terminal
+    harness.py boot [BOOT OPTIONS] [--name N] [--expect-exit 33|35|37] [--expect-text T]
+    harness.py host BIN...                  run host test binaries
+    harness.py all --host BIN...            host tests, the boot matrix, the self-check
+    harness.py selfcheck                    prove that failures and panics are caught
+
+BOOT OPTIONS: --mem 128M --smp 1 --cpu qemu64 --firmware bios|uefi|efi
+              --cmdline '...' --timeout S --icount --trace
+
+The kernel reports through the isa-debug-exit port: 33 all passed, 35 some
+failed, 37 panic. Anything else fails: 0 is a reset (a triple fault under
+-no-reboot), 1 a QEMU error, and a boot that outlives its timeout is killed.
+Counting is by test case; every source adds to the last line of output,
+`N passed, M failed[, K skipped]`. Logs: build/logs/NAME.log.
+
+To add a boot to `make test`, add a row to MATRIX below, e.g.
+    Boot("bios-32M", "bios", "32M"),
+    Boot("stack-overflow", "bios", cmdline="ktest=stack_overflow",
+         expect_exit=37, expect_text="kernel stack overflow"),
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.dont_write_bytecode = True         # keep tests/ free of __pycache__
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ktap  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+LOGS = BUILD / "logs"
+ISO_CACHE = BUILD / "iso"
+KERNEL = BUILD / "kernel.elf"
+ESP = BUILD / "esp"
+ESP_LOADER = Path("EFI/BOOT/BOOTX64.EFI")
+ESP_CMDLINE = "kmm-cmdline.txt"
+ROUNDTRIP = "kmm-rt:1,2=3"
+# How boot_info must say the kernel was booted, per firmware path.
+BOOT_METHOD = {"bios": "multiboot2-bios", "uefi": "multiboot2-efi", "efi": "uefi"}   # tests/kernel/test_boot.c expects it verbatim
+MKISO = ROOT / "tools" / "mkiso.sh"
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+OVMF = os.environ.get("OVMF", "/usr/share/ovmf/OVMF.fd")
+
+FIRMWARES = ("bios", "uefi", "efi")     # SeaBIOS+GRUB, OVMF+GRUB, OVMF+our loader
+DEFAULT_TIMEOUT = {"bios": 60, "uefi": 120, "efi": 120}
+HOST_TIMEOUT = 300
+EXIT_VERDICT = {33: "passed", 35: "failed", 37: "panicked"}
+ICOUNT_ARGS = ["-icount", "shift=0,sleep=off", "-rtc", "base=2024-01-01T00:00:00,clock=vm"]
+LOG_TAIL = 25
+
+
+@dataclass(frozen=True)
+class Boot:
+    """One QEMU boot and what it must produce."""
+    name: str
+    firmware: str = "bios"
+    mem: str = "128M"
+    smp: int = 1
+    cpu: str = "qemu64"
+    cmdline: str = ""
+    expect_exit: int = 33       # 33 all passed, 35 some failed, 37 panic
+    expect_text: str = ""       # must appear in the serial log
+    timeout: float = 0          # seconds; 0 = DEFAULT_TIMEOUT[firmware]
+    icount: bool = False
+    qemu_args: tuple = ()
+
+    def kernel_cmdline(self):
+        """The command line the kernel gets: the row's, plus what the boot
+        self-tests compare against (the -m size, a round-trip token)."""
+        extra = [f"expect_mem={self.mem}", f"ktest_roundtrip={ROUNDTRIP}",
+                 f"expect_boot={BOOT_METHOD[self.firmware]}"]
+        words = self.cmdline.split()
+        names = {w.split("=", 1)[0] for w in words}
+        return " ".join(words + [e for e in extra if e.split("=", 1)[0] not in names])
+
+
+# The boots of `make test`, in report order. Keyword columns as in Boot.
+MATRIX = [
+    #    name              firmware  mem     extra columns
+    Boot("bios-128M",      "bios",   "128M", cmdline="expect_gbpages=0"),
+    Boot("bios-32M",       "bios",   "32M"),
+    Boot("bios-1G",        "bios",   "1G"),
+    Boot("bios-6G",        "bios",   "6G",   cmdline="expect_gbpages=0"),
+    Boot("bios-6G-max",    "bios",   "6G",   cpu="max", cmdline="expect_gbpages=1"),
+    Boot("bios-128M-max",  "bios",   "128M", cpu="max", cmdline="expect_gbpages=1"),
+    Boot("bios-debug",     "bios",   "128M", cmdline="page_poison=1 slab_debug=FZPU"),
+    Boot("uefi-128M",      "uefi",   "128M"),
+    Boot("uefi-6G",        "uefi",   "6G"),
+    Boot("efi-128M",       "efi",    "128M"),
+    Boot("efi-6G",         "efi",    "6G"),
+]
+
+# Deliberate failures (suites the default selection leaves out): the harness
+# must see them as failures, or a broken harness would pass everything.
+SELFCHECK = [
+    Boot("selftest-fail",  "bios", cmdline="ktest=selftest_fail", expect_exit=35),
+    Boot("selftest-panic", "bios", cmdline="ktest=selftest_panic", expect_exit=37,
+         expect_text=ktap.PANIC_MARK),
+    Boot("stack-overflow", "bios", cmdline="ktest=stack_overflow", expect_exit=37,
+         expect_text="kernel stack overflow"),
+]
+
+
+class HarnessError(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    """What one source (a host binary or a boot) contributed."""
+    kind: str                   # "host", "boot" or "parser"
+    name: str
+    detail: str = ""
+    status: str = "-"           # exit status as shown in the table
+    seconds: float = 0.0
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    lines: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return self.failed == 0
+
+
+def rel(path):
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+_NOTABLE = ("Kernel panic - ", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+            "runtime error:", "Segmentation fault")
+
+
+def log_excerpt(text):
+    """The lines worth reading: from the first crash report, else the tail."""
+    lines = [l for l in ktap.clean(text) if l.strip()]
+    for k, line in enumerate(lines):
+        if any(n in line for n in _NOTABLE):
+            part = lines[max(0, k - 3):k + LOG_TAIL]
+            stop = [j for j, l in enumerate(part) if l.startswith("Shadow bytes around")]
+            return part[:stop[0]] if stop else part
+    return lines[-LOG_TAIL:]
+
+
+def describe_exit(code):
+    if code is None:
+        return "timeout"
+    if code < 0:
+        return f"signal {-code}"
+    return {33: "all passed", 35: "some failed", 37: "panic",
+            0: "reset: triple fault?", 1: "QEMU error"}.get(code, "unexpected")
+
+
+def status_text(code):
+    return "timeout" if code is None else str(code)
+
+
+# --- boot media --------------------------------------------------------------
+
+_iso_lock = threading.Lock()
+
+
+def _file_digest(path):
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()
+
+
+def iso_for(cmdline):
+    """The GRUB ISO for CMDLINE, cached as build/iso/<sha1 of cmdline>.iso.
+
+    A stamp beside it records which kernel and mkiso.sh made it (by content,
+    so a rebuilt or swapped kernel is never booted from a stale ISO). Another
+    --kernel gets ISOs of its own.
+    """
+    if not KERNEL.exists():
+        raise HarnessError(f"{rel(KERNEL)} is missing: run `make kernel`")
+    key = cmdline if KERNEL == BUILD / "kernel.elf" else f"{KERNEL}\0{cmdline}"
+    iso = ISO_CACHE / (hashlib.sha1(key.encode()).hexdigest() + ".iso")
+    stamp_file = iso.with_suffix(".stamp")
+    with _iso_lock:
+        stamp = f"{_file_digest(KERNEL)} {_file_digest(MKISO)}\n"
+        if iso.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+            return iso
+        ISO_CACHE.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([str(MKISO), str(KERNEL), str(iso), cmdline],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+        if proc.returncode:
+            raise HarnessError("tools/mkiso.sh failed:\n" +
+                               proc.stdout.decode(errors="replace"))
+        stamp_file.write_text(stamp)
+    return iso
+
+
+def esp_copy(boot):
+    """A private copy of build/esp with BOOT's command line, or None if absent."""
+    if not (ESP / ESP_LOADER).exists():
+        return None
+    tmp = Path(tempfile.mkdtemp(prefix=f"esp-{boot.name}-", dir=BUILD))
+    esp = tmp / "esp"
+    shutil.copytree(ESP, esp)
+    targets = list(esp.rglob(ESP_CMDLINE)) or [esp / ESP_CMDLINE]
+    for t in targets:
+        t.write_text(boot.kernel_cmdline())
+    if KERNEL.exists():
+        for k in esp.rglob("kernel.elf"):
+            if k.stat().st_mtime < KERNEL.stat().st_mtime:
+                shutil.copy2(KERNEL, k)     # boot the kernel just built
+    return tmp
+
+
+def prepare(boot):
+    """-> (QEMU media arguments, directory to remove afterwards, skip reason)."""
+    if boot.firmware not in FIRMWARES:
+        raise HarnessError(f"unknown firmware '{boot.firmware}'")
+    if boot.firmware in ("uefi", "efi") and not Path(OVMF).exists():
+        raise HarnessError(f"{OVMF} is missing: run tools/install-deps.sh")
+    if boot.firmware == "efi":
+        tmp = esp_copy(boot)
+        if tmp is None:
+            return None, None, f"{rel(ESP / ESP_LOADER)} is missing (run `make efi`)"
+        return ["-drive", f"format=raw,file=fat:rw:{tmp / 'esp'}"], tmp, None
+    return ["-cdrom", str(iso_for(boot.kernel_cmdline()))], None, None
+
+
+def qemu_command(boot, media, serial, trace=False):
+    cmd = [QEMU, "-display", "none", *serial, "-no-reboot", "-monitor", "none",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-m", boot.mem, "-smp", str(boot.smp), "-cpu", boot.cpu, "-net", "none"]
+    if boot.firmware in ("uefi", "efi"):
+        cmd += ["-bios", OVMF]
+    cmd += media
+    if boot.icount:
+        cmd += ICOUNT_ARGS
+    if trace:
+        cmd += ["-d", "int,cpu_reset", "-D", str(LOGS / f"{boot.name}.qemu.log")]
+    return cmd + list(boot.qemu_args)
+
+
+def boot_detail(boot):
+    d = f"{boot.firmware}, {boot.mem}, smp {boot.smp}, {boot.cpu}"
+    if boot.cmdline:
+        d += f", cmdline '{boot.cmdline}'"
+    if boot.icount:
+        d += ", icount"
+    return d
+
+
+# --- judging a boot ------------------------------------------------------------
+
+def judge_boot(boot, code, text, out):
+    """Fill OUT's counts and lines from the exit status and the serial log."""
+    report = ktap.parse(text)
+    flat = "\n".join(ktap.clean(text))
+    want = EXIT_VERDICT[boot.expect_exit]
+    if boot.expect_exit == 33:
+        out.passed, out.failed, out.skipped = report.tally()
+        out.lines += ktap.format_report(report)
+        bad = []
+        if code is None:
+            limit = boot.timeout or DEFAULT_TIMEOUT[boot.firmware]
+            bad.append(f"no exit within {limit:g} s: killed")
+        elif code != 33:
+            bad.append(f"exit status {code} ({describe_exit(code)}), expected 33")
+        if report.verdict == "passed" and not report.cases:
+            bad.append("no test case ran")
+        for b in bad:
+            out.lines.append(f"  BOOT ERROR: {b}")
+        if bad and out.failed == 0:
+            out.failed = 1
+    else:
+        # The failures are the point: count the harness's checks, not the cases.
+        out.lines.append(f"  (a deliberate {'failure' if want == 'failed' else 'panic'}; "
+                         "its own results, not counted:)")
+        out.lines += ktap.format_report(report, indent="    ")
+        checks = [(f"exit status {boot.expect_exit}", code == boot.expect_exit,
+                   f"got {status_text(code)} ({describe_exit(code)})"),
+                  (f"harness verdict '{want}'", report.verdict == want,
+                   f"got '{report.verdict}'")]
+        if want == "failed":
+            checks.append(("a failed case is reported", report.count("fail") > 0, "none"))
+        for label, ok, why in checks:
+            out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {label}" + ("" if ok else f": {why}"))
+            if ok:
+                out.passed += 1
+            else:
+                out.failed += 1
+    if boot.expect_text:
+        found = boot.expect_text in flat
+        out.lines.append(f"  {'ok  ' if found else 'FAIL'} log contains '{boot.expect_text}'")
+        if found and boot.expect_exit != 33:
+            out.passed += 1
+        elif not found:
+            out.failed += 1
+
+
+def run_boot(boot, trace=False):
+    """Boot once in the background, serial to build/logs/NAME.log."""
+    out = Outcome("boot", boot.name, boot_detail(boot))
+    start = time.monotonic()
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{boot.name}.log"
+    # A private file first: two harnesses sharing a tree never mix their logs.
+    part = LOGS / f".{boot.name}.{os.getpid()}.{threading.get_ident()}.part"
+    try:
+        media, tmp, skip = prepare(boot)
+    except HarnessError as e:
+        out.status, out.failed = "error", 1
+        out.lines += [f"  BOOT ERROR: {line}" for line in str(e).splitlines()]
+        return out
+    if skip:
+        out.status, out.skipped = "skip", 1
+        out.lines.append(f"  SKIP {boot.name}: {skip}")
+        return out
+    cmd = qemu_command(boot, media, ["-serial", f"file:{part}"], trace)
+    timeout = boot.timeout or DEFAULT_TIMEOUT[boot.firmware]
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout)
+        code, qemu_out = proc.returncode, proc.stdout
+    except subprocess.TimeoutExpired as e:
+        code, qemu_out = None, e.output or b""
+    except OSError as e:
+        code, qemu_out = 1, str(e).encode()
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    out.seconds = time.monotonic() - start
+    text = part.read_text(errors="replace") if part.exists() else ""
+    if part.exists():
+        os.replace(part, log)
+    out.status = status_text(code)
+    judge_boot(boot, code, text, out)
+    if not out.ok:
+        qemu_text = qemu_out.decode(errors="replace").strip()
+        if qemu_text:
+            out.lines.append("  qemu said:")
+            out.lines += [f"    {l}" for l in qemu_text.splitlines()[-LOG_TAIL:]]
+        tail = log_excerpt(text)
+        out.lines.append(f"  from {rel(log)}:")
+        out.lines += [f"    | {l}" for l in tail] or ["    (empty)"]
+        shown = [str(a).replace(str(part), str(log)) for a in cmd]
+        out.lines.append(f"  command: {' '.join(shown)}")
+        if code == 0 and not trace:
+            out.lines.append("  hint: `harness.py boot --trace ...` logs -d int,cpu_reset")
+    return out
+
+
+# --- host tests ------------------------------------------------------------------
+
+def run_host(path):
+    """Run one host test binary; it prints KTAP and exits 0 when all passed."""
+    out = Outcome("host", Path(path).name, str(path))
+    start = time.monotonic()
+    env = dict(os.environ)
+    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+    try:
+        proc = subprocess.run([str(Path(path).resolve())], cwd=ROOT, env=env,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=HOST_TIMEOUT)
+        code, raw = proc.returncode, proc.stdout
+    except subprocess.TimeoutExpired as e:
+        code, raw = None, e.output or b""
+    except OSError as e:
+        code, raw = 127, f"cannot run {path}: {e}".encode()
+    out.seconds = time.monotonic() - start
+    text = raw.decode(errors="replace")
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"host-{out.name}.log"
+    log.write_text(text)
+    out.status = status_text(code)
+    report = ktap.parse(text)
+    out.passed, out.failed, out.skipped = report.tally()
+    out.lines += ktap.format_report(report)
+    if code != 0:
+        why = f"killed after {HOST_TIMEOUT} s" if code is None else f"exit status {code}"
+        out.lines.append(f"  HOST ERROR: {why}")
+        if out.failed == 0:
+            out.failed = 1
+    if report.verdict == "passed" and not report.cases:
+        out.lines.append("  HOST ERROR: no test case ran")
+        out.failed = max(out.failed, 1)
+    if not out.ok:
+        tail = log_excerpt(text)
+        out.lines.append(f"  from {rel(log)}:")
+        out.lines += [f"    | {l}" for l in tail] or ["    (empty)"]
+    return out
+
+
+def parser_checks():
+    out = Outcome("parser", "ktap-parser", "tests/ktap.py on embedded KTAP", status="-")
+    for name, ok, detail in ktap.self_test():
+        out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {name}: {detail}")
+        if ok:
+            out.passed += 1
+        else:
+            out.failed += 1
+    return out
+
+
+# --- reporting ----------------------------------------------------------------------
+
+def print_outcome(o):
+    if not o.ok:
+        verdict = "FAILED"
+    elif o.skipped and not o.passed:
+        verdict = "skipped"
+    else:
+        verdict = "ok"
+    head = f"== {o.kind} {o.name}"
+    if o.kind == "boot":
+        head += f" ({o.detail})"
+    if o.status not in ("-", "skip", "error"):
+        head += f": exit {o.status}"
+    if o.seconds:
+        head += f", {o.seconds:.1f} s"
+    print(f"{head}: {verdict}", flush=True)
+    for line in o.lines:
+        print(line)
+    sys.stdout.flush()
+
+
+def print_table(outcomes):
+    print()
+    print(f"{'source':<22} {'kind':<6} {'exit':>7} {'passed':>7} {'failed':>7} "
+          f"{'skipped':>7} {'time':>8}")
+    for o in outcomes:
+        print(f"{o.name:<22} {o.kind:<6} {o.status:>7} {o.passed:>7} {o.failed:>7} "
+              f"{o.skipped:>7} {o.seconds:>7.1f}s")
+
+
+def summary(outcomes):
+    """Print the final line; return the process exit status."""
+    p = sum(o.passed for o in outcomes)
+    f = sum(o.failed for o in outcomes)
+    s = sum(o.skipped for o in outcomes)
+    line = f"{p} passed, {f} failed"
+    if s:
+        line += f", {s} skipped"
+    print(line, flush=True)
+    return 1 if f else 0
+
+
+def run_all(jobs, tasks, trace=False):
+    """Run TASKS ("host", path) / ("boot", Boot) / ("parser", None) in
+    parallel; print each outcome in order as soon as it is known."""
+    # Build the ISOs first, one at a time; the boots then share them.
+    for kind, what in tasks:
+        if kind == "boot" and what.firmware != "efi":
+            try:
+                iso_for(what.kernel_cmdline())
+            except HarnessError:
+                pass            # run_boot reports it
+    runners = {"host": run_host, "boot": lambda b: run_boot(b, trace),
+               "parser": lambda _: parser_checks()}
+    outcomes = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [(pool.submit(runners[kind], what), kind, what) for kind, what in tasks]
+        for fut, kind, what in futures:
+            try:
+                out = fut.result()
+            except Exception:       # a harness bug must not pass as a clean run
+                name = what.name if kind == "boot" else Path(str(what)).name
+                lines = traceback.format_exc().splitlines()
+                out = Outcome(kind, name, status="error", failed=1,
+                              lines=[f"  HARNESS ERROR: {l}" for l in lines])
+            print_outcome(out)
+            outcomes.append(out)
+    return outcomes
+
+
+# --- subcommands ----------------------------------------------------------------------
+
+def boot_from_args(a, name):
+    return Boot(name=name, firmware=a.firmware, mem=a.mem, smp=a.smp, cpu=a.cpu,
+                cmdline=a.cmdline, expect_exit=getattr(a, "expect_exit", 33),
+                expect_text=getattr(a, "expect_text", "") or "",
+                timeout=a.timeout or 0, icount=a.icount)
+
+
+def cmd_run(a):
+    """Boot with the console on the terminal, then judge the log."""
+    boot = boot_from_args(a, a.name or "run")
+    out = Outcome("boot", boot.name, boot_detail(boot))
+    try:
+        media, tmp, skip = prepare(boot)
+    except HarnessError as e:
+        print(f"harness: {e}", file=sys.stderr)
+        return 1
+    if skip:
+        print(f"SKIP {boot.name}: {skip}")
+        return 1
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{boot.name}.log"
+    cmd = qemu_command(boot, media, ["-serial", "stdio"], a.trace)
+    timeout = DEFAULT_TIMEOUT[boot.firmware] if a.timeout is None else a.timeout
+    print(f"harness: {' '.join(cmd)}", flush=True)
+    start = time.monotonic()
+    raw = bytearray()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+
+    def pump():
+        pending = b""
+        while True:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            raw.extend(chunk)
+            pending += chunk
+            *done, pending = pending.split(b"\n")
+            for line in done:
+                print(ktap.clean(line.decode(errors="replace"))[0], flush=True)
+        if pending:
+            print(ktap.clean(pending.decode(errors="replace"))[0], flush=True)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        code = proc.wait(timeout=timeout or None)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        code = None
+    except KeyboardInterrupt:
+        proc.kill()
+        proc.wait()
+        code = None
+        print("harness: interrupted")
+    finally:
+        reader.join(timeout=5)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    log.write_bytes(bytes(raw))
+    out.seconds = time.monotonic() - start
+    out.status = status_text(code)
+    judge_boot(boot, code, raw.decode(errors="replace"), out)
+    print(f"--- exit {out.status} ({describe_exit(code)}) after {out.seconds:.1f} s; "
+          f"log: {rel(log)}")
+    print_outcome(out)
+    return summary([out])
+
+
+def cmd_boot(a):
+    name = a.name or f"{a.firmware}-{a.mem}-smp{a.smp}-{a.cpu}" + (
+        "-" + hashlib.sha1(a.cmdline.encode()).hexdigest()[:8] if a.cmdline else "")
+    out = run_boot(boot_from_args(a, name), a.trace)
+    print_outcome(out)
+    return summary([out])
+
+
+def cmd_host(a):
+    outcomes = run_all(a.jobs, [("host", b) for b in a.bins])
+    print_table(outcomes)
+    return summary(outcomes)
+
+
+def cmd_all(a):
+    if not a.host:
+        print("harness: no host test binaries given")
+    tasks = [("host", b) for b in a.host] + [("boot", b) for b in MATRIX]
+    tasks += [("parser", None)] + [("boot", b) for b in SELFCHECK]
+    outcomes = run_all(a.jobs, tasks, a.trace)
+    print_table(outcomes)
+    return summary(outcomes)
+
+
+def cmd_selfcheck(a):
+    tasks = [("parser", None)] + [("boot", b) for b in SELFCHECK]
+    outcomes = run_all(a.jobs, tasks, a.trace)
+    print_table(outcomes)
+    return summary(outcomes)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="harness.py", description=__doc__.split("\n")[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--kernel", default=None,
+                        help="kernel to boot (default build/kernel.elf)")
+    common.add_argument("--esp", default=None,
+                        help="ESP directory for --firmware efi (default build/esp)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    jobs = max(1, min(os.cpu_count() or 1, 4))
+
+    def boot_options(p):
+        p.add_argument("--mem", default="128M")
+        p.add_argument("--smp", type=int, default=1)
+        p.add_argument("--cpu", default="qemu64")
+        p.add_argument("--firmware", choices=FIRMWARES, default="bios")
+        p.add_argument("--cmdline", default="")
+        p.add_argument("--timeout", type=float, default=None,
+                       help="seconds (default 60 for bios, 120 for OVMF; run: 0 = none)")
+        p.add_argument("--icount", action="store_true",
+                       help="deterministic clock: -icount shift=0,sleep=off")
+        p.add_argument("--trace", action="store_true",
+                       help="-d int,cpu_reset into build/logs/NAME.qemu.log")
+        p.add_argument("--name", default=None, help="log name (build/logs/NAME.log)")
+
+    p = sub.add_parser("run", parents=[common], help="boot once with the console on the terminal")
+    boot_options(p)
+    p.set_defaults(fn=cmd_run)
+    p = sub.add_parser("boot", parents=[common], help="boot once in the background and judge it")
+    boot_options(p)
+    p.add_argument("--expect-exit", type=int, choices=sorted(EXIT_VERDICT), default=33)
+    p.add_argument("--expect-text", default="")
+    p.set_defaults(fn=cmd_boot)
+    p = sub.add_parser("host", parents=[common], help="run host test binaries")
+    p.add_argument("bins", nargs="*", metavar="BIN")
+    p.add_argument("--jobs", type=int, default=jobs)
+    p.set_defaults(fn=cmd_host)
+    p = sub.add_parser("all", parents=[common], help="host tests, the boot matrix, the self-check")
+    p.add_argument("--host", nargs="*", default=[], metavar="BIN")
+    p.add_argument("--jobs", type=int, default=jobs)
+    p.add_argument("--trace", action="store_true")
+    p.set_defaults(fn=cmd_all)
+    p = sub.add_parser("selfcheck", parents=[common],
+                       help="prove that failures and panics are caught")
+    p.add_argument("--jobs", type=int, default=jobs)
+    p.add_argument("--trace", action="store_true")
+    p.set_defaults(fn=cmd_selfcheck)
+
+    a = ap.parse_args(argv)
+    global KERNEL, ESP
+    if a.kernel:
+        KERNEL = Path(a.kernel).resolve()
+    if a.esp:
+        ESP = Path(a.esp).resolve()
+    return a.fn(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
