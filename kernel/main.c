@@ -105,6 +105,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
 	{ "expect_gbpages", opt_for_tests },
+	{ "expect_boot", opt_for_tests },
 };
 
 /* Turn whatever the loader handed over into boot_info, or stop. */
@@ -129,7 +130,11 @@ static void boot_parse(u64 magic, u64 info_phys)
 		panic("boot: unknown boot protocol (magic %#llx)",
 		      (unsigned long long)magic);
 	}
-	if (ret)
+	/* A full range table loses only ranges that were never made usable. */
+	if (ret == -ENOSPC)
+		pr_warn("boot: %s; ranges beyond %u were dropped\n", err,
+			BOOT_MAX_MEM_RANGES);
+	else if (ret)
 		panic("boot: bad boot information: %s (%d)", err, ret);
 }
 
@@ -157,7 +162,7 @@ static void print_memory_map(void)
 }
 
 /*
- * Feed memblock: usable RAM (clipped to what the CPU can address), then the
+ * Feed memblock: usable RAM and loader memory (clipped to what the CPU can address), then the
  * reservations: the first MiB (BIOS data, real-mode leftovers), the image,
  * and the Multiboot2 information (the RSDP copy lives there).
  */
@@ -171,7 +176,11 @@ static void memblock_setup(u64 magic, u64 info_phys)
 		const struct boot_mem_range *r = &boot_info.mem[i];
 		u64 base = r->base, end = r->base + r->size;
 
-		if (r->type != BOOT_MEM_USABLE) {
+		/*
+		 * Loader memory holds the kernel image (reserved below) and the
+		 * hand-off, which boot_info has copied: the rest is RAM to use.
+		 */
+		if (r->type != BOOT_MEM_USABLE && r->type != BOOT_MEM_BOOTLOADER) {
 			if (base < kend && end > kstart)
 				pr_warn("memblock: %s range [mem %#llx-%#llx] overlaps the kernel image [%#llx-%#llx]; the image stays where it is\n",
 					boot_mem_type_name(r->type),

@@ -9,6 +9,7 @@
 #include "boot/boot_info.h"
 #include "arch/x86_64/traps.h"
 #include "mm/memblock.h"
+#include "mm/mm.h"
 
 /* Parse "128M" / "6G" / "1024K" / plain bytes. 0 on a malformed value. */
 static u64 parse_size(const char *s)
@@ -59,7 +60,9 @@ static void memory_map_sorted_and_disjoint(struct ktest *t)
 static void usable_ram_matches_machine(struct ktest *t)
 {
 	char val[32];
-	u64 expect, usable = boot_info_total(&boot_info, BOOT_MEM_USABLE);
+	/* Loader memory is RAM we get back (the kernel image sits in it). */
+	u64 expect, usable = boot_info_total(&boot_info, BOOT_MEM_USABLE) +
+			     boot_info_total(&boot_info, BOOT_MEM_BOOTLOADER);
 
 	if (!cmdline_get(boot_info.cmdline, "expect_mem", val, sizeof(val))) {
 		ktest_skip(t, "no expect_mem= on the command line");
@@ -69,7 +72,9 @@ static void usable_ram_matches_machine(struct ktest *t)
 	KTEST_ASSERT_NE(t, expect, 0);
 	KTEST_EXPECT_LE(t, usable, expect);
 	KTEST_EXPECT_GE(t, usable, expect - (expect > (1ULL << 30) ? 64ULL << 20 : 16ULL << 20));
-	KTEST_EXPECT_EQ(t, memblock_phys_mem_size() <= usable, 1);
+	/* memblock holds exactly that RAM, minus partial pages at the edges. */
+	KTEST_EXPECT_LE(t, memblock_phys_mem_size(), usable);
+	KTEST_EXPECT_GE(t, memblock_phys_mem_size(), usable - boot_info.nr_mem * PAGE_SIZE);
 }
 
 /* The harness passes ktest_roundtrip=kmm-rt:1,2=3 and expects it verbatim. */
@@ -82,6 +87,58 @@ static void cmdline_roundtrip(struct ktest *t)
 		return;
 	}
 	KTEST_EXPECT_STREQ(t, val, "kmm-rt:1,2=3");
+}
+
+/* The harness passes expect_boot=<method name> for the path it booted. */
+static void boot_method_reported(struct ktest *t)
+{
+	char val[32];
+
+	if (!cmdline_get(boot_info.cmdline, "expect_boot", val, sizeof(val))) {
+		ktest_skip(t, "no expect_boot= on the command line");
+		return;
+	}
+	KTEST_EXPECT_STREQ(t, boot_method_name(boot_info.method), val);
+}
+
+/*
+ * Nothing the firmware kept for itself may ever reach the allocator: every
+ * page of every non-RAM range, and of the kernel image, is either outside
+ * the struct page array or marked reserved (free pages never are).
+ */
+static void firmware_ranges_never_free(struct ktest *t)
+{
+	extern char _kernel_start[], _kernel_end[];
+	unsigned long pfn, bad = 0, checked = 0;
+	unsigned int i;
+
+	for (i = 0; i < boot_info.nr_mem; i++) {
+		const struct boot_mem_range *r = &boot_info.mem[i];
+		unsigned long first = PFN_DOWN(r->base);
+		unsigned long last = PFN_UP(r->base + r->size);
+
+		if (r->type == BOOT_MEM_USABLE || r->type == BOOT_MEM_BOOTLOADER)
+			continue;
+		first = max(first, min_pfn_mapped);
+		last = min(last, max_pfn_mapped);
+		for (pfn = first; pfn < last; pfn++) {
+			if (!pfn_valid(pfn))
+				continue;
+			checked++;
+			if (!PageReserved(pfn_to_page(pfn)) && bad++ < 4)
+				KTEST_FAIL(t, "pfn %#lx of %s range [mem %#llx-%#llx] is managed",
+					   pfn, boot_mem_type_name(r->type),
+					   (unsigned long long)r->base,
+					   (unsigned long long)(r->base + r->size - 1));
+		}
+	}
+	for (pfn = PHYS_PFN(__pa(_kernel_start)); pfn < PHYS_PFN(__pa(_kernel_end)); pfn++) {
+		checked++;
+		if (!PageReserved(pfn_to_page(pfn)) && bad++ < 4)
+			KTEST_FAIL(t, "kernel image pfn %#lx is managed", pfn);
+	}
+	KTEST_EXPECT_EQ(t, bad, 0);
+	KTEST_EXPECT_GT(t, checked, 0);
 }
 
 static void formatter(struct ktest *t)
@@ -144,6 +201,8 @@ static const struct ktest_case boot_cases[] = {
 	KTEST_CASE(memory_map_sorted_and_disjoint),
 	KTEST_CASE(usable_ram_matches_machine),
 	KTEST_CASE(cmdline_roundtrip),
+	KTEST_CASE(boot_method_reported),
+	KTEST_CASE(firmware_ranges_never_free),
 	KTEST_CASE(formatter),
 	KTEST_CASE(breakpoint_survived),
 	KTEST_CASE(invalid_opcode_survived),
