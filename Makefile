@@ -121,6 +121,10 @@ $(BUILD)/kmm.iso: $(BUILD)/kernel.elf tools/mkiso.sh
 	@$(if $(filter 0,$(V)),echo "  ISO     $@")
 	$(Q)tools/mkiso.sh $(BUILD)/kernel.elf $@ "$(CMDLINE)"
 
+# Test programs beyond the host binaries, as "NAME::COMMAND" for the harness;
+# the included fragments add theirs.
+TEST_PROGRAMS :=
+TEST_PROGRAM_DEPS :=
 -include boot/efi/efi.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
@@ -150,8 +154,8 @@ host-tests: $(HOST_TESTS)
 check: deps host-tests
 	$(Q)$(PYTHON) tests/harness.py host $(HOST_TESTS)
 
-test: deps all host-tests
-	$(Q)$(PYTHON) tests/harness.py all --host $(HOST_TESTS)
+test: deps all host-tests $(TEST_PROGRAM_DEPS)
+	$(Q)$(PYTHON) tests/harness.py all --host $(HOST_TESTS) $(TEST_PROGRAMS)
 
 selfcheck: deps all
 	$(Q)$(PYTHON) tests/harness.py selfcheck

@@ -26,6 +26,7 @@ To add a boot to `make test`, add a row to MATRIX below, e.g.
 import argparse
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -366,13 +367,20 @@ def run_boot(boot, trace=False):
 # --- host tests ------------------------------------------------------------------
 
 def run_host(path):
-    """Run one host test binary; it prints KTAP and exits 0 when all passed."""
-    out = Outcome("host", Path(path).name, str(path))
+    """Run one host test binary; it prints KTAP and exits 0 when all passed.
+    PATH may also be "NAME::COMMAND ARGS..." for a test program that is not a
+    single binary (the EFI loader's QEMU cases, the fuzz smoke runs)."""
+    if "::" in path:
+        name, command = path.split("::", 1)
+        argv = shlex.split(command)
+    else:
+        name, argv = Path(path).name, [str(Path(path).resolve())]
+    out = Outcome("host", name, str(path))
     start = time.monotonic()
     env = dict(os.environ)
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
     try:
-        proc = subprocess.run([str(Path(path).resolve())], cwd=ROOT, env=env,
+        proc = subprocess.run(argv, cwd=ROOT, env=env,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=HOST_TIMEOUT)
         code, raw = proc.returncode, proc.stdout

@@ -94,3 +94,7 @@ $(EFI_STUB): boot/efi/test/stub_kernel.c boot/efi/test/stub_kernel.ld boot/efi_h
 efi-test: $(EFI_APP) $(EFI_STUB)
 	$(Q)$(PYTHON) boot/efi/test/efi_test.py --loader $(EFI_APP) --stub $(EFI_STUB) \
 		--ovmf $(EFI_OVMF) --qemu $(QEMU) --workdir $(BUILD)/efi-test
+
+# make test runs the loader's QEMU cases too (about 40 s).
+TEST_PROGRAMS += "efi-loader::$(PYTHON) boot/efi/test/efi_test.py --loader $(EFI_APP) --stub $(EFI_STUB) --ovmf $(EFI_OVMF) --qemu $(QEMU) --workdir $(BUILD)/efi-test"
+TEST_PROGRAM_DEPS += $(EFI_APP) $(EFI_STUB)

@@ -9,7 +9,7 @@ naming the problem, and the stand-in kernel (boot/efi/test/stub_kernel.c)
 must never run. A good one must reach the stub, which checks the hand-off and
 exits QEMU with status 33 (pass) or 35 (fail).
 
-Output is TAP (one line per case); the exit status is the number of failed
+Output is KTAP (one line per case); the exit status is the number of failed
 cases (0 = all passed).
 
 Usage: efi_test.py --loader BOOTX64.EFI --stub stub-kernel.elf
@@ -203,7 +203,7 @@ def main():
     names = args.only or list(table)
     os.makedirs(args.workdir, exist_ok=True)
 
-    print("TAP version 13")
+    print("KTAP version 1")
     print("1..%d" % len(names))
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
