@@ -9,6 +9,7 @@
 #define MM_MEMBLOCK_H
 
 #include "kmm/types.h"
+#include "mm/port.h"
 #include "mm/mm.h"
 
 /*

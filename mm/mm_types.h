@@ -5,9 +5,12 @@
  * The page allocator and the slab allocator share it through a union; which
  * view is valid is told by the flags:
  *
- *   PG_buddy  head of a free block in a zone free list; private = order
- *   PG_pcp    an order-0 (or small-order) free page on a per-CPU list
- *   PG_head   head of an allocated block; private = order
+ *   PG_buddy  head of a free block in a zone free list
+ *   PG_pcp    an order-0 free page on a per-CPU list
+ *   PG_head   head of an allocated block
+ *
+ * A block's order lives in flags bits 52..55 (mm/internal.h), not in the
+ * union, so it survives the slab view overwriting the allocator fields.
  *   PG_slab   head of a slab; the slab fields are valid
  *   PG_reserved never managed by the buddy (firmware, kernel image, holes)
  *
@@ -43,7 +46,7 @@ struct page {
 	union {
 		struct {	/* page allocator */
 			struct list_head buddy_list;
-			unsigned long private;	/* order */
+			unsigned long private;	/* large kmalloc: its order */
 			unsigned long alloc_caller; /* who allocated (debug) */
 		};
 		struct {	/* slab allocator, valid with PG_slab */

@@ -21,6 +21,15 @@
  *   void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
  *   u64  mm_random_u64(void)         for hardening secrets; need not be strong
  *
+ * and may provide:
+ *
+ *   mm_spin_trylock(l)               lets the per-CPU fast paths skip the lock
+ *                                    when another CPU holds it (default: take it)
+ *   MM_MAX_PHYS_ADDR                 RAM above it is ignored (default 2^52)
+ *   void mm_port_meminfo(struct mm_port_meminfo *)
+ *                                    direct-map and page-table figures for
+ *                                    show_meminfo() (mm/mm.h; default: zeroes)
+ *
  * and the functions declared in kmm/printk.h (printk, with %pS) and
  * kmm/assert.h (panic). Our kernel's port is arch/x86_64/mm_port_impl.h; the
  * host tests' port (a large anonymous mapping posing as physical memory) is

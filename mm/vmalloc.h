@@ -17,4 +17,7 @@ void vfree(const void *addr);
 bool is_vmalloc_addr(const void *addr);
 struct page *vmalloc_to_page(const void *addr);
 
+/* Walk every area; return the number of inconsistencies (each printed). */
+int vmalloc_check(void);
+
 #endif /* MM_VMALLOC_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The kernel side of the mm port: mapping pages and a source of randomness. */
 #include "mm/port.h"
+#include "mm/mm.h"
 #include "arch/x86_64/pgtable.h"
 
 int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
@@ -44,4 +45,12 @@ u64 mm_random_u64(void)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+void mm_port_meminfo(struct mm_port_meminfo *mi)
+{
+	mi->direct_map_4k = direct_map_pages[PG_LEVEL_4K];
+	mi->direct_map_2m = direct_map_pages[PG_LEVEL_2M];
+	mi->direct_map_1g = direct_map_pages[PG_LEVEL_1G];
+	mi->pagetable_pages = nr_pagetable_pages;
 }

@@ -29,6 +29,8 @@ static inline phys_addr_t __pa(const void *va)
 #define vmemmap ((struct page *)VMEMMAP_BASE)
 #define VMALLOC_START VMALLOC_BASE
 #define VMALLOC_END   VMALLOC_LIMIT
+/* The most RAM the direct map and vmemmap have room for (64 TB). */
+#define MM_MAX_PHYS_ADDR DIRECT_MAP_SIZE
 
 /* Only the boot CPU runs for now; the state is per-CPU already. */
 #define MM_NR_CPUS 8
@@ -42,6 +44,7 @@ typedef spinlock_t mm_spinlock_t;
 #define mm_spin_lock_init(l) spin_lock_init(l)
 #define mm_spin_lock(l)      spin_lock(l)
 #define mm_spin_unlock(l)    spin_unlock(l)
+#define mm_spin_trylock(l)   spin_trylock(l)
 #define mm_spin_is_locked(l) spin_is_locked(l)
 
 static inline unsigned long mm_irq_save(void)

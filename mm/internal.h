@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations of the page allocator, memblock and vmalloc. Only
+ * the mm/ sources include this file; everything here may change without notice.
+ */
+#ifndef MM_INTERNAL_H
+#define MM_INTERNAL_H
+
+#include "mm/gfp.h"
+#include "mm/memblock.h"
+
+/*
+ * struct page flags, as the page allocator uses them:
+ *
+ *   63    60 59  56 55   52 51          9 8            0
+ *  +--------+------+-------+-------------+--------------+
+ *  |  zone  |  -   | order |      -      | PG_* bits    |
+ *  +--------+------+-------+-------------+--------------+
+ *
+ * The order of a block is kept in the flags, not in page->private, because
+ * an owner (the slab allocator) reuses the rest of the union while it holds
+ * the block, and the order must survive until the block is freed.
+ */
+#define PAGE_ORDER_SHIFT 52
+#define PAGE_ORDER_MASK  (0xfUL << PAGE_ORDER_SHIFT)
+
+_Static_assert(NR_PAGEFLAGS <= PAGE_ORDER_SHIFT, "page flags overlap the order");
+_Static_assert(PAGE_ORDER_SHIFT + 4 <= PAGE_ZONE_SHIFT, "order overlaps the zone");
+_Static_assert(MAX_PAGE_ORDER < 16, "order must fit in 4 bits");
+_Static_assert(MAX_NR_ZONES <= 16, "zone must fit in 4 bits");
+_Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
+
+/* Which of the allocator's states a page is in: at most one is set. */
+#define PAGE_STATE_MASK (BIT(PG_reserved) | BIT(PG_buddy) | BIT(PG_pcp) | \
+			 BIT(PG_head))
+/* Flags an owner may leave on its block; freeing clears them. */
+#define PAGE_OWNER_MASK (BIT(PG_slab) | BIT(PG_large_kmalloc) | \
+			 BIT(PG_vmalloc) | BIT(PG_ptable))
+
+static inline unsigned int page_order(const struct page *p)
+{
+	return (unsigned int)((p->flags & PAGE_ORDER_MASK) >> PAGE_ORDER_SHIFT);
+}
+
+static inline unsigned long page_order_bits(unsigned int order)
+{
+	return (unsigned long)order << PAGE_ORDER_SHIFT;
+}
+
+static inline unsigned long page_zone_bits(unsigned int zone)
+{
+	return (unsigned long)zone << PAGE_ZONE_SHIFT;
+}
+
+/*
+ * struct page exists for whole memmap blocks of 2^MEMMAP_BLOCK_ORDER pages
+ * (4 MiB of RAM), one byte each in memmap_present (a byte, not a bit: one
+ * load on the free fast path). A block is as large as the largest buddy
+ * block, so a block's buddy always has a struct page when the block has.
+ */
+#define MEMMAP_BLOCK_ORDER MAX_PAGE_ORDER
+#define MEMMAP_BLOCK_PAGES (1UL << MEMMAP_BLOCK_ORDER)
+extern u8 *memmap_present;
+
+/* Only for pfn < max_pfn_mapped. */
+static inline bool memmap_block_present(unsigned long pfn)
+{
+	return memmap_present[pfn >> MEMMAP_BLOCK_ORDER];
+}
+
+/*
+ * Per-CPU list of free order-0 pages of one zone: a LIFO stack linked
+ * through page->buddy_list.next, so the page freed last (cache-hot) is the
+ * next one handed out. Only its own CPU uses it on the fast path, with
+ * interrupts off; the lock exists so that another CPU may drain or check it.
+ * Lock order: pcp -> zone.
+ *
+ * room counts down from high as pages are added: pushing is one decrement
+ * and a sign test. The number of pages is high - room.
+ */
+struct per_cpu_pages {
+	mm_spinlock_t lock;
+	int room;           /* pages that fit before a trim; < 0: trim now */
+	unsigned int high;  /* most pages kept */
+	unsigned int batch; /* pages moved per refill or trim */
+	struct page *head;
+} __aligned(64);
+
+static inline unsigned int pcp_count(const struct per_cpu_pages *pcp)
+{
+	return (unsigned int)((int)pcp->high - pcp->room);
+}
+
+static inline struct page *pcp_next(const struct page *page)
+{
+	return (struct page *)page->buddy_list.next;
+}
+
+/* Indexed [cpu][zone]; PCP_ZONES, a power of two, keeps the index a shift. */
+#define PCP_ZONES 4
+_Static_assert(MAX_NR_ZONES <= PCP_ZONES, "PCP_ZONES too small");
+extern struct per_cpu_pages pcp_lists[MM_NR_CPUS][PCP_ZONES];
+
+struct free_area {
+	struct list_head free_list;
+	unsigned long nr_free; /* blocks on free_list */
+};
+
+struct zone {
+	mm_spinlock_t lock; /* free_area[], free_pages */
+	const char *name;
+	unsigned long start_pfn, end_pfn; /* span; may include holes */
+	unsigned long present_pages;      /* RAM inside the span */
+	unsigned long managed_pages;      /* of which the buddy owns */
+	unsigned long free_pages;         /* in free_area[], not per-CPU */
+	unsigned long watermark_min;      /* only __GFP_HIGH goes below */
+	struct free_area free_area[NR_PAGE_ORDERS];
+};
+
+extern struct zone zones[MAX_NR_ZONES];
+
+/* Zones to try, best first, for each value of gfp & GFP_ZONE_MASK. */
+#define GFP_ZONE_MASK (__GFP_DMA | __GFP_DMA32)
+extern struct zone *zonelists[GFP_ZONE_MASK + 1][MAX_NR_ZONES + 1];
+
+static inline struct zone *page_zone(const struct page *p)
+{
+	return &zones[page_zonenum(p)];
+}
+
+static inline unsigned int pfn_zone_idx(unsigned long pfn)
+{
+	phys_addr_t pa = PFN_PHYS(pfn);
+
+	if (pa < ZONE_DMA_END)
+		return ZONE_DMA;
+	if (pa < ZONE_DMA32_END)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+/*
+ * The fast paths only try the per-CPU lock and fall back to the slow path
+ * when it is taken (a remote drain is running), as Linux does; this keeps
+ * spinning, and the registers it needs, out of the fast path. A port may
+ * provide mm_spin_trylock(l); without one the lock is simply taken.
+ */
+#ifndef mm_spin_trylock
+#define mm_spin_trylock(l) (mm_spin_lock(l), true)
+#endif
+
+static inline unsigned long clamp_ul(unsigned long v, unsigned long lo,
+				     unsigned long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* page_alloc.c: the buddy core, for mm_init.c */
+void zone_init_free_lists(struct zone *z, unsigned int idx);
+void buddy_add_free_block(struct zone *z, struct page *page, unsigned int order);
+void zone_setup_pcp(unsigned int zi);
+void build_zonelists(void);
+
+/* Pages of memmap backing, page tables and reservations, for show_meminfo. */
+extern unsigned long memmap_pages;
+extern unsigned long totalram_pages; /* managed by the buddy, all zones */
+
+/* memblock.c: memblock_phys_alloc without the out-of-memory warning. */
+phys_addr_t memblock_phys_alloc_try(phys_addr_t size, phys_addr_t align);
+/* Called by mem_init() once the buddy owns free memory. */
+void memblock_retire(void);
+bool memblock_is_retired(void);
+
+/* page_poison.c */
+void page_poison_block(struct page *page, unsigned int order);
+void page_poison_check_block(struct page *page, unsigned int order);
+
+/* vmalloc.c: forget every area (mem_init starts a fresh machine). */
+void vmalloc_init(void);
+
+#endif /* MM_INTERNAL_H */

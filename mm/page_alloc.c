@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page allocator: a binary buddy system per zone, with per-CPU lists of
+ * order-0 pages in front of it.
+ *
+ * Theory of operation
+ * -------------------
+ *
+ *   alloc_pages(gfp, 0)                     __free_pages(page, 0)
+ *        | fast path: pop                         | fast path: push
+ *        v                                        v
+ *   pcp_lists[cpu][zone].head -> page -> page -> NULL   (a LIFO stack,
+ *        ^ refill: a batch                        |      at most high pages)
+ *        |                                        v trim: a batch
+ *   zones[zone].free_area[order].free_list, order 0 .. MAX_PAGE_ORDER
+ *        [0] o-o-o      [1] oo-oo     ...     [10] oooo...(1024 pages)
+ *
+ * A block of order o is 2^o pages whose first pfn is a multiple of 2^o. Its
+ * buddy is the block at pfn ^ 2^o. Allocation takes the first block of the
+ * smallest order that fits and splits it, putting the upper halves back on
+ * the lower lists. Freeing merges a block with its buddy for as long as the
+ * buddy is a free block of the same order, so free memory always ends up in
+ * the largest aligned blocks it can form; the free lists' shape depends only
+ * on which pages are free, never on the order of operations.
+ *
+ * Zones: DMA (< 16 MiB), DMA32 (< 4 GiB), Normal. A request may fall back
+ * Normal -> DMA32 -> DMA (zonelists[]). Only __GFP_HIGH (GFP_ATOMIC) may take
+ * a zone below its min watermark, down to half of it. Zone boundaries are
+ * multiples of the largest block, so blocks never span two zones.
+ *
+ * States of a struct page (flags; see mm/internal.h for the bit layout):
+ *
+ *   PG_buddy     head of a free block on free_area[order]; order in flags
+ *   PG_pcp       free order-0 page on a per-CPU list
+ *   PG_head      head of an allocated block; order in flags
+ *   PG_reserved  never managed (firmware, kernel, memmap, holes)
+ *   none         a tail page of a free or allocated block
+ *   PG_poisoned  (with PG_buddy/PG_pcp) the block is filled with PAGE_POISON
+ *
+ * Invariants (buddy_check() verifies every one of them):
+ *   - every managed page lies in exactly one block, free or allocated;
+ *   - a block is aligned to its order and inside its zone;
+ *   - zone->free_pages = sum of nr_free << order;
+ *   - a per-CPU list holds high - room pages, all PG_pcp of its zone.
+ *
+ * Misuse of __free_pages (double free, wrong order, tail page, pfn outside
+ * managed memory, reserved page) is reported with pfn, order and caller and
+ * the call is refused, leaving the allocator as it was.
+ *
+ * The fast paths (order-0 pop and push) touch only this CPU's list; every
+ * check that is not a load and a compare lives on the slow path, which
+ * they leave for on any doubt: a list that is empty or over high, a block
+ * that is not a plain allocated order-0 page, poisoning, __GFP_ZERO, or a
+ * list lock that another CPU holds.
+ *
+ * Locking: zone->lock guards free_area[] and free_pages. A per-CPU list is
+ * used by its own CPU with interrupts off (mm_irq_save); its lock is taken
+ * there too, uncontended (the fast paths only try it), so that another CPU
+ * may drain or check the list. Lock order: pcp lock -> zone lock; several
+ * pcp locks are taken in ascending CPU order. Every entry point may be
+ * called from any context, interrupts included; none sleeps.
+ */
+#define pr_fmt(fmt) "page_alloc: " fmt
+#include "mm/gfp.h"
+#include "mm/internal.h"
+#include "kmm/string.h"
+
+struct zone zones[MAX_NR_ZONES];
+struct zone *zonelists[GFP_ZONE_MASK + 1][MAX_NR_ZONES + 1];
+struct per_cpu_pages pcp_lists[MM_NR_CPUS][PCP_ZONES];
+bool page_poisoning_enabled;
+
+/*
+ * The zone whose per-CPU list the fast path tries, per gfp zone bits. Always
+ * a real zone, so the fast path needs no check; an unpopulated zone has
+ * empty lists and sends the request to the slow path.
+ */
+static u8 preferred_zone[GFP_ZONE_MASK + 1] = {
+	ZONE_NORMAL, ZONE_DMA, ZONE_DMA32, ZONE_DMA,
+};
+
+static const char *const zone_names[MAX_NR_ZONES] = {
+	[ZONE_DMA] = "DMA", [ZONE_DMA32] = "DMA32", [ZONE_NORMAL] = "Normal",
+};
+
+/* The flags of a free block's head, for a one-compare buddy test. */
+#define BUDDY_MATCH_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONE_MASK)
+/* What freeing clears on a head before it becomes free. */
+#define FREE_CLEAR_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_OWNER_MASK | \
+			 BIT(PG_poisoned))
+
+/* ---- the buddy core; zone->lock held ----------------------------------- */
+
+static void add_to_free_area(struct zone *z, struct page *page,
+			     unsigned int order, unsigned long poisoned)
+{
+	page->flags = (page->flags & ~FREE_CLEAR_MASK) | BIT(PG_buddy) |
+		      page_order_bits(order) | poisoned;
+	list_add(&page->buddy_list, &z->free_area[order].free_list);
+	z->free_area[order].nr_free++;
+}
+
+/*
+ * Free the block at @pfn of @order into @z, merging with free buddies.
+ * @poisoned is BIT(PG_poisoned) when the block is filled with PAGE_POISON.
+ */
+static void free_one_locked(struct zone *z, unsigned long pfn,
+			    unsigned int order, unsigned long poisoned)
+{
+	struct page *page = pfn_to_page(pfn);
+	unsigned long zbits = page->flags & PAGE_ZONE_MASK;
+
+	DEBUG_ASSERT(mm_spin_is_locked(&z->lock));
+	DEBUG_ASSERT_MSG(IS_ALIGNED(pfn, 1UL << order), "pfn %#lx order %u", pfn, order);
+	page->flags &= ~FREE_CLEAR_MASK;
+	z->free_pages += 1UL << order;
+	while (order < MAX_PAGE_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy = pfn_to_page(buddy_pfn);
+		unsigned long bf = buddy->flags;
+
+		if ((bf & BUDDY_MATCH_MASK) !=
+		    (BIT(PG_buddy) | page_order_bits(order) | zbits))
+			break;
+		list_del(&buddy->buddy_list);
+		z->free_area[order].nr_free--;
+		poisoned &= bf;
+		buddy->flags = bf & ~FREE_CLEAR_MASK;
+		pfn &= ~(1UL << order);
+		order++;
+	}
+	add_to_free_area(z, pfn_to_page(pfn), order, poisoned);
+}
+
+/*
+ * Take a block of @order from @z, splitting a larger one if needed. The head
+ * comes back with no state bit but PG_poisoned if it is poisoned; NULL when
+ * the zone has no block large enough.
+ */
+static struct page *rmqueue_locked(struct zone *z, unsigned int order)
+{
+	unsigned int o;
+
+	DEBUG_ASSERT(mm_spin_is_locked(&z->lock));
+	for (o = order; o <= MAX_PAGE_ORDER; o++) {
+		struct free_area *fa = &z->free_area[o];
+		struct page *page;
+		unsigned long poisoned;
+
+		if (list_empty(&fa->free_list))
+			continue;
+		page = list_first_entry(&fa->free_list, struct page, buddy_list);
+		list_del(&page->buddy_list);
+		fa->nr_free--;
+		poisoned = page->flags & BIT(PG_poisoned);
+		while (o > order) {
+			o--;
+			add_to_free_area(z, page + (1UL << o), o, poisoned);
+		}
+		page->flags &= ~(BIT(PG_buddy) | PAGE_ORDER_MASK);
+		z->free_pages -= 1UL << order;
+		return page;
+	}
+	return NULL;
+}
+
+/* Pages @gfp may take from @z before hitting its watermark (may be <= 0). */
+static long zone_allowance(const struct zone *z, gfp_t gfp)
+{
+	unsigned long min = z->watermark_min;
+
+	if (gfp & __GFP_HIGH)
+		min /= 2;
+	return (long)z->free_pages - (long)min;
+}
+
+/* ---- per-CPU lists ------------------------------------------------------ */
+
+static inline struct per_cpu_pages *this_cpu_pcp(unsigned long zi)
+{
+	return &pcp_lists[mm_cpu_id()][zi];
+}
+
+static inline unsigned int zone_idx(const struct zone *z)
+{
+	return (unsigned int)(z - zones);
+}
+
+/* Give up to @n pages of @pcp back to its zone @zi; pcp lock held. */
+static void pcp_drain_locked(unsigned int zi, struct per_cpu_pages *pcp,
+			     unsigned int n)
+{
+	struct zone *z = &zones[zi];
+
+	DEBUG_ASSERT(mm_spin_is_locked(&pcp->lock));
+	mm_spin_lock(&z->lock);
+	while (n-- && pcp->head) {
+		struct page *page = pcp->head;
+
+		pcp->head = pcp_next(page);
+		pcp->room++;
+		free_one_locked(z, page_to_pfn(page), 0,
+				page->flags & BIT(PG_poisoned));
+	}
+	mm_spin_unlock(&z->lock);
+}
+
+/* Move up to a batch of pages from @z to @pcp within the watermark; pcp lock held. */
+static void pcp_refill_locked(struct zone *z, struct per_cpu_pages *pcp,
+			      gfp_t gfp)
+{
+	long n;
+
+	mm_spin_lock(&z->lock);
+	n = min(zone_allowance(z, gfp), (long)pcp->batch);
+	while (n-- > 0) {
+		struct page *page = rmqueue_locked(z, 0);
+
+		if (!page)
+			break;
+		page->flags |= BIT(PG_pcp);
+		page->buddy_list.next = (struct list_head *)pcp->head;
+		pcp->head = page;
+		pcp->room--;
+	}
+	mm_spin_unlock(&z->lock);
+}
+
+/* Pop @pcp's first page, now allocated; pcp lock held, list not empty. */
+static __always_inline struct page *pcp_pop_locked(struct per_cpu_pages *pcp)
+{
+	struct page *page = pcp->head;
+
+	pcp->head = pcp_next(page);
+	pcp->room++;
+	page->flags ^= BIT(PG_pcp) | BIT(PG_head);
+	return page;
+}
+
+/* Pop a page from this CPU's list of @z, refilling it first if empty. */
+static struct page *pcp_alloc(struct zone *z, gfp_t gfp)
+{
+	unsigned long irq = mm_irq_save();
+	struct per_cpu_pages *pcp = this_cpu_pcp(zone_idx(z));
+	struct page *page = NULL;
+
+	mm_spin_lock(&pcp->lock);
+	if (!pcp->head)
+		pcp_refill_locked(z, pcp, gfp);
+	if (pcp->head)
+		page = pcp_pop_locked(pcp);
+	mm_spin_unlock(&pcp->lock);
+	mm_irq_restore(irq);
+	return page;
+}
+
+/*
+ * The fast path's pop: no refill, no waiting for the lock. NULL sends the
+ * caller to the slow path.
+ */
+static __always_inline struct page *pcp_alloc_fast(unsigned long zi)
+{
+	unsigned long irq = mm_irq_save();
+	struct per_cpu_pages *pcp = this_cpu_pcp(zi);
+	struct page *page = NULL;
+
+	if (likely(mm_spin_trylock(&pcp->lock))) {
+		if (likely(pcp->head))
+			page = pcp_pop_locked(pcp);
+		mm_spin_unlock(&pcp->lock);
+	}
+	mm_irq_restore(irq);
+	return page;
+}
+
+/* Give a batch back to zone @zi if this CPU's list of it is over high. */
+static __noinline void pcp_trim(unsigned int zi)
+{
+	unsigned long irq = mm_irq_save();
+	struct per_cpu_pages *pcp = this_cpu_pcp(zi);
+
+	mm_spin_lock(&pcp->lock);
+	if (pcp->room < 0)
+		pcp_drain_locked(zi, pcp, pcp->batch);
+	mm_spin_unlock(&pcp->lock);
+	mm_irq_restore(irq);
+}
+
+/*
+ * Push an allocated order-0 page onto this CPU's list of its zone. @poisoned
+ * says whether the caller filled it with PAGE_POISON. With @wait false, gives
+ * up (returning false) rather than wait for the lock.
+ */
+static __always_inline bool pcp_free(struct page *page, unsigned long poisoned,
+				     bool wait)
+{
+	unsigned long flags = page->flags;
+	unsigned long zi = flags >> PAGE_ZONE_SHIFT;
+	unsigned long irq = mm_irq_save();
+	struct per_cpu_pages *pcp = this_cpu_pcp(zi);
+	int room;
+
+	if (wait) {
+		mm_spin_lock(&pcp->lock);
+	} else if (unlikely(!mm_spin_trylock(&pcp->lock))) {
+		mm_irq_restore(irq);
+		return false;
+	}
+	page->flags = (flags & ~FREE_CLEAR_MASK) | BIT(PG_pcp) | poisoned;
+	page->buddy_list.next = (struct list_head *)pcp->head;
+	pcp->head = page;
+	room = --pcp->room;
+	mm_spin_unlock(&pcp->lock);
+	mm_irq_restore(irq);
+	if (unlikely(room < 0))
+		pcp_trim((unsigned int)zi);
+	return true;
+}
+
+static void drain_cpu_zone(unsigned int zi, unsigned int cpu)
+{
+	struct per_cpu_pages *pcp = &pcp_lists[cpu][zi];
+	unsigned long irq = mm_irq_save();
+
+	mm_spin_lock(&pcp->lock);
+	if (pcp->head)
+		pcp_drain_locked(zi, pcp, pcp_count(pcp));
+	mm_spin_unlock(&pcp->lock);
+	mm_irq_restore(irq);
+}
+
+/* Give this CPU's per-CPU pages back to the zones. */
+void drain_local_pages(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		drain_cpu_zone(i, mm_cpu_id());
+}
+
+/* Give every CPU's per-CPU pages back to the zones. */
+void drain_all_pages(void)
+{
+	unsigned int i, cpu;
+
+	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
+		for (i = 0; i < MAX_NR_ZONES; i++)
+			drain_cpu_zone(i, cpu);
+}
+
+/* ---- allocation --------------------------------------------------------- */
+
+/* Finish a block leaving the allocator: check its poison, zero it. */
+static __noinline struct page *prep_new_page(struct page *page,
+					     unsigned int order, gfp_t gfp)
+{
+	if (page->flags & BIT(PG_poisoned)) {
+		page->flags &= ~BIT(PG_poisoned);
+		page_poison_check_block(page, order);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	return page;
+}
+
+static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
+{
+	unsigned long irq = mm_irq_save();
+	struct page *page = NULL;
+
+	mm_spin_lock(&z->lock);
+	if (zone_allowance(z, gfp) >= (long)(1UL << order)) {
+		page = rmqueue_locked(z, order);
+		if (page)
+			page->flags |= BIT(PG_head) | page_order_bits(order);
+	}
+	mm_spin_unlock(&z->lock);
+	mm_irq_restore(irq);
+	return page;
+}
+
+static void __cold warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
+{
+	pr_warn("page allocation failure: order:%u, gfp:%#x, caller %pS\n",
+		order, gfp, (void *)caller);
+	show_buddyinfo();
+}
+
+static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
+						unsigned long caller)
+{
+	struct zone **zl;
+
+	if (order <= MAX_PAGE_ORDER) {
+		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
+			struct page *page = order ? rmqueue(*zl, order, gfp) :
+						    pcp_alloc(*zl, gfp);
+
+			if (page)
+				return prep_new_page(page, order, gfp);
+		}
+	}
+	if (!(gfp & __GFP_NOWARN))
+		warn_alloc(gfp, order, caller);
+	return NULL;
+}
+
+/*
+ * The fast path: an order-0 page from this CPU's list of the preferred zone.
+ * Anything else, an empty list included, goes to the slow path.
+ */
+static __always_inline struct page *alloc_pages_caller(gfp_t gfp,
+						       unsigned int order,
+						       unsigned long caller)
+{
+	if (likely((order | (gfp & __GFP_ZERO)) == 0)) {
+		struct page *page = pcp_alloc_fast(preferred_zone[gfp & GFP_ZONE_MASK]);
+
+		if (likely(page)) {
+			if (unlikely(page->flags & BIT(PG_poisoned)))
+				return prep_new_page(page, 0, gfp);
+			return page;
+		}
+	}
+	return alloc_pages_slow(gfp, order, caller);
+}
+
+/*
+ * 2^order contiguous pages, naturally aligned; the caller owns them until
+ * __free_pages(). NULL (and one warning unless __GFP_NOWARN) on failure.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_caller(gfp, order, _RET_IP_);
+}
+
+/* The same as a direct-map address; 0 on failure. */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages_caller(gfp, order, _RET_IP_);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+/* One zeroed page as a direct-map address; 0 on failure. */
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	struct page *page = alloc_pages_caller(gfp | __GFP_ZERO, 0, _RET_IP_);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+/* ---- freeing ------------------------------------------------------------ */
+
+static void __cold __printf(4, 5) report_bad_free(unsigned long pfn,
+						 unsigned int order,
+						 unsigned long caller,
+						 const char *fmt, ...)
+{
+	char what[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	pr_err("BUG: bad free refused: %s; pfn %#lx order %u caller %pS\n",
+	       what, pfn, order, (void *)caller);
+}
+
+/*
+ * Decide whether freeing @page at @order is legitimate. Returns its zone, or
+ * NULL after reporting the misuse.
+ */
+static struct zone *free_check(struct page *page, unsigned int order,
+			       unsigned long caller)
+{
+	unsigned long off = (unsigned long)page - (unsigned long)vmemmap;
+	unsigned long pfn = off / sizeof(struct page);
+	unsigned long flags;
+	unsigned int o;
+
+	if (off % sizeof(struct page) || pfn >= max_pfn_mapped ||
+	    !memmap_block_present(pfn)) {
+		report_bad_free(pfn, order, caller,
+				"pfn outside managed memory (page %p)", page);
+		return NULL;
+	}
+	flags = page->flags;
+	if (order > MAX_PAGE_ORDER) {
+		report_bad_free(pfn, order, caller, "order too large");
+		return NULL;
+	}
+	if (flags & BIT(PG_reserved)) {
+		report_bad_free(pfn, order, caller, "reserved page");
+		return NULL;
+	}
+	if (flags & (BIT(PG_buddy) | BIT(PG_pcp))) {
+		report_bad_free(pfn, order, caller, "double free (page is free)");
+		return NULL;
+	}
+	if (flags & BIT(PG_head)) {
+		if (page_order(page) == order)
+			return page_zone(page);
+		report_bad_free(pfn, order, caller,
+				"wrong order (allocated with order %u)",
+				page_order(page));
+		return NULL;
+	}
+	for (o = 1; o <= MAX_PAGE_ORDER; o++) {
+		unsigned long head_pfn = pfn & ~((1UL << o) - 1);
+		const struct page *head = pfn_to_page(head_pfn);
+
+		if (head_pfn == pfn || page_order(head) < o)
+			continue;
+		if (head->flags & BIT(PG_head)) {
+			report_bad_free(pfn, order, caller,
+					"tail page of the order-%u block at pfn %#lx",
+					page_order(head), head_pfn);
+			return NULL;
+		}
+		if (head->flags & BIT(PG_buddy)) {
+			report_bad_free(pfn, order, caller,
+					"double free (inside the free order-%u block at pfn %#lx)",
+					page_order(head), head_pfn);
+			return NULL;
+		}
+	}
+	report_bad_free(pfn, order, caller, "not an allocated page (flags %#lx)",
+			flags);
+	return NULL;
+}
+
+static __noinline void free_pages_slow(struct page *page, unsigned int order,
+				       unsigned long caller)
+{
+	struct zone *z = free_check(page, order, caller);
+	unsigned long poisoned = 0, irq;
+
+	if (!z)
+		return;
+	if (page_poisoning_enabled) {
+		page_poison_block(page, order);
+		poisoned = BIT(PG_poisoned);
+	}
+	if (order == 0) {
+		pcp_free(page, poisoned, true);
+		return;
+	}
+	irq = mm_irq_save();
+	mm_spin_lock(&z->lock);
+	free_one_locked(z, page_to_pfn(page), order, poisoned);
+	mm_spin_unlock(&z->lock);
+	mm_irq_restore(irq);
+}
+
+/*
+ * The fast path: an allocated order-0 page of managed memory goes to this
+ * CPU's list. Everything else, poisoning included, takes the slow path,
+ * which checks in full.
+ */
+static __always_inline void free_pages_caller(struct page *page,
+					      unsigned int order,
+					      unsigned long caller)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (likely(order == 0 && pfn < max_pfn_mapped &&
+		   memmap_block_present(pfn) &&
+		   (page->flags & (PAGE_STATE_MASK | PAGE_ORDER_MASK)) ==
+			   BIT(PG_head) &&
+		   !page_poisoning_enabled && pcp_free(page, 0, false)))
+		return;
+	free_pages_slow(page, order, caller);
+}
+
+/* Return a block from alloc_pages(). Misuse is reported and refused. */
+void __free_pages(struct page *page, unsigned int order)
+{
+	free_pages_caller(page, order, _RET_IP_);
+}
+
+/* Return a block by direct-map address; 0 is ignored. */
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		free_pages_caller(virt_to_page((void *)addr), order, _RET_IP_);
+}
+
+/* ---- zone setup, for mem_init ------------------------------------------ */
+
+/* Reset @z to an empty zone of index @idx. */
+void zone_init_free_lists(struct zone *z, unsigned int idx)
+{
+	unsigned int o, cpu;
+
+	memset(z, 0, sizeof(*z));
+	mm_spin_lock_init(&z->lock);
+	z->name = zone_names[idx];
+	for (o = 0; o < NR_PAGE_ORDERS; o++)
+		INIT_LIST_HEAD(&z->free_area[o].free_list);
+	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
+		memset(&pcp_lists[cpu][idx], 0, sizeof(pcp_lists[cpu][idx]));
+		mm_spin_lock_init(&pcp_lists[cpu][idx].lock);
+	}
+}
+
+/* Add a free block at boot: no merging, the caller gives maximal blocks. */
+void buddy_add_free_block(struct zone *z, struct page *page, unsigned int order)
+{
+	add_to_free_area(z, page, order, 0);
+	z->free_pages += 1UL << order;
+}
+
+/*
+ * Size the per-CPU lists from the zone (a batch per 4 MiB, at most 31) and
+ * build the fallback lists over populated zones.
+ */
+void zone_setup_pcp(unsigned int zi)
+{
+	unsigned long managed = zones[zi].managed_pages;
+	unsigned int cpu, batch = (unsigned int)clamp_ul(managed >> 10, 1, 31);
+
+	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
+		struct per_cpu_pages *pcp = &pcp_lists[cpu][zi];
+
+		DEBUG_ASSERT(!pcp->head);
+		pcp->batch = batch;
+		pcp->high = 4 * batch;
+		pcp->room = (int)pcp->high;
+	}
+}
+
+void build_zonelists(void)
+{
+	static const unsigned int highest[GFP_ZONE_MASK + 1] = {
+		ZONE_NORMAL, ZONE_DMA, ZONE_DMA32, ZONE_DMA,
+	};
+	unsigned int g;
+	int i;
+
+	for (g = 0; g <= GFP_ZONE_MASK; g++) {
+		struct zone **zl = zonelists[g];
+
+		preferred_zone[g] = (u8)highest[g];
+		for (i = (int)highest[g]; i >= 0; i--)
+			if (zones[i].managed_pages)
+				*zl++ = &zones[i];
+		*zl = NULL;
+		if (zonelists[g][0])
+			preferred_zone[g] = (u8)zone_idx(zonelists[g][0]);
+	}
+}
+
+/* ---- counters and reports ----------------------------------------------- */
+
+/* Free pages in all zones, including those on per-CPU lists (racy snapshot). */
+unsigned long nr_free_pages(void)
+{
+	unsigned long sum = 0;
+	unsigned int i, cpu;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		sum += READ_ONCE(zones[i].free_pages);
+		for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
+			sum += (unsigned int)((int)READ_ONCE(pcp_lists[cpu][i].high) -
+					      READ_ONCE(pcp_lists[cpu][i].room));
+	}
+	return sum;
+}
+
+/* Free blocks per zone and order (per-CPU pages not included). */
+void buddy_snapshot(unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	unsigned int i, o;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		unsigned long irq = mm_irq_save();
+
+		mm_spin_lock(&zones[i].lock);
+		for (o = 0; o < NR_PAGE_ORDERS; o++)
+			counts[i][o] = zones[i].free_area[o].nr_free;
+		mm_spin_unlock(&zones[i].lock);
+		mm_irq_restore(irq);
+	}
+}
+
+/* /proc/buddyinfo: one line per populated zone, free blocks of order 0..10. */
+void show_buddyinfo(void)
+{
+	unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned int i, o;
+
+	buddy_snapshot(counts);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		char line[16 + 8 + NR_PAGE_ORDERS * 8];
+		int n;
+
+		if (!zones[i].present_pages)
+			continue;
+		n = snprintf(line, sizeof(line), "Node 0, zone %8s ", zone_names[i]);
+		for (o = 0; o < NR_PAGE_ORDERS; o++)
+			n += snprintf(line + n, sizeof(line) - n, "%6lu ", counts[i][o]);
+		printk(KERN_INFO "%s\n", line);
+	}
+}
+
+/* The port's page-table counters; a port with none leaves them zero. */
+__attribute__((weak)) void mm_port_meminfo(struct mm_port_meminfo *mi)
+{
+	(void)mi;
+}
+
+/* /proc/meminfo-style summary, in kB. */
+void show_meminfo(void)
+{
+	struct mm_port_meminfo mi = { 0 };
+	unsigned long present = 0, managed = 0;
+	unsigned int i;
+
+	mm_port_meminfo(&mi);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		present += zones[i].present_pages;
+		managed += zones[i].managed_pages;
+	}
+#define KB(pages) ((pages) << (PAGE_SHIFT - 10))
+	pr_info("MemTotal:       %8lu kB\n", KB(managed));
+	pr_info("MemFree:        %8lu kB\n", KB(nr_free_pages()));
+	pr_info("MemPresent:     %8lu kB\n", KB(present));
+	pr_info("Reserved:       %8lu kB\n", KB(present - managed));
+	pr_info("memmap:         %8lu kB\n", KB(memmap_pages));
+	pr_info("PageTables:     %8lu kB\n", KB(mi.pagetable_pages));
+	pr_info("DirectMap4k:    %8lu kB\n", mi.direct_map_4k * 4);
+	pr_info("DirectMap2M:    %8lu kB\n", mi.direct_map_2m * 2048);
+	pr_info("DirectMap1G:    %8lu kB\n", mi.direct_map_1g * 1048576);
+#undef KB
+}

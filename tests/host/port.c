@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The host port of mm/ (see mm_port_impl.h for the fake machine's layout),
+ * plus what the kernel would otherwise provide to mm/ and the test runner:
+ * printk with a recorded console, panic, kallsyms_lookup.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "mm/port.h"
+#include "mm/gfp.h"
+#include "mm/memblock.h"
+#include "kernel/ktest.h"
+#include "host_mm.h"
+#include "probe.h"
+
+#define VMEMMAP_BYTES (HOST_PHYS_SIZE / PAGE_SIZE * sizeof(struct page))
+#define VMEMMAP_ALIGN (2UL << 20)
+
+unsigned char *host_phys_base;
+struct page *host_vmemmap;
+unsigned long host_vmalloc_start;
+__thread unsigned int host_cpu_id;
+
+static int phys_fd = -1;
+static unsigned long mapped_pages;
+
+/* ---- the fake machine ---------------------------------------------------- */
+
+static void *reserve(size_t size, size_t align)
+{
+	unsigned char *p = mmap(NULL, size + align, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("host port: mmap reserve");
+		abort();
+	}
+	return (void *)ALIGN_UP((unsigned long)p, align);
+}
+
+static void host_port_init(void)
+{
+	if (host_phys_base)
+		return;
+	phys_fd = memfd_create("kmm-phys", MFD_CLOEXEC);
+	if (phys_fd < 0 || ftruncate(phys_fd, (off_t)HOST_PHYS_SIZE)) {
+		perror("host port: memfd");
+		abort();
+	}
+	host_phys_base = mmap(NULL, HOST_PHYS_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_NORESERVE, phys_fd, 0);
+	if (host_phys_base == MAP_FAILED) {
+		perror("host port: mmap phys");
+		abort();
+	}
+	host_vmemmap = reserve(VMEMMAP_BYTES, VMEMMAP_ALIGN);
+	host_vmalloc_start = (unsigned long)reserve(HOST_VMALLOC_SIZE, PAGE_SIZE);
+}
+
+/* PROT_NONE over [va, va + size) again, keeping the reservation. */
+static void unmap_range(unsigned long va, size_t size)
+{
+	if (mmap((void *)va, size, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+		 0) == MAP_FAILED) {
+		perror("host port: unmap");
+		abort();
+	}
+}
+
+/* Throw the previous machine away: mappings and memory contents. */
+static void host_port_reset(void)
+{
+	host_port_init();
+	unmap_range((unsigned long)host_vmemmap, VMEMMAP_BYTES);
+	unmap_range(host_vmalloc_start, HOST_VMALLOC_SIZE);
+	mapped_pages = 0;
+	if (fallocate(phys_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+		      (off_t)HOST_PHYS_SIZE)) {
+		perror("host port: fallocate");
+		abort();
+	}
+}
+
+static bool in_range(unsigned long va, unsigned long start, unsigned long size)
+{
+	return va >= start && va - start < size;
+}
+
+int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
+{
+	int p = PROT_READ;
+
+	if (!IS_ALIGNED(va | pa, PAGE_SIZE) || pa >= HOST_PHYS_SIZE ||
+	    !(in_range(va, (unsigned long)host_vmemmap, VMEMMAP_BYTES) ||
+	      in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE))) {
+		fprintf(stderr, "host port: cannot map va %#lx pa %#lx\n", va,
+			(unsigned long)pa);
+		return -EINVAL;
+	}
+	if (prot & MM_PROT_WRITE)
+		p |= PROT_WRITE;
+	if (mmap((void *)va, PAGE_SIZE, p, MAP_SHARED | MAP_FIXED, phys_fd,
+		 (off_t)pa) == MAP_FAILED)
+		return -ENOMEM;
+	__atomic_fetch_add(&mapped_pages, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void mm_unmap_kernel_page(unsigned long va)
+{
+	ASSERT(in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE));
+	unmap_range(va, PAGE_SIZE);
+	__atomic_fetch_sub(&mapped_pages, 1, __ATOMIC_RELAXED);
+}
+
+void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	(void)start;
+	(void)end;
+}
+
+unsigned long host_mapped_pages(void)
+{
+	return __atomic_load_n(&mapped_pages, __ATOMIC_RELAXED);
+}
+
+static u64 random_state = 0x6b6d6d2d686f7374ULL;
+
+/* splitmix64: deterministic, so a failing run repeats. */
+u64 mm_random_u64(void)
+{
+	u64 z = __atomic_add_fetch(&random_state, 0x9e3779b97f4a7c15ULL,
+				   __ATOMIC_RELAXED);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void host_spin_lock_contended(mm_spinlock_t *l)
+{
+	unsigned int spins = 0;
+
+	do {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+			if (++spins % 64 == 0)
+				sched_yield();
+			else
+				__builtin_ia32_pause();
+		}
+	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
+}
+
+void host_set_cpu(unsigned int cpu)
+{
+	ASSERT(cpu < MM_NR_CPUS);
+	host_cpu_id = cpu;
+}
+
+const struct boot_mem_range host_default_map[] = {
+	{ 0x0, 0xa0000, BOOT_MEM_USABLE, 0 },
+	{ 0xf0000, 0x10000, BOOT_MEM_RESERVED, 0 },
+	{ 0x100000, 0xf00000, BOOT_MEM_USABLE, 0 },       /* DMA */
+	{ 0x1000000, 0x2000000, BOOT_MEM_USABLE, 0 },     /* DMA32 */
+	{ 0x3000000, 0x100000, BOOT_MEM_ACPI_NVS, 0 },
+	{ 0x3100000, 0x1f00000, BOOT_MEM_USABLE, 0 },
+	{ 0xfee00000, 0x1000, BOOT_MEM_MMIO, 0 },
+	{ 0x100000000ULL, 0x2000000, BOOT_MEM_USABLE, 0 }, /* Normal */
+};
+const unsigned int host_default_map_len = ARRAY_SIZE(host_default_map);
+
+void host_memblock_reset(void)
+{
+	host_port_reset();
+	memblock_reset();
+}
+
+void host_mm_setup(const struct boot_mem_range *map, unsigned int n)
+{
+	host_memblock_reset();
+	host_set_cpu(0);
+	memblock_add_map(map, n);
+	memblock_reserve(0, 1UL << 20);
+	mem_init();
+}
+
+void host_mm_setup_default(void)
+{
+	host_mm_setup(host_default_map, host_default_map_len);
+}
+
+u64 host_seed(u64 fallback)
+{
+	const char *s = getenv("KMM_SEED");
+
+	return s && *s ? strtoull(s, NULL, 0) : fallback;
+}
+
+int probe_read_u8(const void *addr, u8 *val)
+{
+	u8 byte;
+	struct iovec local = { &byte, 1 };
+	struct iovec remote = { (void *)addr, 1 };
+
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != 1)
+		return -EFAULT;
+	if (val)
+		*val = byte;
+	return 0;
+}
+
+/* ---- console ----------------------------------------------------------- */
+
+#define CONSOLE_SIZE (1UL << 20)
+
+int console_loglevel = LOGLEVEL_DEFAULT;
+
+static pthread_mutex_t console_lock = PTHREAD_MUTEX_INITIALIZER;
+static char console_buf[CONSOLE_SIZE];
+static unsigned long console_pos; /* bytes ever recorded */
+static bool console_quiet;
+
+bool host_console_quiet(bool quiet)
+{
+	bool old = console_quiet;
+
+	console_quiet = quiet;
+	return old;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	const char *text = buf;
+	int level = LOGLEVEL_DEFAULT - 1, len;
+	bool marked = false;
+	unsigned long i;
+
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (len >= (int)sizeof(buf))
+		len = sizeof(buf) - 1;
+	if (text[0] == KERN_SOH[0] && text[1]) {
+		if (text[1] >= '0' && text[1] <= '7')
+			level = text[1] - '0';
+		marked = true;
+		text += 2;
+		len -= 2;
+	}
+	if (level > console_loglevel)
+		return 0;
+	pthread_mutex_lock(&console_lock);
+	for (i = 0; i < (unsigned long)len; i++)
+		console_buf[(console_pos + i) % CONSOLE_SIZE] = text[i];
+	console_pos += len;
+	if (!console_quiet || !marked)
+		fwrite(text, 1, len, stdout);
+	pthread_mutex_unlock(&console_lock);
+	return len;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+unsigned long ktest_console_mark(void)
+{
+	unsigned long pos;
+
+	pthread_mutex_lock(&console_lock);
+	pos = console_pos;
+	pthread_mutex_unlock(&console_lock);
+	return pos;
+}
+
+/* Copy what was recorded since @mark (as much as the ring still holds). */
+static char *console_since(unsigned long mark)
+{
+	unsigned long start, end, i;
+	char *s;
+
+	pthread_mutex_lock(&console_lock);
+	end = console_pos;
+	start = mark;
+	if (end - start > CONSOLE_SIZE || start > end)
+		start = end > CONSOLE_SIZE ? end - CONSOLE_SIZE : 0;
+	s = malloc(end - start + 1);
+	ASSERT(s);
+	for (i = start; i < end; i++)
+		s[i - start] = console_buf[i % CONSOLE_SIZE];
+	s[end - start] = '\0';
+	pthread_mutex_unlock(&console_lock);
+	return s;
+}
+
+unsigned int host_console_count(unsigned long mark, const char *text)
+{
+	char *s = console_since(mark), *p = s;
+	unsigned int n = 0;
+
+	while ((p = strstr(p, text))) {
+		n++;
+		p += strlen(text);
+	}
+	free(s);
+	return n;
+}
+
+bool ktest_console_contains(unsigned long mark, const char *text)
+{
+	return host_console_count(mark, text) > 0;
+}
+
+/* ---- panic and symbols ---------------------------------------------------- */
+
+void panic(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
+	fflush(stdout);
+	abort();
+}
+
+/* Only symbols the dynamic linker knows (those exported by the binary). */
+bool kallsyms_lookup(unsigned long addr, const char **name,
+		     unsigned long *offset, unsigned long *size)
+{
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+
+	if (!dladdr1((void *)addr, &info, (void **)&sym, RTLD_DL_SYMENT) ||
+	    !info.dli_sname || !info.dli_saddr)
+		return false;
+	*name = info.dli_sname;
+	*offset = addr - (unsigned long)info.dli_saddr;
+	*size = sym ? sym->st_size : 0;
+	return true;
+}
