@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmalloc: general-purpose allocation over segregated size classes.
+ *
+ * Theory of operation
+ * -------------------
+ * Requests up to KMALLOC_MAX_CACHE_SIZE (8 KiB) are served by one slab cache
+ * per size class; larger ones by the page allocator directly. The classes
+ * (kmalloc_class_size[]) bound the waste of rounding a request up:
+ *
+ *   8 .. 128      every 8 bytes          waste < 8 bytes
+ *   2^k .. 2^k+1  8 steps of 2^(k-3)     waste <= 1/8 of the request
+ *
+ * and each class's slab order is chosen (slab.c) so that the unused tail of
+ * a slab is at most 1/8 of it. Power-of-two classes are created with their
+ * own size as alignment, so a power-of-two request is naturally aligned;
+ * every class is a multiple of 8, so every object is 8-byte aligned.
+ *
+ * The size -> class lookup is one table load: kmalloc_size_index[] has an
+ * entry per 8 bytes of request, giving an index into kmalloc_caches[]:
+ *
+ *   size:   1..8  9..16  ...  121..128  129..136  137..144  ...  8185..8192
+ *   index:  (size + 7) / 8 -> 1      2          16        17        17          64
+ *   kmalloc_caches[index] -> struct kmem_cache *  ([0]: "not ready" sentinel)
+ *
+ * Before kmem_cache_init() every index is 0, whose sentinel cache refuses
+ * allocations with a message instead of crashing.
+ *
+ * Large allocations are whole buddy blocks of 2^order pages marked
+ * PG_large_kmalloc with page->private = order; kfree() recognises them from
+ * the page flags. kmalloc(0) returns ZERO_SIZE_PTR, an address in the
+ * never-mapped first page.
+ *
+ * The zone modifiers __GFP_DMA/__GFP_DMA32 send a request to the page
+ * allocator (whole pages), since the slab caches mix zones.
+ *
+ * Locking and contexts: as slab.c; kmalloc and kfree may be called from
+ * interrupt handlers.
+ */
+#include "mm/slab.h"
+#include "mm/slab_internal.h"
+#include "kmm/string.h"
+
+const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES] = {
+	8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128,
+	144, 160, 176, 192, 208, 224, 240, 256,
+	288, 320, 352, 384, 416, 448, 480, 512,
+	576, 640, 704, 768, 832, 896, 960, 1024,
+	1152, 1280, 1408, 1536, 1664, 1792, 1920, 2048,
+	2304, 2560, 2816, 3072, 3328, 3584, 3840, 4096,
+	4608, 5120, 5632, 6144, 6656, 7168, 7680, 8192,
+};
+
+_Static_assert(ARRAY_SIZE(kmalloc_class_size) == KMALLOC_NR_CLASSES,
+	       "kmalloc class table length");
+_Static_assert(KMALLOC_NR_CLASSES < 256, "class index must fit in a u8");
+_Static_assert(8192 == KMALLOC_MAX_CACHE_SIZE, "largest class is the cache limit");
+
+#define KMALLOC_ZONE_GFP (__GFP_DMA | __GFP_DMA32)
+
+/* Index 0 before kmem_cache_init(), and the name in kfree's reports. */
+static struct kmem_cache kmalloc_unready = {
+	.mag = { [0 ... MM_NR_CPUS - 1] = &slab_empty_mag },
+	.size = 8, .flags = SLAB_DEAD | SLAB_STATIC, .name = "kmalloc",
+};
+
+struct kmem_cache *kmalloc_caches[KMALLOC_NR_CLASSES + 1] = {
+	[0 ... KMALLOC_NR_CLASSES] = &kmalloc_unready,
+};
+u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8 + 1];
+
+static char kmalloc_names[KMALLOC_NR_CLASSES][24];
+
+/* Create one cache per class and fill the size index. Called by kmem_cache_init. */
+void kmalloc_caches_init(void)
+{
+	unsigned int i, j, c = 0, size, align;
+
+	for (i = 0; i <= KMALLOC_NR_CLASSES; i++)
+		kmalloc_caches[i] = &kmalloc_unready;
+	memset(kmalloc_size_index, 0, sizeof(kmalloc_size_index));
+	for (i = 0; i < KMALLOC_NR_CLASSES; i++) {
+		size = kmalloc_class_size[i];
+		align = (size & (size - 1)) ? 8 : size;
+		if (size >= 1024 && size % 1024 == 0)
+			snprintf(kmalloc_names[i], sizeof(kmalloc_names[i]),
+				 "kmalloc-%uk", size / 1024);
+		else
+			snprintf(kmalloc_names[i], sizeof(kmalloc_names[i]),
+				 "kmalloc-%u", size);
+		kmalloc_caches[i + 1] = slab_create(kmalloc_names[i], size, align,
+						    SLAB_KMALLOC | SLAB_PANIC, NULL);
+	}
+	for (j = 1; j <= KMALLOC_MAX_CACHE_SIZE / 8; j++) {
+		while (kmalloc_class_size[c] < j * 8)
+			c++;
+		kmalloc_size_index[j] = (u8)(c + 1);
+	}
+}
+
+/* The smallest order whose block holds @size bytes. */
+static unsigned int kmalloc_order(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size && order <= KMALLOC_SHIFT_MAX)
+		order++;
+	return order;
+}
+
+/* kmalloc's slow path: zero, large, zone-restricted, or too large. */
+static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
+{
+	unsigned int order;
+	struct page *page;
+
+	if (!size)
+		return ZERO_SIZE_PTR;
+	order = kmalloc_order(size);
+	if (order > KMALLOC_SHIFT_MAX) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("kmalloc: %zu bytes is more than the largest allocation "
+				"(%lu), caller %pS\n", size,
+				PAGE_SIZE << KMALLOC_SHIFT_MAX, (void *)caller);
+		return NULL;
+	}
+	page = alloc_pages(gfp, order);
+	if (!page)
+		return NULL;
+	page_set_flag(page, PG_large_kmalloc);
+	page->private = order;
+	return page_address(page);
+}
+
+/*
+ * Allocate @size bytes, naturally aligned if a power of two, else 8-aligned.
+ * NULL when memory runs out or @size is above 4 MiB; ZERO_SIZE_PTR for 0.
+ */
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
+		return slab_alloc_fast(kmalloc_caches[kmalloc_size_index[(size + 7) >> 3]],
+				       gfp, _RET_IP_);
+	return kmalloc_large(size, gfp, _RET_IP_);
+}
+
+/* kmalloc, zeroed. */
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
+		return slab_alloc_fast(kmalloc_caches[kmalloc_size_index[(size + 7) >> 3]],
+				       gfp | __GFP_ZERO, _RET_IP_);
+	return kmalloc_large(size, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/* A zeroed array of @n elements of @size bytes; NULL if n * size overflows. */
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	if (likely(bytes - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
+		return slab_alloc_fast(kmalloc_caches[kmalloc_size_index[(bytes + 7) >> 3]],
+				       gfp | __GFP_ZERO, _RET_IP_);
+	return kmalloc_large(bytes, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/* The head page of the large kmalloc containing @pfn, or NULL. */
+static struct page *kmalloc_large_head(unsigned long pfn)
+{
+	unsigned int order;
+	unsigned long head;
+
+	for (order = 0; order <= KMALLOC_SHIFT_MAX; order++) {
+		head = pfn & ~((1UL << order) - 1);
+		if (!pfn_valid(head))
+			return NULL;
+		if (page_test_flag(pfn_to_page(head), PG_large_kmalloc) &&
+		    pfn - head < (1UL << pfn_to_page(head)->private))
+			return pfn_to_page(head);
+	}
+	return NULL;
+}
+
+/* Usable size of @p, or 0 (reported) when @p is no kmalloc object. */
+static size_t kmalloc_usable(const void *p, unsigned long caller)
+{
+	unsigned long pfn = PHYS_PFN(__pa(p));
+	struct page *head = slab_lookup(p);
+	unsigned int idx;
+
+	if (head) {
+		struct kmem_cache *s = head->slab_cache;
+
+		if (!(s->flags & SLAB_DEAD) && slab_obj_index(s, head, p, &idx))
+			return s->object_size;
+		slab_free_slow(s, p, caller); /* reports what is wrong */
+		return 0;
+	}
+	head = pfn_valid(pfn) ? kmalloc_large_head(pfn) : NULL;
+	if (head && p == page_address(head))
+		return PAGE_SIZE << head->private;
+	slab_bug(&kmalloc_unready, p, 0, caller,
+		 head ? "Invalid pointer (not at the start of a large kmalloc)"
+		      : "Pointer not in any slab or large kmalloc");
+	return 0;
+}
+
+/* kfree's slow path: large allocations and everything suspicious. */
+static __noinline void kfree_slow(const void *p, unsigned long caller)
+{
+	unsigned long pfn = PHYS_PFN(__pa(p));
+	struct page *head = slab_lookup(p);
+
+	if (head) {
+		slab_free_slow(head->slab_cache, p, caller);
+		return;
+	}
+	head = pfn_valid(pfn) ? kmalloc_large_head(pfn) : NULL;
+	if (!head) {
+		slab_bug(&kmalloc_unready, p, 0, caller,
+			 "Pointer not in any slab or large kmalloc");
+		return;
+	}
+	if (p != page_address(head)) {
+		slab_bug(&kmalloc_unready, p,
+			 (long)((unsigned long)p - (unsigned long)page_address(head)),
+			 caller, "Invalid pointer (not at the start of a large kmalloc)");
+		return;
+	}
+	page_clear_flag(head, PG_large_kmalloc);
+	__free_pages(head, (unsigned int)head->private);
+}
+
+/* Free memory from kmalloc (or any slab object). NULL and ZERO_SIZE_PTR are ignored. */
+void kfree(const void *p)
+{
+	unsigned long pfn;
+	struct page *pg;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	pfn = PHYS_PFN(__pa(p));
+	if (likely(slab_pfn_in_map(pfn))) {
+		pg = pfn_to_page(pfn);
+		if (likely(PageSlab(pg))) {
+			slab_free_in_slab(pg->slab_cache, p, _RET_IP_);
+			return;
+		}
+	}
+	kfree_slow(p, _RET_IP_);
+}
+
+/* The usable size of a kmalloc'd object (>= what was asked for); 0 for NULL. */
+size_t ksize(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	return kmalloc_usable(p, _RET_IP_);
+}
+
+/*
+ * Resize @p to @new_size, keeping its contents; in place when it fits.
+ * NULL on failure (then @p is untouched); new_size 0 frees and returns
+ * ZERO_SIZE_PTR.
+ */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp)
+{
+	size_t old;
+	void *n;
+
+	if (!new_size) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (ZERO_OR_NULL_PTR(p))
+		return kmalloc(new_size, gfp);
+	old = kmalloc_usable(p, _RET_IP_);
+	if (!old)
+		return NULL;
+	if (new_size <= old)
+		return (void *)p;
+	n = kmalloc(new_size, gfp & ~__GFP_ZERO);
+	if (!n)
+		return NULL;
+	memcpy(n, p, old);
+	if (gfp & __GFP_ZERO)
+		memset((char *)n + old, 0, new_size - old);
+	kfree(p);
+	return n;
+}

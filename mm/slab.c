@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The slab allocator: caches of equal-sized objects over buddy pages.
+ *
+ * Theory of operation
+ * -------------------
+ * A cache (struct kmem_cache) hands out objects of one size. Its memory is
+ * a set of slabs; a slab is one naturally aligned buddy block of 2^order
+ * pages cut into s->objects slots of s->size bytes (layout of a slot in
+ * slab_internal.h). Free objects of a slab are linked through themselves;
+ * the head page of the block (PG_slab) holds the slab's state:
+ *
+ *   struct kmem_cache                          the slab (2^order pages)
+ *   +-----------------+                        +------+------+------+----+
+ *   | mag[cpu] -------+--> magazine (per CPU)  | obj0 | obj1 | obj2 | .. |
+ *   | partial --------+--+  [NULL|o|o|o| ...]  +--^---+--|---+------+----+
+ *   | full, empty     |  |                        |      |  free pointers,
+ *   | lock            |  |  head struct page      |      |  encoded
+ *   +-----------------+  +->  slab_list           |      v
+ *                            slab_cache, inuse    |    NULL
+ *                            freelist ------------+
+ *   tail struct pages:   slab_cache, slab_head -> head page
+ *
+ * Every page of a slab names its cache, so kmem_cache_free() checks the
+ * cache of a pointer with one load; tail pages also point at the head, and
+ * because slabs are naturally aligned the slab of a trusted object is found
+ * by rounding its pfn down to the slab order. Both are O(1).
+ *
+ * Two layers serve an allocation:
+ *  1. The per-CPU magazine (Bonwick & Adams 2001): an array of object
+ *     pointers used as a stack. The fast paths touch only this CPU's
+ *     magazine, with interrupts off and no lock; a miss moves mag_batch
+ *     objects between the magazine and the slabs under the cache lock, so at
+ *     most 1 in mag_batch operations takes the lock. Objects freed on
+ *     another CPU simply enter that CPU's magazine; every slab operation
+ *     finds an object's slab from its address, so where an object was
+ *     allocated never matters. Magazines are allocated on a CPU's first use
+ *     (from the magazine cache); until then mag[cpu] points at the shared
+ *     empty magazine, whose limit of 0 sends both fast paths to the slow one.
+ *  2. The slabs: partial ones first, then an empty one, then a new slab from
+ *     alloc_pages(). A slab whose last object returns goes on the empty list;
+ *     beyond SLAB_MIN_EMPTY empty slabs it goes back to the buddy allocator.
+ *     kmem_cache_shrink() returns them all.
+ *
+ * Debug caches (any of F, Z, P, U) have no magazines: every operation takes
+ * the lock and runs the checks in slab_debug.c. That keeps the fast paths
+ * free of debug tests.
+ *
+ * Hardening, always on:
+ *  - Free pointers are stored as next ^ s->secret ^ bswap(&stored), and every
+ *    decoded pointer must be NULL or an object boundary of the same slab.
+ *  - Each new slab's free list visits the objects in a random affine order
+ *    (start and step drawn per slab; slab_random=0 or SLAB_NO_RANDOM keeps
+ *    address order). It costs no memory, unlike a stored shuffle, at the
+ *    price of a weaker permutation.
+ *  - Double free. The full check (walk the slab's free list) is O(objects),
+ *    far too slow for the fast path, so non-debug caches do cheap checks
+ *    only: the fast path compares with the top of the magazine
+ *    (catches free(a); free(a)), and an object entering a slab's free list
+ *    is compared with the list head and the slab's in-use count. A double
+ *    free of an older object can escape them; it is caught by slab_check()
+ *    (an object both in a magazine and on a free list) and, with F or any
+ *    other debug flag, on the free itself.
+ *  - The free fast path checks that the pointer is in a slab of this cache
+ *    and on an object boundary (one multiply, see slab_on_boundary()), so
+ *    a wrong-cache, foreign or misaligned pointer never enters a magazine.
+ *
+ * Cost (callgrind, host build at -O2): kmem_cache_alloc 14 instructions,
+ * kmem_cache_free 29, of which 13 are the pointer checks above; kmalloc(64)
+ * 22, kfree 29. The in-kernel build adds pushf/cli/sti for mm_irq_save but
+ * loses the thread-local CPU id and the loads of vmemmap and PAGE_OFFSET.
+ *
+ * Lock order: slab_caches_lock -> kmem_cache.lock -> zone lock (in
+ * alloc_pages). The cache lock is only taken with interrupts off, so
+ * interrupt handlers may allocate and free (GFP_ATOMIC). Per-CPU magazines
+ * are touched only by their own CPU with interrupts off, except by
+ * kmem_cache_shrink/destroy and slab_check, which read every CPU's magazine
+ * and so must not race with allocations from the same cache on other CPUs
+ * (there is no cross-CPU call in the port).
+ *
+ * Calling contexts: any, including interrupt handlers, once
+ * kmem_cache_init() has run. Nothing here sleeps.
+ */
+#include "mm/slab.h"
+#include "mm/slab_internal.h"
+#include "kmm/string.h"
+
+bool slab_freelist_random = true;
+
+LIST_HEAD(slab_caches);
+mm_spinlock_t slab_caches_lock = MM_SPINLOCK_INIT;
+
+/* avail = limit = 0, slot[0] = NULL: every fast path misses. */
+struct slab_magazine slab_empty_mag;
+
+#define SLAB_STATIC_CACHE(n, fl)                                         \
+	{                                                                \
+		.mag = { [0 ... MM_NR_CPUS - 1] = &slab_empty_mag },     \
+		.size = 8, .flags = (fl) | SLAB_STATIC, .name = n,       \
+	}
+
+/* Objects of destroyed caches point here; freeing one is reported. */
+struct kmem_cache slab_dead_cache = SLAB_STATIC_CACHE("destroyed-cache", SLAB_DEAD);
+/* The cache of caches, and the cache of magazines. */
+static struct kmem_cache kmem_cache_boot = SLAB_STATIC_CACHE("kmem_cache", 0);
+static struct kmem_cache slab_magazine_cache = SLAB_STATIC_CACHE("slab_magazine", 0);
+static bool slab_ready;
+
+/* ---- geometry ------------------------------------------------------------ */
+
+/* Pick the slab order: tail waste <= 1/8 with enough objects per slab. */
+static int slab_choose_order(struct kmem_cache *s)
+{
+	unsigned long bytes, n, want, best_waste = ~0UL;
+	int o, best = -1;
+
+	if ((PAGE_SIZE << SLAB_MAX_ORDER) / s->size == 0)
+		return -EINVAL;
+	/* Higher orders only when the tail rule needs them. */
+	n = (PAGE_SIZE << SLAB_PREF_ORDER) / s->size;
+	want = n < SLAB_MIN_OBJECTS ? n : SLAB_MIN_OBJECTS;
+	if (want == 0)
+		want = 1;
+	for (o = 0; o <= SLAB_MAX_ORDER; o++) {
+		bytes = PAGE_SIZE << o;
+		n = bytes / s->size;
+		/* n == 0 does not fit; more than the cap would leave a tail >= size. */
+		if (n == 0 || n > SLAB_MAX_OBJECTS)
+			continue;
+		if (n >= want && (bytes - n * s->size) * SLAB_WASTE_DIV <= bytes) {
+			best = o;
+			break;
+		}
+		/* Fallback: least waste per byte, compared without division. */
+		if (best < 0 || (bytes - n * s->size) * (PAGE_SIZE << best) <
+				best_waste * bytes) {
+			best = o;
+			best_waste = bytes - n * s->size;
+		}
+	}
+	if (best < 0)
+		return -EINVAL;
+	s->order = (u8)best;
+	s->objects = (u16)((PAGE_SIZE << best) / s->size);
+	return 0;
+}
+
+/* Constants of the fast paths' boundary check (see slab_on_boundary). */
+static void slab_div_init(struct kmem_cache *s)
+{
+	s->slab_mask = (PAGE_SIZE << s->order) - 1;
+	s->div_magic = ~0ULL / s->size + 1;
+}
+
+int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
+		     unsigned int align, unsigned int flags, void (*ctor)(void *))
+{
+	unsigned int p, cpu, hw;
+
+	if (!name || size == 0 || size > (PAGE_SIZE << SLAB_MAX_ORDER) ||
+	    (align & (align - 1)) || align > SLAB_MAX_ALIGN)
+		return -EINVAL;
+	align = max(align, (unsigned int)sizeof(void *));
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		/* A cache line, or a fraction of one for tiny objects. */
+		for (hw = 64; hw / 2 >= size && hw > sizeof(void *); hw /= 2)
+			;
+		align = max(align, hw);
+	}
+
+	memset(s, 0, sizeof(*s));
+	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
+		s->mag[cpu] = &slab_empty_mag;
+	strlcpy(s->name, name, sizeof(s->name));
+	s->object_size = size;
+	s->flags = flags;
+	s->ctor = ctor;
+	s->align = align;
+
+	s->offset = (flags & SLAB_RED_ZONE) ? ALIGN_UP((unsigned int)sizeof(void *), align) : 0;
+	p = s->offset + size;
+	if (flags & SLAB_RED_ZONE) {
+		s->rz_right = ALIGN_UP(p, sizeof(void *)) + sizeof(void *) - p;
+		p += s->rz_right;
+	} else {
+		p = ALIGN_UP(p, sizeof(void *));
+	}
+	/* A constructed or debugged object keeps its contents while free. */
+	if (ctor || (flags & SLAB_DEBUG_FLAGS)) {
+		s->fp_offset = p - s->offset;
+		p += sizeof(void *);
+	}
+	if (flags & SLAB_STORE_USER) {
+		s->track_offset = p - s->offset;
+		p += 2 * sizeof(struct slab_track);
+	}
+	s->size = ALIGN_UP(p, align);
+	if (slab_choose_order(s))
+		return -EINVAL;
+	slab_div_init(s);
+	s->secret = mm_random_u64();
+
+	if (!(flags & (SLAB_DEBUG_FLAGS | SLAB_NO_MAGAZINE | SLAB_DEAD))) {
+		if (s->size <= 256)
+			s->mag_limit = SLAB_MAG_MAX;
+		else if (s->size <= 1024)
+			s->mag_limit = 16;
+		else if (s->size <= 4096)
+			s->mag_limit = 8;
+		else
+			s->mag_limit = 4;
+		s->mag_batch = s->mag_limit / 2;
+	}
+	mm_spin_lock_init(&s->lock);
+	INIT_LIST_HEAD(&s->partial);
+	INIT_LIST_HEAD(&s->full);
+	INIT_LIST_HEAD(&s->empty);
+	INIT_LIST_HEAD(&s->list);
+	return 0;
+}
+
+/* ---- finding the slab of a pointer --------------------------------------- */
+
+/* The head page of the slab holding @obj, or NULL if @obj is in none. */
+struct page *slab_lookup(const void *obj)
+{
+	unsigned long pfn = PHYS_PFN(__pa(obj)), pp, hp, dist;
+	struct page *pg, *head;
+
+	if (!pfn_valid(pfn))
+		return NULL;
+	pg = pfn_to_page(pfn);
+	if (PageSlab(pg))
+		return pg;
+	/* A tail page, if its head pointer is sane; else not a slab at all. */
+	pp = (unsigned long)pg;
+	hp = (unsigned long)pg->slab_head;
+	if (hp >= pp || pp - hp >= (sizeof(struct page) << SLAB_MAX_ORDER) ||
+	    (pp - hp) % sizeof(struct page))
+		return NULL;
+	dist = (pp - hp) / sizeof(struct page);
+	if (!pfn_valid(pfn - dist))
+		return NULL;
+	head = pfn_to_page(pfn - dist);
+	if (!PageSlab(head) || dist >= (1UL << head->slab_order) ||
+	    pg->slab_cache != head->slab_cache)
+		return NULL;
+	return head;
+}
+
+/* Is @obj an object boundary of slab @head? Sets *@idx when it is. */
+bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
+		    const void *obj, unsigned int *idx)
+{
+	unsigned long base = (unsigned long)slab_base(head) + s->offset;
+	unsigned long a = (unsigned long)obj;
+	unsigned int i;
+
+	if (a < base || a - base >= (unsigned long)s->size * s->objects ||
+	    (a - base) % s->size)
+		return false;
+	i = (unsigned int)((a - base) / s->size);
+	*idx = i;
+	return true;
+}
+
+/* The head page of a trusted object's slab: round its pfn down. */
+static struct page *slab_head_of(const struct kmem_cache *s, const void *obj)
+{
+	unsigned long pfn = PHYS_PFN(__pa(obj));
+
+	return pfn_to_page(pfn & ~((1UL << s->order) - 1));
+}
+
+/* ---- slabs ---------------------------------------------------------------- */
+
+static void slab_set_state(struct kmem_cache *s, struct page *head,
+			   enum slab_state state)
+{
+	if (head->slab_state == state)
+		return;
+	switch (head->slab_state) {
+	case SLAB_STATE_EMPTY:   s->nr_empty--;   break;
+	case SLAB_STATE_PARTIAL: s->nr_partial--; break;
+	case SLAB_STATE_FULL:    s->nr_full--;    break;
+	default: break;
+	}
+	if (head->slab_state != SLAB_STATE_NONE)
+		list_del(&head->slab_list);
+	head->slab_state = (u8)state;
+	switch (state) {
+	case SLAB_STATE_EMPTY:
+		s->nr_empty++;
+		list_add(&head->slab_list, &s->empty);
+		break;
+	case SLAB_STATE_PARTIAL:
+		s->nr_partial++;
+		list_add(&head->slab_list, &s->partial);
+		break;
+	case SLAB_STATE_FULL:
+		s->nr_full++;
+		list_add(&head->slab_list, &s->full);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The list a slab belongs on, from its in-use count. */
+enum slab_state slab_expected_state(const struct page *head)
+{
+	if (head->inuse == 0)
+		return SLAB_STATE_EMPTY;
+	return head->inuse >= head->objects ? SLAB_STATE_FULL : SLAB_STATE_PARTIAL;
+}
+
+static unsigned int gcd(unsigned int a, unsigned int b)
+{
+	while (b) {
+		unsigned int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Link every object of a new slab: address order, or i -> start + i*step. */
+static void slab_build_freelist(struct kmem_cache *s, struct page *head)
+{
+	unsigned int n = s->objects, idx = 0, step = 1, k;
+	void *base = slab_base(head), *obj, *first = NULL, *last = NULL;
+
+	if (slab_freelist_random && !(s->flags & SLAB_NO_RANDOM) && n > 2) {
+		u64 r = mm_random_u64();
+
+		idx = (unsigned int)(r % n);
+		step = 1 + (unsigned int)((r >> 32) % (n - 1));
+		while (gcd(step, n) != 1)
+			step = step + 1 < n ? step + 1 : 1;
+	}
+	for (k = 0; k < n; k++) {
+		obj = slab_object(s, base, idx);
+		if (last)
+			slab_set_fp(s, last, obj);
+		else
+			first = obj;
+		last = obj;
+		idx += step;
+		if (idx >= n)
+			idx -= n;
+	}
+	slab_set_fp(s, last, NULL);
+	head->freelist = first;
+}
+
+/* Allocate and format a slab; it starts on the empty list. Lock held. */
+static struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
+{
+	unsigned int i, npages = 1U << s->order;
+	struct page *head;
+	void *base;
+
+	gfp &= ~(__GFP_ZERO | __GFP_DMA | __GFP_DMA32);
+	head = alloc_pages(gfp, s->order);
+	if (!head)
+		return NULL;
+	for (i = 1; i < npages; i++) {
+		head[i].slab_cache = s;
+		head[i].slab_head = head;
+	}
+	head->slab_cache = s;
+	head->inuse = 0;
+	head->objects = s->objects;
+	head->slab_order = s->order;
+	head->slab_state = SLAB_STATE_NONE;
+	page_set_flag(head, PG_slab);
+
+	base = slab_base(head);
+	if (slab_is_debug(s))
+		slab_debug_init_slab(s, head);
+	if (s->ctor)
+		for (i = 0; i < s->objects; i++)
+			s->ctor(slab_object(s, base, i));
+	slab_build_freelist(s, head);
+	s->nr_slabs++;
+	s->free_objects += s->objects;
+	slab_set_state(s, head, SLAB_STATE_EMPTY);
+	return head;
+}
+
+/* Give an empty slab back to the page allocator. Lock held. */
+static void slab_discard(struct kmem_cache *s, struct page *head)
+{
+	unsigned int i, order = head->slab_order, npages = 1U << order;
+
+	slab_set_state(s, head, SLAB_STATE_NONE);
+	s->nr_slabs--;
+	s->free_objects -= head->objects;
+	for (i = 1; i < npages; i++) {
+		head[i].slab_cache = NULL;
+		head[i].slab_head = NULL;
+	}
+	page_clear_flag(head, PG_slab);
+	head->slab_cache = NULL;
+	head->freelist = NULL;
+	head->slab_list.next = head->slab_list.prev = NULL;
+	head->inuse = 0;
+	head->objects = 0;
+	head->slab_order = 0;
+	head->slab_state = 0;
+	__free_pages(head, order);
+}
+
+/*
+ * Cut a slab's free list after @last (NULL: empty it) because a pointer in
+ * it cannot be trusted. Objects no longer reachable are leaked as in use.
+ */
+void slab_truncate_freelist(struct kmem_cache *s, struct page *head,
+			    void *last, unsigned int nfree)
+{
+	if (last)
+		slab_set_fp(s, last, NULL);
+	else
+		head->freelist = NULL;
+	slab_set_nfree(s, head, nfree);
+}
+
+/* Believe the free list: @nfree objects are free. Fixes counters and list. */
+void slab_set_nfree(struct kmem_cache *s, struct page *head, unsigned int nfree)
+{
+	unsigned int old_free = head->objects - head->inuse;
+
+	head->inuse = head->objects - nfree;
+	s->free_objects = s->free_objects - old_free + nfree;
+	slab_set_state(s, head, slab_expected_state(head));
+}
+
+/* Take one object off the slabs, growing the cache if needed. Lock held. */
+static void *slab_take_object(struct kmem_cache *s, gfp_t gfp,
+			      unsigned long caller)
+{
+	struct page *head;
+	unsigned int idx;
+	void *obj, *next;
+
+	for (;;) {
+		if (!list_empty(&s->partial))
+			head = list_first_entry(&s->partial, struct page, slab_list);
+		else if (!list_empty(&s->empty))
+			head = list_first_entry(&s->empty, struct page, slab_list);
+		else if (!(head = slab_new(s, gfp)))
+			return NULL;
+		obj = head->freelist;
+		if (likely(obj))
+			break;
+		/* A partial slab with no free object: an earlier truncation. */
+		slab_set_state(s, head, SLAB_STATE_FULL);
+	}
+	next = slab_get_fp_raw(s, obj);
+	if (unlikely(next && !slab_obj_index(s, head, next, &idx))) {
+		slab_bug(s, obj, s->fp_offset, caller,
+			 "Freepointer corrupt (0x%lx)", (unsigned long)next);
+		slab_truncate_freelist(s, head, obj, 1);
+		next = NULL;
+	}
+	head->freelist = next;
+	head->inuse++;
+	s->free_objects--;
+	slab_set_state(s, head, slab_expected_state(head));
+	return obj;
+}
+
+/* Return one object to its slab. Lock held. */
+static void slab_put_object(struct kmem_cache *s, struct page *head, void *obj,
+			    unsigned long caller)
+{
+	if (unlikely(obj == head->freelist || head->inuse == 0)) {
+		slab_bug(s, obj, 0, caller, "Object already free");
+		return;
+	}
+	slab_set_fp(s, obj, head->freelist);
+	head->freelist = obj;
+	head->inuse--;
+	s->free_objects++;
+	if (head->inuse == 0 && s->nr_empty >= SLAB_MIN_EMPTY)
+		slab_discard(s, head);
+	else
+		slab_set_state(s, head, slab_expected_state(head));
+}
+
+/* ---- magazines ------------------------------------------------------------ */
+
+/* This CPU's magazine, installing one on first use. Interrupts off. */
+static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
+{
+	unsigned int cpu = mm_cpu_id();
+	struct slab_magazine *m = s->mag[cpu];
+
+	if (likely(m != &slab_empty_mag) || !s->mag_limit)
+		return m;
+	m = slab_alloc_slow(&slab_magazine_cache, GFP_ATOMIC | __GFP_NOWARN, _RET_IP_);
+	if (!m)
+		return &slab_empty_mag;
+	m->avail = 0;
+	m->limit = s->mag_limit;
+	m->slot[0] = NULL;
+	s->mag[cpu] = m;
+	return m;
+}
+
+/* Move the @nr oldest objects of @m back to their slabs. Lock held. */
+static void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
+			      unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 1; i <= nr; i++)
+		slab_put_object(s, slab_head_of(s, m->slot[i]), m->slot[i], 0);
+	for (i = nr + 1; i <= m->avail; i++)
+		m->slot[i - nr] = m->slot[i];
+	m->avail -= nr;
+}
+
+/*
+ * Empty every CPU's magazine into the slabs. Remote magazines are read
+ * without their CPU's cooperation: callers guarantee no concurrent use.
+ */
+void slab_drain_all_magazines(struct kmem_cache *s)
+{
+	unsigned long flags;
+	unsigned int cpu;
+
+	flags = mm_irq_save();
+	mm_spin_lock(&s->lock);
+	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
+		if (s->mag[cpu] != &slab_empty_mag)
+			slab_flush_locked(s, s->mag[cpu], s->mag[cpu]->avail);
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+}
+
+/* ---- slow paths ----------------------------------------------------------- */
+
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	struct slab_magazine *m;
+	unsigned long flags;
+	void *obj = NULL;
+
+	if (unlikely(s->flags & SLAB_DEAD)) {
+		pr_err("slab: allocation from %s (not initialised or destroyed), caller %pS\n",
+		       s->name, (void *)caller);
+		return NULL;
+	}
+	flags = mm_irq_save();
+	m = slab_cpu_magazine(s);
+	if (m->avail) { /* only __GFP_ZERO brought us here */
+		obj = m->slot[m->avail--];
+		goto out;
+	}
+	mm_spin_lock(&s->lock);
+	if (m == &slab_empty_mag) {
+		obj = slab_take_object(s, gfp, caller);
+		if (obj && slab_is_debug(s))
+			slab_debug_on_alloc(s, obj, caller);
+	} else {
+		while (m->avail < s->mag_batch) {
+			void *o = slab_take_object(s, gfp, caller);
+
+			if (!o)
+				break;
+			m->slot[++m->avail] = o;
+		}
+		if (m->avail)
+			obj = m->slot[m->avail--];
+	}
+	mm_spin_unlock(&s->lock);
+out:
+	mm_irq_restore(flags);
+	if (obj && (gfp & __GFP_ZERO))
+		memset(obj, 0, s->object_size);
+	return obj;
+}
+
+/* Report a pointer that is in slab @head of @s but not on a boundary. */
+static void slab_bad_boundary(struct kmem_cache *s, struct page *head,
+			      const void *obj, unsigned long caller)
+{
+	unsigned long base = (unsigned long)slab_base(head) + s->offset;
+	unsigned long a = (unsigned long)obj, i;
+
+	if (a < base) {
+		slab_bug(s, obj, (long)(a - base), caller,
+			 "Invalid pointer (before the first object)");
+		return;
+	}
+	i = (a - base) / s->size;
+	if (i >= s->objects) {
+		slab_bug(s, obj, (long)(a - base), caller,
+			 "Invalid pointer (in the slab's unused tail)");
+		return;
+	}
+	slab_bug(s, slab_object(s, (void *)slab_base(head), (unsigned int)i),
+		 (long)((a - base) % s->size), caller,
+		 "Invalid pointer (not at an object start)");
+}
+
+void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller)
+{
+	struct page *head = slab_lookup(cobj);
+	void *obj = (void *)cobj;
+	struct slab_magazine *m;
+	unsigned long flags;
+	unsigned int idx;
+
+	if (!head) {
+		slab_bug(s, obj, 0, caller, "Pointer not in any slab");
+		return;
+	}
+	if (head->slab_cache != s) {
+		slab_bug(s, obj, 0, caller, "Wrong cache: object belongs to %s",
+			 head->slab_cache->name);
+		return;
+	}
+	if (s->flags & SLAB_DEAD) {
+		slab_bug(s, obj, 0, caller, "Object of a destroyed cache");
+		return;
+	}
+	if (!slab_obj_index(s, head, obj, &idx)) {
+		slab_bad_boundary(s, head, obj, caller);
+		return;
+	}
+	flags = mm_irq_save();
+	m = slab_cpu_magazine(s);
+	if (m->avail && m->slot[m->avail] == obj) {
+		slab_bug(s, obj, 0, caller, "Object already free");
+		goto out;
+	}
+	mm_spin_lock(&s->lock);
+	if (m == &slab_empty_mag) {
+		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
+			slab_put_object(s, head, obj, caller);
+	} else {
+		if (m->avail >= m->limit)
+			slab_flush_locked(s, m, s->mag_batch);
+		m->slot[++m->avail] = obj;
+	}
+	mm_spin_unlock(&s->lock);
+out:
+	mm_irq_restore(flags);
+}
+
+/* ---- the API -------------------------------------------------------------- */
+
+/* Allocate one object of @s; NULL when memory runs out. */
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc_fast(s, gfp, _RET_IP_);
+}
+
+/* Allocate one zeroed object of @s; NULL when memory runs out. */
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc_fast(s, gfp | __GFP_ZERO, _RET_IP_);
+}
+
+/* Return @obj to @s. Misuse (wrong cache, bad pointer, double free) is reported and refused. */
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	slab_free_fast(s, obj, _RET_IP_);
+}
+
+/* Allocate @nr objects into @p: all of them (returns nr) or none (returns 0). */
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		p[i] = slab_alloc_fast(s, gfp, _RET_IP_);
+		if (unlikely(!p[i])) {
+			while (i--)
+				slab_free_fast(s, p[i], _RET_IP_);
+			return 0;
+		}
+	}
+	return (int)nr;
+}
+
+/* Free the @nr objects in @p, each checked as by kmem_cache_free(). */
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		slab_free_fast(s, p[i], _RET_IP_);
+}
+
+/* Flush every magazine, then free every empty slab; returns pages freed. */
+int kmem_cache_shrink(struct kmem_cache *s)
+{
+	unsigned long flags;
+	struct page *head, *tmp;
+	int pages = 0;
+
+	if (!s || (s->flags & SLAB_DEAD))
+		return 0;
+	slab_drain_all_magazines(s);
+	flags = mm_irq_save();
+	mm_spin_lock(&s->lock);
+	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
+		pages += 1 << head->slab_order;
+		slab_discard(s, head);
+	}
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+	return pages;
+}
+
+/* Build a cache without checking the flags (kmalloc uses internal ones). */
+struct kmem_cache *slab_create(const char *name, unsigned int size,
+			       unsigned int align, unsigned int flags,
+			       void (*ctor)(void *))
+{
+	struct kmem_cache *s = NULL;
+	unsigned long irq;
+
+	if (!slab_ready) {
+		pr_err("slab: kmem_cache_create(%s) before kmem_cache_init\n",
+		       name ? name : "(null)");
+		goto fail;
+	}
+	if (name)
+		flags |= slab_debug_flags_for(name);
+	s = slab_alloc_slow(&kmem_cache_boot, GFP_KERNEL, _RET_IP_);
+	if (!s)
+		goto fail;
+	if (slab_cache_setup(s, name, size, align, flags, ctor)) {
+		pr_err("slab: cannot create cache %s: size %u align %u\n",
+		       name ? name : "(null)", size, align);
+		goto err_free_cache;
+	}
+	irq = mm_irq_save();
+	mm_spin_lock(&slab_caches_lock);
+	list_add_tail(&s->list, &slab_caches);
+	mm_spin_unlock(&slab_caches_lock);
+	mm_irq_restore(irq);
+	return s;
+
+err_free_cache:
+	slab_free_slow(&kmem_cache_boot, s, _RET_IP_);
+	s = NULL;
+fail:
+	if (flags & SLAB_PANIC)
+		panic("slab: cannot create cache %s", name ? name : "(null)");
+	return NULL;
+}
+
+/*
+ * Create a cache of @size-byte objects aligned to @align (0: 8 bytes).
+ * @ctor runs once per object, when its slab is built. NULL on failure.
+ */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned int flags,
+				     void (*ctor)(void *))
+{
+	unsigned int public = SLAB_HWCACHE_ALIGN | SLAB_POISON | SLAB_RED_ZONE |
+			      SLAB_STORE_USER | SLAB_PANIC |
+			      SLAB_CONSISTENCY_CHECKS | SLAB_NO_RANDOM;
+
+	return slab_create(name, size, align, flags & public, ctor);
+}
+
+/* Mark a leaked slab's pages as belonging to no live cache. Lock held. */
+static void slab_orphan(struct page *head)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << head->slab_order); i++)
+		head[i].slab_cache = &slab_dead_cache;
+}
+
+/*
+ * Destroy @s. Objects still allocated are reported by address and leaked
+ * (their pages stay allocated; freeing one later is reported and refused).
+ */
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	struct page *head, *tmp;
+	unsigned long flags;
+	unsigned long live;
+	unsigned int cpu;
+
+	if (!s)
+		return;
+	if (s->flags & (SLAB_KMALLOC | SLAB_STATIC | SLAB_DEAD)) {
+		pr_err("slab: refusing to destroy %s\n", s->name);
+		return;
+	}
+	flags = mm_irq_save();
+	mm_spin_lock(&slab_caches_lock);
+	list_del(&s->list);
+	mm_spin_unlock(&slab_caches_lock);
+	mm_irq_restore(flags);
+
+	kmem_cache_shrink(s);
+
+	flags = mm_irq_save();
+	mm_spin_lock(&s->lock);
+	live = s->nr_slabs * s->objects - s->free_objects;
+	if (s->nr_partial || s->nr_full) {
+		slab_bug(s, NULL, 0, _RET_IP_,
+			 "Objects remaining on kmem_cache_destroy: %lu", live);
+		list_for_each_entry_safe(head, tmp, &s->partial, slab_list) {
+			slab_report_live(s, head);
+			slab_orphan(head);
+		}
+		list_for_each_entry_safe(head, tmp, &s->full, slab_list) {
+			slab_report_live(s, head);
+			slab_orphan(head);
+		}
+	}
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+
+	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
+		if (s->mag[cpu] != &slab_empty_mag)
+			slab_free_slow(&slab_magazine_cache, s->mag[cpu], _RET_IP_);
+	/* Poison the name so a stale pointer to @s reads as destroyed. */
+	s->flags |= SLAB_DEAD;
+	slab_free_slow(&kmem_cache_boot, s, _RET_IP_);
+}
+
+/*
+ * Set up the cache of caches, the magazine cache and the kmalloc classes.
+ * Call after mem_init(). Calling it again (host tests, after a fresh
+ * mem_init) forgets every cache of the previous machine.
+ */
+void kmem_cache_init(void)
+{
+	unsigned int dbg;
+
+	INIT_LIST_HEAD(&slab_caches);
+	dbg = slab_debug_flags_for("kmem_cache");
+	if (slab_cache_setup(&kmem_cache_boot, "kmem_cache",
+			     sizeof(struct kmem_cache), 64,
+			     SLAB_STATIC | SLAB_NO_MAGAZINE | dbg, NULL))
+		panic("slab: cannot set up the cache of caches");
+	dbg = slab_debug_flags_for("slab_magazine");
+	if (slab_cache_setup(&slab_magazine_cache, "slab_magazine",
+			     sizeof(struct slab_magazine), 64,
+			     SLAB_STATIC | SLAB_NO_MAGAZINE | dbg, NULL))
+		panic("slab: cannot set up the magazine cache");
+	list_add_tail(&kmem_cache_boot.list, &slab_caches);
+	list_add_tail(&slab_magazine_cache.list, &slab_caches);
+	slab_ready = true;
+	kmalloc_caches_init();
+}

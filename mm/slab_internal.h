@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations of the slab allocator (mm/slab.c, mm/kmalloc.c,
+ * mm/slab_debug.c) and its tests. The theory of operation is at the top of
+ * mm/slab.c; the layout of one object slot is drawn here because all three
+ * files walk it:
+ *
+ *   slot = s->size bytes, slots packed from the start of the slab
+ *   +----------+---------------------+----------+------+-----------+-----+
+ *   | left RZ  | object (object_size)| right RZ | free | track     | pad |
+ *   | (Z only) | <- user pointer     | (Z only) | ptr  | alloc/free|     |
+ *   +----------+---------------------+----------+------+-----------+-----+
+ *   0          offset                 rz_end-ish  fp    (U only)   size
+ *
+ * Without debug flags or a constructor the free pointer overlays the first
+ * word of the object and the slot is just the object rounded up to its
+ * alignment. Offsets below (fp_offset, track_offset, rz_right) count from
+ * the user pointer, which is what every path holds.
+ */
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
+
+#include "kmm/list.h"
+#include "kmm/string.h"
+#include "mm/slab.h"
+
+/* Internal cache flags, above the public ones. */
+#define SLAB_KMALLOC     0x1000u /* a kmalloc size class: never destroyed */
+#define SLAB_NO_MAGAZINE 0x2000u /* no per-CPU layer (the magazine cache) */
+#define SLAB_DEAD        0x4000u /* sentinel: destroyed or not yet created */
+#define SLAB_STATIC      0x8000u /* struct lives in .data, not in the boot cache */
+
+/* Flags that move a cache off the fast path. */
+#define SLAB_DEBUG_FLAGS (SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER | \
+			  SLAB_CONSISTENCY_CHECKS)
+
+/* Debug byte patterns (the values Linux uses, so dumps read the same). */
+#define SLAB_RED_INACTIVE 0xbb /* red zone of a free object */
+#define SLAB_RED_ACTIVE   0xcc /* red zone of an object in use */
+#define SLAB_POISON_FREE  0x6b /* body of a free object */
+#define SLAB_POISON_END   0xa5 /* last byte of a free object */
+#define SLAB_POISON_INUSE 0x5a /* never initialised: new objects, slab tail */
+
+#define SLAB_MAX_ORDER   4   /* slabs of at most 16 pages */
+#define SLAB_PREF_ORDER  3   /* more objects than fit here are not sought */
+#define SLAB_MIN_OBJECTS 8   /* aim for this many objects per slab */
+#define SLAB_MAX_OBJECTS 1024 /* bounds the checker's on-stack bitmap */
+#define SLAB_MAX_ALIGN   8192
+#define SLAB_NAME_LEN    32
+#define SLAB_MIN_EMPTY   1   /* empty slabs a cache keeps in reserve */
+#define SLAB_WASTE_DIV   8   /* tail waste at most 1/8 (12.5 %) of a slab */
+
+/*
+ * A magazine: this CPU's stack of free objects. slot[0] is always NULL, so
+ * slot[avail] is the top of the stack even when the magazine is empty and
+ * the double-free check on the fast path needs no extra branch.
+ */
+#define SLAB_MAG_SLOTS 31 /* slot[1..30] hold objects */
+#define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
+
+struct slab_magazine {
+	unsigned int avail; /* objects in slot[1..avail] */
+	unsigned int limit; /* capacity in use, <= SLAB_MAG_MAX; 0 = none */
+	void *slot[SLAB_MAG_SLOTS];
+} __aligned(64);
+
+_Static_assert(sizeof(struct slab_magazine) == 256, "magazine is 4 cache lines");
+
+/* Owner tracking (U): who last allocated and freed an object. */
+struct slab_track {
+	unsigned long addr; /* caller, for %pS */
+	unsigned int cpu;
+	unsigned int seq;   /* global operation number: which came last */
+};
+
+/* Which list of its cache a slab is on (page->slab_state). */
+enum slab_state {
+	SLAB_STATE_EMPTY,
+	SLAB_STATE_PARTIAL,
+	SLAB_STATE_FULL,
+	SLAB_STATE_NONE,    /* being built or torn down */
+};
+
+struct kmem_cache {
+	/* Hot: read by every fast-path alloc and free. */
+	struct slab_magazine *mag[MM_NR_CPUS]; /* &slab_empty_mag until used */
+	unsigned long slab_mask;  /* slab bytes - 1 (slabs are naturally aligned) */
+	u64 div_magic;            /* 2^64 / size, rounded up: see slab_on_boundary */
+	unsigned int size;        /* slot stride */
+	unsigned int offset;      /* user pointer - slot start (left red zone) */
+	u8 order;                 /* each slab is 2^order pages */
+	u16 objects;              /* objects per slab */
+	unsigned int object_size; /* what the user asked for */
+	unsigned int fp_offset;   /* free pointer, from the user pointer */
+	u64 secret;               /* free pointer obfuscation */
+
+	/* Warm: slow paths. */
+	unsigned int flags;
+	unsigned int align;
+	unsigned int rz_right;    /* right red zone bytes after the object */
+	unsigned int track_offset;/* struct slab_track[2], from the user pointer */
+	unsigned int mag_limit;   /* magazine capacity for this cache */
+	unsigned int mag_batch;   /* objects moved per refill or flush */
+	void (*ctor)(void *);
+
+	mm_spinlock_t lock;       /* everything below, and the slabs' freelists */
+	struct list_head partial, full, empty;
+	unsigned long nr_partial, nr_full, nr_empty;
+	unsigned long nr_slabs;
+	unsigned long free_objects; /* on slab freelists (not magazines) */
+
+	struct list_head list;    /* slab_caches, under slab_caches_lock */
+	char name[SLAB_NAME_LEN];
+};
+
+/* slab.c */
+extern struct slab_magazine slab_empty_mag;
+extern struct kmem_cache slab_dead_cache;
+extern struct list_head slab_caches;
+extern mm_spinlock_t slab_caches_lock;
+
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
+struct page *slab_lookup(const void *obj);
+bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
+		    const void *obj, unsigned int *idx);
+int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
+		     unsigned int align, unsigned int flags, void (*ctor)(void *));
+void slab_drain_all_magazines(struct kmem_cache *s);
+enum slab_state slab_expected_state(const struct page *head);
+void slab_truncate_freelist(struct kmem_cache *s, struct page *head,
+			    void *last, unsigned int nfree);
+void slab_set_nfree(struct kmem_cache *s, struct page *head, unsigned int nfree);
+struct kmem_cache *slab_create(const char *name, unsigned int size,
+			       unsigned int align, unsigned int flags,
+			       void (*ctor)(void *));
+
+static inline void *slab_base(const struct page *head)
+{
+	return page_address(head);
+}
+
+static inline void *slab_object(const struct kmem_cache *s, void *base,
+				unsigned int i)
+{
+	return (char *)base + s->offset + (unsigned long)i * s->size;
+}
+
+static inline bool slab_is_debug(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+
+/* Poisoning would destroy what a constructor built, so it is skipped. */
+static inline bool slab_poisons(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_POISON) && !s->ctor;
+}
+
+/* The free pointer: next ^ secret ^ byteswap(where it is stored). */
+static inline void **slab_fp_addr(const struct kmem_cache *s, const void *obj)
+{
+	return (void **)((char *)obj + s->fp_offset);
+}
+
+static inline void slab_set_fp(const struct kmem_cache *s, void *obj, void *next)
+{
+	void **where = slab_fp_addr(s, obj);
+
+	*where = (void *)((unsigned long)next ^ s->secret ^
+			  __builtin_bswap64((unsigned long)where));
+}
+
+static inline void *slab_get_fp_raw(const struct kmem_cache *s, const void *obj)
+{
+	void **where = slab_fp_addr(s, obj);
+
+	return (void *)((unsigned long)*where ^ s->secret ^
+			__builtin_bswap64((unsigned long)where));
+}
+
+/*
+ * Does s->size divide @off (< 2^32)? With c = 2^64 / size rounded up,
+ * off * c mod 2^64 < c exactly for the multiples (Lemire et al., "Faster
+ * remainder by direct computation", 2019): one multiply, one compare.
+ */
+static __always_inline bool slab_on_boundary(const struct kmem_cache *s,
+					     unsigned long off)
+{
+	u64 c = s->div_magic;
+
+	return off * c < c;
+}
+
+/*
+ * The fast paths' only range check, as the buddy's: below max_pfn_mapped a
+ * struct page exists except in memory holes, which no allocator hands out.
+ */
+static __always_inline bool slab_pfn_in_map(unsigned long pfn)
+{
+	return pfn < max_pfn_mapped;
+}
+
+/*
+ * The fast paths: this CPU's magazine, interrupts off, no lock. Anything
+ * unusual (empty or full magazine, debug cache, suspicious pointer) goes to
+ * the out-of-line slow path, which sorts it out or reports it.
+ */
+static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp,
+					     unsigned long caller)
+{
+	unsigned long flags = mm_irq_save();
+	struct slab_magazine *m = s->mag[mm_cpu_id()];
+	unsigned int n = m->avail;
+	void *obj;
+
+	if (unlikely(!n || (gfp & __GFP_ZERO))) {
+		mm_irq_restore(flags);
+		return slab_alloc_slow(s, gfp, caller);
+	}
+	obj = m->slot[n];
+	m->avail = n - 1;
+	mm_irq_restore(flags);
+	return obj;
+}
+
+/* Free @obj, already known to lie in a page of a slab of @s. */
+static __always_inline void slab_free_in_slab(struct kmem_cache *s,
+					      const void *obj,
+					      unsigned long caller)
+{
+	struct slab_magazine *m;
+	unsigned long flags;
+	unsigned int n;
+
+	/*
+	 * Objects start at slab offset 0 in every cache with magazines (only
+	 * red zones move them), and a slab's unused tail is shorter than one
+	 * object, so divisibility alone proves an object start. Debug caches
+	 * may pass or fail here: their magazine limit of 0 sends them on.
+	 */
+	if (likely(slab_on_boundary(s, (unsigned long)obj & s->slab_mask))) {
+		flags = mm_irq_save();
+		m = s->mag[mm_cpu_id()];
+		n = m->avail;
+		if (likely(n < m->limit && m->slot[n] != obj)) {
+			m->slot[n + 1] = (void *)obj;
+			m->avail = n + 1;
+			mm_irq_restore(flags);
+			return;
+		}
+		mm_irq_restore(flags);
+	}
+	slab_free_slow(s, obj, caller);
+}
+
+static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj,
+					   unsigned long caller)
+{
+	unsigned long pfn = PHYS_PFN(__pa(obj));
+
+	if (likely(slab_pfn_in_map(pfn) && pfn_to_page(pfn)->slab_cache == s))
+		slab_free_in_slab(s, obj, caller);
+	else
+		slab_free_slow(s, obj, caller);
+}
+
+/* slab_debug.c: called with s->lock held, interrupts off. */
+unsigned int slab_debug_flags_for(const char *name);
+void slab_debug_init_slab(struct kmem_cache *s, struct page *head);
+void slab_debug_init_object(struct kmem_cache *s, void *obj);
+void slab_debug_on_alloc(struct kmem_cache *s, void *obj, unsigned long caller);
+bool slab_debug_on_free(struct kmem_cache *s, struct page *head, void *obj,
+			unsigned long caller);
+int slab_check_slab(struct kmem_cache *s, struct page *head,
+		    enum slab_state state, unsigned long caller);
+void slab_report_live(struct kmem_cache *s, struct page *head);
+__printf(5, 6)
+void slab_bug(const struct kmem_cache *s, const void *obj, long offset,
+	      unsigned long caller, const char *fmt, ...);
+void slab_print_owner(const struct kmem_cache *s, const void *obj);
+
+/* kmalloc.c */
+#define KMALLOC_MIN_SIZE   8
+#define KMALLOC_NR_CLASSES 64
+#define KMALLOC_SHIFT_MAX  MAX_PAGE_ORDER /* largest kmalloc: 4 MiB */
+#define KMALLOC_MAX_CACHE_SIZE 8192
+extern const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES];
+extern struct kmem_cache *kmalloc_caches[KMALLOC_NR_CLASSES + 1];
+extern u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8 + 1];
+void kmalloc_caches_init(void);
+
+#endif /* MM_SLAB_INTERNAL_H */

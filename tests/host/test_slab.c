@@ -1,0 +1,858 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The slab allocator and kmalloc on a fake machine: size classes, the API
+ * contract, constructors, shrinking, hardening, every reported misuse, the
+ * debug checks with exact error counts (in the spirit of Linux's
+ * slub_kunit), slab_debug= parsing and /proc/slabinfo output.
+ *
+ * Every case starts a fresh machine (host_mm_setup_default + kmem_cache_init),
+ * so no case depends on another's leftovers.
+ */
+#include <string.h>
+#include "kernel/ktest.h"
+#include "mm/slab.h"
+#include "mm/slab_internal.h"
+#include "host_mm.h"
+
+static void fresh(void)
+{
+	host_mm_setup_default();
+	slab_debug_setup("-");
+	slab_freelist_random = true;
+	kmem_cache_init();
+}
+
+static bool aligned(const void *p, unsigned long a)
+{
+	return ((unsigned long)p & (a - 1)) == 0;
+}
+
+/* ---- size classes ------------------------------------------------------- */
+
+static void size_class_bounds(struct ktest *t)
+{
+	unsigned int size, prev = 0, i;
+
+	fresh();
+	for (i = 0; i < KMALLOC_NR_CLASSES; i++) {
+		KTEST_EXPECT_GT(t, kmalloc_class_size[i], prev);
+		KTEST_EXPECT_EQ(t, kmalloc_class_size[i] % 8, 0);
+		prev = kmalloc_class_size[i];
+	}
+	KTEST_EXPECT_GE(t, prev, 8192);
+	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		struct kmem_cache *s = kmalloc_caches[kmalloc_size_index[(size + 7) >> 3]];
+		unsigned long slab = PAGE_SIZE << s->order;
+		unsigned int c = s->object_size;
+		void *p;
+
+		if (c < size || (size < 128 && c - size >= 8) ||
+		    (size >= 128 && (c - size) * 8 > size)) {
+			KTEST_FAIL(t, "request %u -> class %u: too small or wasteful", size, c);
+			return;
+		}
+		/* The smallest class that fits: the one below is too small. */
+		if (s != kmalloc_caches[1] && kmalloc_caches[kmalloc_size_index[(size + 7) >> 3] - 1]->object_size >= size) {
+			KTEST_FAIL(t, "request %u -> class %u, but a smaller class fits", size, c);
+			return;
+		}
+		if ((slab - (unsigned long)s->objects * s->size) * 8 > slab) {
+			KTEST_FAIL(t, "class %u: slab tail waste above 12.5%%", c);
+			return;
+		}
+		p = kmalloc(size, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		KTEST_EXPECT_GE(t, ksize(p), size);
+		if (!aligned(p, 8) || (!(size & (size - 1)) && !aligned(p, size))) {
+			KTEST_FAIL(t, "kmalloc(%u) = %p misaligned", size, p);
+			kfree(p);
+			return;
+		}
+		memset(p, 0x77, size);
+		kfree(p);
+	}
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
+/* ---- kmalloc contract --------------------------------------------------- */
+
+static void kmalloc_zero_and_null(struct ktest *t)
+{
+	unsigned long mark;
+
+	fresh();
+	mark = ktest_console_mark();
+	KTEST_EXPECT_TRUE(t, kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_TRUE(t, kzalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	KTEST_EXPECT_TRUE(t, kcalloc(0, 8, GFP_KERNEL) == ZERO_SIZE_PTR);
+	kfree(ZERO_SIZE_PTR);
+	kfree(NULL);
+	KTEST_EXPECT_EQ(t, ksize(ZERO_SIZE_PTR), 0);
+	KTEST_EXPECT_EQ(t, ksize(NULL), 0);
+	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "BUG"));
+}
+
+static void kmalloc_zeroing_and_calloc(struct ktest *t)
+{
+	unsigned char *p;
+	unsigned int i;
+	bool zero = true;
+
+	fresh();
+	/* Dirty an object, free it, and ask for zeroed memory of that class. */
+	p = kmalloc(200, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	memset(p, 0xff, 200);
+	kfree(p);
+	p = kzalloc(200, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (i = 0; i < 200; i++)
+		zero &= p[i] == 0;
+	KTEST_EXPECT_TRUE(t, zero);
+	kfree(p);
+
+	p = kcalloc(10, 30, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_GE(t, ksize(p), 300);
+	for (i = 0, zero = true; i < 300; i++)
+		zero &= p[i] == 0;
+	KTEST_EXPECT_TRUE(t, zero);
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, kcalloc(SIZE_MAX / 2, 3, GFP_KERNEL) == NULL);
+	KTEST_EXPECT_TRUE(t, kcalloc(3, SIZE_MAX / 2, GFP_KERNEL) == NULL);
+}
+
+static void krealloc_keeps_contents(struct ktest *t)
+{
+	unsigned char *p, *q;
+	unsigned int i;
+	bool same = true;
+
+	fresh();
+	p = kmalloc(40, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (i = 0; i < 40; i++)
+		p[i] = (unsigned char)i;
+	q = krealloc(p, 33, GFP_KERNEL); /* shrinking stays in place */
+	KTEST_EXPECT_TRUE(t, q == p);
+	q = krealloc(p, 3000, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, q);
+	for (i = 0; i < 40; i++)
+		same &= q[i] == i;
+	KTEST_EXPECT_TRUE(t, same);
+	KTEST_EXPECT_GE(t, ksize(q), 3000);
+	p = krealloc(q, 100000, GFP_KERNEL); /* into the page allocator */
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (i = 0, same = true; i < 40; i++)
+		same &= p[i] == i;
+	KTEST_EXPECT_TRUE(t, same);
+	KTEST_EXPECT_TRUE(t, krealloc(p, 0, GFP_KERNEL) == ZERO_SIZE_PTR);
+	p = krealloc(NULL, 16, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
+static void kmalloc_large_uses_pages(struct ktest *t)
+{
+	unsigned long before, mark;
+	struct page *pg;
+	void *p;
+
+	fresh();
+	before = nr_free_pages();
+	p = kmalloc(100000, GFP_KERNEL); /* 25 pages -> order 5 */
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_TRUE(t, aligned(p, PAGE_SIZE));
+	pg = virt_to_page(p);
+	KTEST_EXPECT_TRUE(t, page_test_flag(pg, PG_large_kmalloc));
+	KTEST_EXPECT_EQ(t, pg->private, 5);
+	KTEST_EXPECT_EQ(t, ksize(p), 32 * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before - 32);
+	memset(p, 1, 100000);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+
+	/* 4 MiB is the largest; one byte more is refused with one warning. */
+	p = kmalloc(4UL << 20, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, p != NULL);
+	kfree(p);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_TRUE(t, kmalloc((4UL << 20) + 1, GFP_KERNEL) == NULL);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "kmalloc:"), 1);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_TRUE(t, kmalloc(1UL << 40, GFP_KERNEL | __GFP_NOWARN) == NULL);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "kmalloc:"), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+}
+
+static void kmalloc_dma_zone(struct ktest *t)
+{
+	void *p;
+
+	fresh();
+	p = kmalloc(100, GFP_DMA);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_LT(t, __pa(p), ZONE_DMA_END);
+	kfree(p);
+}
+
+/* ---- caches -------------------------------------------------------------- */
+
+static unsigned int ctor_calls;
+
+static void ctor_fill(void *obj)
+{
+	ctor_calls++;
+	memset(obj, 0x3c, 48);
+}
+
+static void ctor_runs_once_per_object(struct ktest *t)
+{
+	struct kmem_cache *s;
+	void *objs[100];
+	unsigned int i, per_slab;
+	bool intact = true;
+
+	fresh();
+	ctor_calls = 0;
+	s = kmem_cache_create("ctor-test", 48, 0, 0, ctor_fill);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	per_slab = s->objects;
+	KTEST_EXPECT_EQ(t, ctor_calls, 0);
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, objs[0]);
+	KTEST_EXPECT_EQ(t, ctor_calls, per_slab); /* one slab built */
+	kmem_cache_free(s, objs[0]);
+	for (i = 0; i < 1000; i++) {
+		void *o = kmem_cache_alloc(s, GFP_KERNEL);
+
+		intact &= ((unsigned char *)o)[0] == 0x3c && ((unsigned char *)o)[47] == 0x3c;
+		kmem_cache_free(s, o);
+	}
+	KTEST_EXPECT_TRUE(t, intact);
+	KTEST_EXPECT_EQ(t, ctor_calls, per_slab);
+	for (i = 0; i < 100; i++)
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_EQ(t, ctor_calls, DIV_ROUND_UP(100, per_slab) * per_slab);
+	for (i = 0; i < 100; i++)
+		kmem_cache_free(s, objs[i]);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void cache_alignment(struct ktest *t)
+{
+	static const struct { unsigned int size, align, flags, expect; } cfg[] = {
+		{ 1, 0, 0, 8 }, { 13, 0, 0, 8 }, { 100, 64, 0, 64 },
+		{ 24, 0, SLAB_HWCACHE_ALIGN, 32 }, { 100, 0, SLAB_HWCACHE_ALIGN, 64 },
+		{ 300, 256, SLAB_RED_ZONE, 256 }, { 40, 16, SLAB_POISON | SLAB_STORE_USER, 16 },
+		{ 5000, 4096, 0, 4096 },
+	};
+	unsigned int i, j;
+
+	fresh();
+	for (i = 0; i < ARRAY_SIZE(cfg); i++) {
+		struct kmem_cache *s = kmem_cache_create("align", cfg[i].size,
+							 cfg[i].align, cfg[i].flags, NULL);
+		void *o[20];
+
+		KTEST_ASSERT_NOT_NULL(t, s);
+		for (j = 0; j < 20; j++) {
+			o[j] = kmem_cache_alloc(s, GFP_KERNEL);
+			KTEST_ASSERT_NOT_NULL(t, o[j]);
+			if (!aligned(o[j], cfg[i].expect))
+				KTEST_FAIL(t, "size %u align %u: %p", cfg[i].size,
+					   cfg[i].align, o[j]);
+			memset(o[j], 0x11, cfg[i].size);
+		}
+		for (j = 0; j < 20; j++)
+			kmem_cache_free(s, o[j]);
+		KTEST_EXPECT_EQ(t, slab_check(s), 0);
+		kmem_cache_destroy(s);
+	}
+	KTEST_EXPECT_TRUE(t, kmem_cache_create("bad", 0, 0, 0, NULL) == NULL);
+	KTEST_EXPECT_TRUE(t, kmem_cache_create("bad", 64, 24, 0, NULL) == NULL);
+	KTEST_EXPECT_TRUE(t, kmem_cache_create("bad", 1 << 20, 0, 0, NULL) == NULL);
+}
+
+static void bulk_and_zalloc(struct ktest *t)
+{
+	struct kmem_cache *s;
+	void *p[200];
+	unsigned int i;
+	bool zero = true;
+
+	fresh();
+	s = kmem_cache_create("bulk", 72, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_ASSERT_EQ(t, kmem_cache_alloc_bulk(s, GFP_KERNEL, 200, p), 200);
+	for (i = 0; i < 200; i++)
+		memset(p[i], 0xee, 72);
+	kmem_cache_free_bulk(s, 200, p);
+	p[0] = kmem_cache_zalloc(s, GFP_KERNEL);
+	for (i = 0; i < 72; i++)
+		zero &= ((unsigned char *)p[0])[i] == 0;
+	KTEST_EXPECT_TRUE(t, zero);
+	kmem_cache_free(s, p[0]);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void shrink_returns_pages(struct ktest *t)
+{
+	struct kmem_cache *s;
+	static void *p[5000];
+	unsigned long before;
+	unsigned int i;
+
+	fresh();
+	s = kmem_cache_create("shrink", 200, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	/* Warm up: this CPU's magazine exists before counting pages. */
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+	kmem_cache_shrink(s);
+	before = nr_free_pages();
+	for (i = 0; i < 5000; i++)
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_LT(t, nr_free_pages(), before - 200);
+	for (i = 0; i < 5000; i++)
+		kmem_cache_free(s, p[i]);
+	/* Freeing returned all but the reserve and what magazines pin. */
+	KTEST_EXPECT_GE(t, nr_free_pages() + (s->mag_limit + SLAB_MIN_EMPTY) *
+			(1UL << s->order), before);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	KTEST_EXPECT_GE(t, kmem_cache_shrink(s), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+	KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
+static void destroy_reports_live_objects(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long mark;
+	char line[64];
+	void *a, *b, *c;
+
+	fresh();
+	s = kmem_cache_create("leaky", 64, 0, SLAB_STORE_USER, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, b);
+	mark = ktest_console_mark();
+	kmem_cache_destroy(s);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+			  "BUG leaky: Objects remaining on kmem_cache_destroy: 2"));
+	snprintf(line, sizeof(line), "Object 0x%lx still allocated", (unsigned long)a);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
+	snprintf(line, sizeof(line), "Object 0x%lx still allocated", (unsigned long)c);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "still allocated"), 2);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Allocated by"));
+	/* A leaked object freed later is refused, not corrupting anything. */
+	mark = ktest_console_mark();
+	kfree(a);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG destroyed-cache:"));
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
+/* ---- hardening ------------------------------------------------------------ */
+
+static void freelist_is_encoded_and_random(struct ktest *t)
+{
+	struct kmem_cache *s;
+	void *o[64], *next;
+	unsigned long raw;
+	unsigned int i, n, in_order;
+	struct page *head;
+
+	fresh();
+	/* No magazine (F): objects come straight off the slab free list. */
+	s = kmem_cache_create("order", 64, 0, SLAB_CONSISTENCY_CHECKS, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	o[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	head = virt_to_page(o[0]);
+	next = head->freelist;
+	raw = *(unsigned long *)slab_fp_addr(s, next);
+	KTEST_EXPECT_NE(t, raw, (unsigned long)slab_get_fp_raw(s, next));
+	n = s->objects; /* one slab's worth */
+	for (i = 1; i < n; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 1, in_order = 0; i < n; i++)
+		in_order += o[i] == (char *)o[i - 1] + s->size;
+	KTEST_EXPECT_LT(t, in_order, n - 2);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, o[i]);
+	kmem_cache_destroy(s);
+
+	slab_freelist_random = false;
+	s = kmem_cache_create("order", 64, 0, SLAB_CONSISTENCY_CHECKS, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	n = s->objects;
+	for (i = 0; i < n; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 1, in_order = 0; i < n; i++)
+		in_order += o[i] == (char *)o[i - 1] + s->size;
+	KTEST_EXPECT_EQ(t, in_order, n - 1);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, o[i]);
+	kmem_cache_destroy(s);
+	slab_freelist_random = true;
+}
+
+/* ---- misuse without debug flags --------------------------------------- */
+
+static void misuse_reported_and_survived(struct ktest *t)
+{
+	struct kmem_cache *s, *other;
+	unsigned long mark, stack_word = 0;
+	void *a, *b;
+
+	fresh();
+	s = kmem_cache_create("victim", 96, 0, 0, NULL);
+	other = kmem_cache_create("other", 96, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_ASSERT_NOT_NULL(t, other);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(other, GFP_KERNEL);
+
+	mark = ktest_console_mark();
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, a);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG victim: Object already free"), 1);
+
+	mark = ktest_console_mark();
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, (char *)a + 8);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+			  "BUG victim: Invalid pointer (not at an object start)"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset 8 caller"));
+
+	mark = ktest_console_mark();
+	kmem_cache_free(s, &stack_word);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG victim: Pointer not in any slab"));
+
+	mark = ktest_console_mark();
+	kmem_cache_free(s, b);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+			  "BUG victim: Wrong cache: object belongs to other"));
+
+	mark = ktest_console_mark();
+	kfree(&stack_word);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+			  "BUG kmalloc: Pointer not in any slab or large kmalloc"));
+
+	mark = ktest_console_mark();
+	{
+		char *big = kmalloc(20000, GFP_KERNEL);
+
+		kfree(big + PAGE_SIZE);
+		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+				  "not at the start of a large kmalloc"));
+		kfree(big);
+	}
+
+	/* Every refused free left both caches whole and usable. */
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	KTEST_EXPECT_EQ(t, slab_check(other), 0);
+	kmem_cache_free(s, a);
+	kmem_cache_free(other, b);
+	KTEST_EXPECT_EQ(t, kmem_cache_shrink(s) >= 0, 1);
+	KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	kmem_cache_destroy(s);
+	kmem_cache_destroy(other);
+}
+
+/* An older object freed twice passes the magazine check; slab_check finds it. */
+static void magazine_double_free_found_by_check(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long mark;
+	void *a, *b;
+
+	fresh();
+	s = kmem_cache_create("mag-df", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, a); /* not the top of the magazine: accepted */
+	mark = ktest_console_mark();
+	slab_drain_all_magazines(s); /* second copy meets the first on the list */
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG mag-df: Object already free"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+}
+
+/* ---- debug caches: misuse and exact checker counts ------------------------ */
+
+#define DBG_ALL (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+
+static struct kmem_cache *debug_cache(struct ktest *t, unsigned int flags)
+{
+	struct kmem_cache *s;
+
+	fresh();
+	s = kmem_cache_create("dbg", 64, 0, flags, NULL);
+	if (s && slab_check(s) != 0)
+		KTEST_FAIL(t, "fresh cache not clean");
+	return s;
+}
+
+static void debug_redzone_writes(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, DBG_ALL);
+	unsigned long mark;
+	unsigned char *p;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	p[64] = 0x41;
+	mark = ktest_console_mark();
+	kmem_cache_free(s, p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dbg: Right Redzone overwritten"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset 64 caller"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Allocated by"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	p[-1] = 0x42;
+	mark = ktest_console_mark();
+	kmem_cache_free(s, p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dbg: Left Redzone overwritten"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset -1 caller"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void debug_use_after_free(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, DBG_ALL);
+	unsigned long mark;
+	unsigned char *p, *q;
+	unsigned int i;
+	bool uninit = true;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 64; i++)
+		uninit &= p[i] == SLAB_POISON_INUSE;
+	KTEST_EXPECT_TRUE(t, uninit);
+	kmem_cache_free(s, p);
+	KTEST_EXPECT_EQ(t, p[0], SLAB_POISON_FREE);
+	KTEST_EXPECT_EQ(t, p[63], SLAB_POISON_END);
+	p[10] = 0;
+	mark = ktest_console_mark();
+	q = kmem_cache_alloc(s, GFP_KERNEL); /* LIFO: the same object */
+	KTEST_EXPECT_TRUE(t, q == p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dbg: Poison overwritten"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset 10 caller"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Freed by"));
+	kmem_cache_free(s, q);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void debug_double_free_of_older_object(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, SLAB_CONSISTENCY_CHECKS);
+	unsigned long mark;
+	void *a, *b;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	mark = ktest_console_mark();
+	kmem_cache_free(s, a);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG dbg: Object already free"), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	KTEST_EXPECT_EQ(t, s->free_objects, s->nr_slabs * s->objects);
+	kmem_cache_destroy(s);
+}
+
+/* slub_kunit style: damage one thing, expect exactly that many errors. */
+static void check_counts_redzone(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, DBG_ALL);
+	unsigned char *p;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	p[64] = 0x12;
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	p[-3] = 0x12;
+	p[65] = 0x12;
+	KTEST_EXPECT_EQ(t, slab_check(s), 2);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	/* The red zone of a free object. */
+	kmem_cache_free(s, p);
+	p[64] = 0x12;
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void check_counts_freepointer(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, DBG_ALL);
+	void *a, *b, *o[100];
+	unsigned int i;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	*(unsigned long *)slab_fp_addr(s, a) ^= 0x100;
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	/* The cache still works: allocate through the repaired slab and more. */
+	for (i = 0; i < 100; i++) {
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, o[i]);
+	}
+	for (i = 0; i < 100; i++)
+		kmem_cache_free(s, o[i]);
+	kmem_cache_free(s, b);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void check_counts_freepointer_no_debug(struct ktest *t)
+{
+	struct kmem_cache *s;
+	void *o[4];
+	unsigned int i;
+	unsigned long mark;
+
+	fresh();
+	s = kmem_cache_create("plain", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	for (i = 0; i < 4; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 4; i++)
+		kmem_cache_free(s, o[i]);
+	slab_drain_all_magazines(s);
+	/* Some free object on the slab list: corrupt its (in-object) pointer. */
+	{
+		struct page *head = virt_to_page(o[0]);
+		void *f = head->freelist;
+
+		KTEST_ASSERT_NOT_NULL(t, f);
+		*(unsigned long *)f = 0x1234;
+	}
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG plain: Freepointer corrupt"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	for (i = 0; i < 4; i++)
+		KTEST_EXPECT_TRUE(t, (o[i] = kmem_cache_alloc(s, GFP_KERNEL)) != NULL);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+}
+
+static void check_counts_poison(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, DBG_ALL);
+	unsigned char *a, *b, *c;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	a[0] = 0x00; /* first word of a freed object */
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	b[50] = 0x00; /* its 50th byte */
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	a[63] = 0x6b; /* the end marker */
+	b[1] = 0;
+	b[2] = 0; /* one object's poison is one error */
+	KTEST_EXPECT_EQ(t, slab_check(s), 2);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	/* Several kinds at once: left red zone of c, poison of a, slab padding. */
+	c[-1] = 0;
+	a[5] = 0;
+	{
+		struct page *head = virt_to_page(c);
+		unsigned char *base = slab_base(head);
+		unsigned long used = (unsigned long)s->objects * s->size;
+
+		if (used < (PAGE_SIZE << s->order)) {
+			base[used] = 0;
+			KTEST_EXPECT_EQ(t, slab_check(s), 3);
+		} else {
+			KTEST_EXPECT_EQ(t, slab_check(s), 2);
+		}
+	}
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_free(s, c);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+static void check_counts_counter(struct ktest *t)
+{
+	struct kmem_cache *s = debug_cache(t, SLAB_CONSISTENCY_CHECKS);
+	struct page *head;
+	void *a;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	head = virt_to_page(a);
+	head->inuse += 2;
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, head->inuse, 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_free(s, a);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+/* ---- slab_debug= ------------------------------------------------------------ */
+
+static void slab_debug_option(struct ktest *t)
+{
+	struct kmem_cache *s;
+
+	fresh();
+	KTEST_EXPECT_EQ(t, slab_debug_setup("FZ"), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("anything"),
+			SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE);
+	KTEST_EXPECT_EQ(t, slab_debug_setup("P,kmalloc-64,dentry*"), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("kmalloc-64"), SLAB_POISON);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("dentry_cache"), SLAB_POISON);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("kmalloc-640"), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_setup(NULL), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("x"), DBG_ALL);
+	KTEST_EXPECT_EQ(t, slab_debug_setup(",foo"), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("foo"), DBG_ALL);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("bar"), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_setup("U;zp,foo"), 0);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("foo"), SLAB_RED_ZONE | SLAB_POISON);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("bar"), SLAB_STORE_USER);
+	KTEST_EXPECT_EQ(t, slab_debug_setup("Q"), -EINVAL);
+	KTEST_EXPECT_EQ(t, slab_debug_flags_for("bar"), SLAB_STORE_USER); /* unchanged */
+
+	KTEST_EXPECT_EQ(t, slab_debug_setup("ZP,picked"), 0);
+	s = kmem_cache_create("picked", 32, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_EXPECT_EQ(t, s->flags & DBG_ALL, SLAB_RED_ZONE | SLAB_POISON);
+	kmem_cache_destroy(s);
+	s = kmem_cache_create("not-picked", 32, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_EXPECT_EQ(t, s->flags & DBG_ALL, 0);
+	kmem_cache_destroy(s);
+
+	/* Applied to the kmalloc caches when they are made. */
+	host_mm_setup_default();
+	slab_debug_setup("Z,kmalloc-32");
+	kmem_cache_init();
+	KTEST_EXPECT_EQ(t, kmalloc_caches[4]->flags & DBG_ALL, SLAB_RED_ZONE);
+	{
+		unsigned char *p = kmalloc(32, GFP_KERNEL);
+		unsigned long mark = ktest_console_mark();
+
+		p[32] = 1;
+		kfree(p);
+		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+				  "BUG kmalloc-32: Right Redzone overwritten"));
+	}
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	slab_debug_setup("-");
+}
+
+/* Every kmalloc size with all debugging on: alignment, and checks stay clean. */
+static void kmalloc_all_debug(struct ktest *t)
+{
+	unsigned int size;
+
+	host_mm_setup_default();
+	slab_debug_setup(NULL);
+	kmem_cache_init();
+	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size += 7) {
+		unsigned char *p = kmalloc(size, GFP_KERNEL);
+
+		KTEST_ASSERT_NOT_NULL(t, p);
+		if (!aligned(p, 8)) {
+			KTEST_FAIL(t, "kmalloc(%u) misaligned", size);
+			break;
+		}
+		memset(p, 0x33, size);
+		kfree(p);
+	}
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	slab_debug_setup("-");
+}
+
+/* ---- /proc/slabinfo ----------------------------------------------------------- */
+
+static void slabinfo_format(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long mark;
+	char line[160];
+	void *o[10];
+	unsigned int i;
+
+	fresh();
+	s = kmem_cache_create("slabinfo-test", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	for (i = 0; i < 10; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	mark = ktest_console_mark();
+	show_slabinfo();
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "slabinfo - version: 2.1\n"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+		"# name            <active_objs> <num_objs> <objsize> <objperslab> "
+		"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
+		"slabdata <active_slabs> <num_slabs> <sharedavail>\n"));
+	snprintf(line, sizeof(line),
+		 "slabinfo-test         10     64     64   64    1 : tunables   %2u   %2u    0 : slabdata      1      1      0\n",
+		 s->mag_limit, s->mag_batch);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "\nkmalloc-64 "));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "\nkmalloc-8k "));
+	for (i = 0; i < 10; i++)
+		kmem_cache_free(s, o[i]);
+	kmem_cache_destroy(s);
+}
+
+static const struct ktest_case slab_cases[] = {
+	KTEST_CASE(size_class_bounds),
+	KTEST_CASE(kmalloc_zero_and_null),
+	KTEST_CASE(kmalloc_zeroing_and_calloc),
+	KTEST_CASE(krealloc_keeps_contents),
+	KTEST_CASE(kmalloc_large_uses_pages),
+	KTEST_CASE(kmalloc_dma_zone),
+	KTEST_CASE(ctor_runs_once_per_object),
+	KTEST_CASE(cache_alignment),
+	KTEST_CASE(bulk_and_zalloc),
+	KTEST_CASE(shrink_returns_pages),
+	KTEST_CASE(destroy_reports_live_objects),
+	KTEST_CASE(freelist_is_encoded_and_random),
+	KTEST_CASE(misuse_reported_and_survived),
+	KTEST_CASE(magazine_double_free_found_by_check),
+	KTEST_CASE(debug_redzone_writes),
+	KTEST_CASE(debug_use_after_free),
+	KTEST_CASE(debug_double_free_of_older_object),
+	KTEST_CASE(check_counts_redzone),
+	KTEST_CASE(check_counts_freepointer),
+	KTEST_CASE(check_counts_freepointer_no_debug),
+	KTEST_CASE(check_counts_poison),
+	KTEST_CASE(check_counts_counter),
+	KTEST_CASE(slab_debug_option),
+	KTEST_CASE(kmalloc_all_debug),
+	KTEST_CASE(slabinfo_format),
+};
+
+KTEST_SUITE(slab, slab_cases);
