@@ -12,6 +12,7 @@
 #define BOOT_BOOT_INFO_H
 
 #include "kmm/types.h"
+#include "kmm/memmap.h"
 
 #define BOOT_INFO_MAGIC    0x6b6d6d42u /* "Bmmk" in memory: 'k' 'm' 'm' 'B' */
 #define BOOT_INFO_VERSION  1
@@ -20,17 +21,6 @@
 #define BOOT_CMDLINE_MAX    512
 #define BOOT_LOADER_NAME_MAX 64
 
-enum boot_mem_type {
-	BOOT_MEM_USABLE = 1,      /* free RAM, ours to allocate */
-	BOOT_MEM_RESERVED,        /* firmware or device: never touch */
-	BOOT_MEM_ACPI_RECLAIM,    /* ACPI tables: usable once parsed (we keep them) */
-	BOOT_MEM_ACPI_NVS,        /* firmware's across sleep: never touch */
-	BOOT_MEM_BAD,             /* defective RAM */
-	BOOT_MEM_FIRMWARE_RUNTIME, /* UEFI runtime services code/data */
-	BOOT_MEM_MMIO,            /* memory-mapped I/O */
-	BOOT_MEM_BOOTLOADER,      /* holds the kernel or its hand-off data */
-};
-
 enum boot_method {
 	BOOT_METHOD_UNKNOWN = 0,
 	BOOT_METHOD_MULTIBOOT2_BIOS, /* GRUB on BIOS firmware */
@@ -38,12 +28,6 @@ enum boot_method {
 	BOOT_METHOD_UEFI_DIRECT,     /* our GNU-EFI loader, no GRUB */
 };
 
-struct boot_mem_range {
-	u64 base;
-	u64 size;
-	u32 type; /* enum boot_mem_type */
-	u32 reserved;
-};
 
 struct boot_info {
 	u32 magic;   /* BOOT_INFO_MAGIC */

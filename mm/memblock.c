@@ -33,7 +33,7 @@
 #define pr_fmt(fmt) "memblock: " fmt
 #include "mm/memblock.h"
 #include "mm/internal.h"
-#include "boot/boot_info.h"
+#include "kmm/memmap.h"
 #include "kmm/string.h"
 
 struct memblock memblock = {
