@@ -12,8 +12,9 @@
  *   blocks    [b0][b1][b2]  .  .  .  .  .  .  [b9][b10][b11][b12]
  *   present     1   1   1   0  0  0  0  0  0    1   1    1    1
  *   vmemmap   |64K|64K|64K|                   |64K|64K |64K |64K |
- *                (backing from memblock, mapped with mm_map_kernel_page;
- *                 a whole 2 MiB of struct pages at once where it fits)
+ *                (backing from memblock, a whole 2 MiB of struct pages at
+ *                 once where it fits, mapped with one large page when the
+ *                 port offers mm_map_kernel_huge, else 4 KiB at a time)
  *
  * A block is as large as the largest buddy block, so any page that has a
  * struct page also has its buddy's. memmap_present (one byte per block)
@@ -52,6 +53,19 @@ static const unsigned long zone_end_pfn[MAX_NR_ZONES] = {
 };
 
 
+/*
+ * Map a whole VMEMMAP_CHUNK with one large page when the port can (it
+ * defines MM_HAVE_MAP_KERNEL_HUGE); true when done.
+ */
+static bool vmemmap_map_huge(unsigned long va, phys_addr_t pa)
+{
+#ifdef MM_HAVE_MAP_KERNEL_HUGE
+	return mm_map_kernel_huge(va, pa, MM_PROT_READ | MM_PROT_WRITE) == 0;
+#else
+	return false;
+#endif
+}
+
 /* Allocate and map the struct pages of [start_pfn, end_pfn). */
 static void vmemmap_populate(unsigned long start_pfn, unsigned long end_pfn)
 {
@@ -72,7 +86,11 @@ static void vmemmap_populate(unsigned long start_pfn, unsigned long end_pfn)
 		if (!pa)
 			panic("mm: no memory for the struct pages of pfn %#lx-%#lx",
 			      start_pfn, end_pfn - 1);
-		for (off = 0; off < chunk; off += PAGE_SIZE)
+		if (chunk == VMEMMAP_CHUNK && vmemmap_map_huge(va, pa))
+			off = chunk;
+		else
+			off = 0;
+		for (; off < chunk; off += PAGE_SIZE)
 			if (mm_map_kernel_page(va + off, pa + off,
 					       MM_PROT_READ | MM_PROT_WRITE))
 				panic("mm: cannot map vmemmap at %#lx", va + off);

@@ -26,6 +26,11 @@
  *   mm_spin_trylock(l)               lets the per-CPU fast paths skip the lock
  *                                    when another CPU holds it (default: take it)
  *   MM_MAX_PHYS_ADDR                 RAM above it is ignored (default 2^52)
+ *   int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned prot)
+ *                                    map one 2 MiB page (both addresses 2 MiB
+ *                                    aligned), with #define MM_HAVE_MAP_KERNEL_HUGE;
+ *                                    vmemmap then costs no page tables below
+ *                                    the PMD
  *   void mm_port_meminfo(struct mm_port_meminfo *)
  *                                    direct-map and page-table figures for
  *                                    show_meminfo() (mm/mm.h; default: zeroes)

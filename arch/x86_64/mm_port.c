@@ -4,7 +4,7 @@
 #include "mm/mm.h"
 #include "arch/x86_64/pgtable.h"
 
-int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
+static u64 prot_to_pte(unsigned int prot)
 {
 	u64 p = _PAGE_PRESENT | _PAGE_GLOBAL;
 
@@ -12,7 +12,17 @@ int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 		p |= _PAGE_RW;
 	if (!(prot & MM_PROT_EXEC))
 		p |= _PAGE_NX;
-	return kernel_map_range(va, pa, PAGE_SIZE, p, PG_LEVEL_4K);
+	return p;
+}
+
+int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
+{
+	return kernel_map_range(va, pa, PAGE_SIZE, prot_to_pte(prot), PG_LEVEL_4K);
+}
+
+int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned int prot)
+{
+	return kernel_map_range(va, pa, PMD_SIZE, prot_to_pte(prot), PG_LEVEL_2M);
 }
 
 void mm_unmap_kernel_page(unsigned long va)

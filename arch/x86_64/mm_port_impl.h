@@ -58,6 +58,8 @@ static inline void mm_irq_restore(unsigned long flags)
 }
 
 int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot);
+#define MM_HAVE_MAP_KERNEL_HUGE
+int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned int prot);
 void mm_unmap_kernel_page(unsigned long va);
 void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end);
 u64 mm_random_u64(void);
