@@ -105,7 +105,7 @@ int efi_map_to_boot_info(const void *descs, u64 map_size, u64 desc_size,
 {
 	const u8 *p = descs;
 	u64 nr, i;
-	int ret = 0;
+	unsigned int pass;
 
 	/*
 	 * desc_version is not checked: the spec keeps the first 40 bytes fixed
@@ -127,25 +127,41 @@ int efi_map_to_boot_info(const void *descs, u64 map_size, u64 desc_size,
 		return -EINVAL;
 	}
 
+	/*
+	 * Two passes: everything that is not RAM first, then RAM, so that an
+	 * overflowing table can only lose RAM, never a reservation.
+	 */
 	nr = map_size / desc_size;
-	for (i = 0; i < nr; i++) {
-		struct efi_mem_desc d;
-		u64 base, size;
-		int err;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nr; i++) {
+			struct efi_mem_desc d;
+			u64 base, size;
+			u32 type;
+			int err;
 
-		/* The map need not be 8-byte aligned in memory: copy it out. */
-		memcpy(&d, p + i * desc_size, sizeof(d));
-		if (!efi_desc_range(&d, i, &base, &size))
-			continue;
-		err = boot_info_add_range(bi, base, size,
-					  efi_mem_type_to_boot(d.type, d.attribute));
-		if (err && !ret)
-			ret = err;
+			/* The map need not be 8-byte aligned in memory: copy it out. */
+			memcpy(&d, p + i * desc_size, sizeof(d));
+			type = efi_mem_type_to_boot(d.type, d.attribute);
+			if ((type == BOOT_MEM_USABLE) != (pass == 1))
+				continue;
+			if (!efi_desc_range(&d, i, &base, &size))
+				continue;
+			err = boot_info_add_range(bi, base, size, type);
+			if (err == -ENOSPC && pass == 1) {
+				pr_warn("more ranges than boot_info holds (%d): usable descriptor %llu and later ones dropped\n",
+					BOOT_MAX_MEM_RANGES, (unsigned long long)i);
+				return 0;
+			}
+			if (err == -ENOSPC) {
+				pr_warn("more reserved ranges than boot_info holds (%d)\n",
+					BOOT_MAX_MEM_RANGES);
+				return -ENOSPC;
+			}
+			if (err)
+				return err;
+		}
 	}
-	if (ret == -ENOSPC)
-		pr_warn("more ranges than boot_info holds (%d): some were dropped\n",
-			BOOT_MAX_MEM_RANGES);
-	return ret;
+	return 0;
 }
 
 /*

@@ -137,7 +137,7 @@ static int parse_mmap(const struct mb2_tag *tag, u32 off, struct boot_info *bi,
 		      char *err, size_t errlen)
 {
 	const struct mb2_tag_mmap *m = (const void *)tag;
-	u32 payload, n, i;
+	u32 payload, n, i, pass;
 	int ret;
 
 	if (tag->size < sizeof(*m))
@@ -158,26 +158,38 @@ static int parse_mmap(const struct mb2_tag *tag, u32 off, struct boot_info *bi,
 	if (n == 0)
 		return fail(err, errlen, -ENOENT, "memory map (tag 6) has no entries");
 
-	for (i = 0; i < n; i++) {
-		const struct mb2_mmap_entry *e =
-			(const void *)(m->entries + (size_t)i * m->entry_size);
+	/*
+	 * Two passes: everything that is not RAM first, then RAM. Where the
+	 * table overflows, only RAM can be lost that way, never a reservation
+	 * (losing RAM is safe; turning firmware memory into RAM is not).
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			const struct mb2_mmap_entry *e =
+				(const void *)(m->entries + (size_t)i * m->entry_size);
+			u32 type = mmap_type(e->type);
 
-		if (e->length == 0)
-			continue;
-		if (e->base_addr + e->length < e->base_addr)
-			return fail(err, errlen, -EINVAL,
-				    "memory map entry %u: base %#llx + length %#llx wraps past 2^64",
-				    i, (unsigned long long)e->base_addr,
-				    (unsigned long long)e->length);
-		ret = boot_info_add_range(bi, e->base_addr, e->length,
-					  mmap_type(e->type));
-		if (ret == -ENOSPC)
-			return fail(err, errlen, -ENOSPC,
-				    "memory map needs more than %d ranges (full at entry %u of %u)",
-				    BOOT_MAX_MEM_RANGES, i, n);
-		if (ret)
-			return fail(err, errlen, ret,
-				    "memory map entry %u rejected (error %d)", i, ret);
+			if (e->length == 0 || (type == BOOT_MEM_USABLE) != (pass == 1))
+				continue;
+			if (e->base_addr + e->length < e->base_addr)
+				return fail(err, errlen, -EINVAL,
+					    "memory map entry %u: base %#llx + length %#llx wraps past 2^64",
+					    i, (unsigned long long)e->base_addr,
+					    (unsigned long long)e->length);
+			ret = boot_info_add_range(bi, e->base_addr, e->length, type);
+			if (ret == -ENOSPC && pass == 1) {
+				pr_warn("memory map needs more than %d ranges: usable entry %u and later ones dropped\n",
+					BOOT_MAX_MEM_RANGES, i);
+				break;
+			}
+			if (ret == -ENOSPC)
+				return fail(err, errlen, -ENOSPC,
+					    "memory map has more than %d reserved ranges (full at entry %u of %u)",
+					    BOOT_MAX_MEM_RANGES, i, n);
+			if (ret)
+				return fail(err, errlen, ret,
+					    "memory map entry %u rejected (error %d)", i, ret);
+		}
 	}
 	if (boot_info_total(bi, BOOT_MEM_USABLE) == 0)
 		return fail(err, errlen, -ENOENT, "memory map has no usable RAM");

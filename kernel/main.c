@@ -130,11 +130,7 @@ static void boot_parse(u64 magic, u64 info_phys)
 		panic("boot: unknown boot protocol (magic %#llx)",
 		      (unsigned long long)magic);
 	}
-	/* A full range table loses only ranges that were never made usable. */
-	if (ret == -ENOSPC)
-		pr_warn("boot: %s; ranges beyond %u were dropped\n", err,
-			BOOT_MAX_MEM_RANGES);
-	else if (ret)
+	if (ret)
 		panic("boot: bad boot information: %s (%d)", err, ret);
 }
 

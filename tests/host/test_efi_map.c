@@ -375,7 +375,10 @@ static void page_count_multiplication_wraps(struct ktest *t)
 	}
 }
 
-/* More distinct ranges than boot_info holds: -ENOSPC, the rest kept. */
+/*
+ * More distinct ranges than boot_info holds: surplus RAM is dropped with a
+ * warning (safe), surplus reservations are an error (RAM could swallow them).
+ */
 static void table_full(struct ktest *t)
 {
 	struct tdesc d[BOOT_MAX_MEM_RANGES + 4];
@@ -383,11 +386,34 @@ static void table_full(struct ktest *t)
 
 	for (i = 0; i < ARRAY_SIZE(d); i++)
 		d[i] = (struct tdesc){ EFI_MEM_CONVENTIONAL, 0x100000 + i * 2 * PAGE, 1, 0 };
-	KTEST_EXPECT_EQ(t, convert(d, ARRAY_SIZE(d), 40), -ENOSPC);
+	KTEST_EXPECT_EQ(t, convert(d, ARRAY_SIZE(d), 40), 0);
 	KTEST_EXPECT_EQ(t, bi.nr_mem, BOOT_MAX_MEM_RANGES);
 	KTEST_EXPECT_EQ(t, bi.mem[0].base, 0x100000);
 	KTEST_EXPECT_EQ(t, bi.mem[BOOT_MAX_MEM_RANGES - 1].base,
 			0x100000 + (BOOT_MAX_MEM_RANGES - 1) * 2 * PAGE);
+
+	for (i = 0; i < ARRAY_SIZE(d); i++)
+		d[i].type = EFI_MEM_ACPI_NVS;
+	KTEST_EXPECT_EQ(t, convert(d, ARRAY_SIZE(d), 40), -ENOSPC);
+}
+
+/* A large RAM descriptor first, then firmware holes inside it: none usable. */
+static void holes_never_become_ram(struct ktest *t)
+{
+	struct tdesc d[1 + 60];
+	size_t i, j;
+
+	d[0] = (struct tdesc){ EFI_MEM_CONVENTIONAL, 0x100000, 0x3ff00, 0 };
+	for (i = 1; i < ARRAY_SIZE(d); i++)
+		d[i] = (struct tdesc){ EFI_MEM_RUNTIME_SERVICES_DATA, 0x4000000 + i * 0x100000, 1, 0 };
+	KTEST_ASSERT_EQ(t, convert(d, ARRAY_SIZE(d), 48), 0);
+	for (j = 0; j < bi.nr_mem; j++)
+		for (i = 1; i < ARRAY_SIZE(d); i++)
+			if (bi.mem[j].type == BOOT_MEM_USABLE &&
+			    d[i].start < bi.mem[j].base + bi.mem[j].size &&
+			    bi.mem[j].base < d[i].start + PAGE)
+				KTEST_FAIL(t, "runtime page at %#llx is usable",
+					   (unsigned long long)d[i].start);
 }
 
 /* --- the hand-off ------------------------------------------------------- */
@@ -550,6 +576,7 @@ static const struct ktest_case efi_map_cases[] = {
 	KTEST_CASE(page_count_overflow),
 	KTEST_CASE(page_count_multiplication_wraps),
 	KTEST_CASE(table_full),
+	KTEST_CASE(holes_never_become_ram),
 	KTEST_CASE(handoff_fills_boot_info),
 	KTEST_CASE(handoff_without_extras),
 	KTEST_CASE(handoff_validation),

@@ -675,11 +675,56 @@ static void mmap_too_many_ranges(struct ktest *t)
 	KTEST_EXPECT_EQ(t, parse(&blob), 0);
 	KTEST_EXPECT_EQ(t, bi.nr_mem, BOOT_MAX_MEM_RANGES);
 
+	/* One usable range too many: it is dropped with a warning, not fatal. */
+	blob_init(&blob);
+	add_mmap(&blob, 24, e, ARRAY_SIZE(e));
+	blob_end(&blob);
+	KTEST_EXPECT_EQ(t, parse(&blob), 0);
+	KTEST_EXPECT_EQ(t, bi.nr_mem, BOOT_MAX_MEM_RANGES);
+	KTEST_EXPECT_EQ(t, boot_info_total(&bi, BOOT_MEM_USABLE),
+			BOOT_MAX_MEM_RANGES * 0x1000ULL);
+
+	/* Too many reservations cannot be represented safely: an error. */
+	for (i = 0; i < ARRAY_SIZE(e); i++)
+		e[i].type = MB2_MEMORY_RESERVED;
 	blob_init(&blob);
 	add_mmap(&blob, 24, e, ARRAY_SIZE(e));
 	blob_end(&blob);
 	EXPECT_FAIL(t, &blob, -ENOSPC,
-		    "memory map needs more than 128 ranges (full at entry 128 of 129)");
+		    "memory map has more than 128 reserved ranges (full at entry 128 of 129)");
+}
+
+/*
+ * A hostile map: one large usable range listed first, then many small
+ * firmware holes inside it. Whatever fits, no hole may come out usable.
+ */
+static void mmap_holes_never_become_ram(struct ktest *t)
+{
+	static struct mb2_mmap_entry e[1 + 100];
+	u32 i, j, holes;
+
+	for (holes = 40; holes <= 100; holes += 60) {
+		e[0] = (struct mb2_mmap_entry){ 0x100000, 0x3ff00000,
+						MB2_MEMORY_AVAILABLE, 0 };
+		for (i = 1; i <= holes; i++)
+			e[i] = (struct mb2_mmap_entry){ 0x4000000 + (u64)i * 0x100000,
+							0x1000, MB2_MEMORY_NVS, 0 };
+		blob_init(&blob);
+		add_mmap(&blob, 24, e, holes + 1);
+		blob_end(&blob);
+		if (parse(&blob) != 0)
+			continue; /* refusing the whole map is safe too */
+		for (j = 0; j < bi.nr_mem; j++) {
+			const struct boot_mem_range *r = &bi.mem[j];
+
+			for (i = 1; i <= holes; i++)
+				if (r->type == BOOT_MEM_USABLE &&
+				    e[i].base_addr < r->base + r->size &&
+				    r->base < e[i].base_addr + e[i].length)
+					KTEST_FAIL(t, "NVS hole %u at %#llx is usable (%u holes)",
+						   i, (unsigned long long)e[i].base_addr, holes);
+		}
+	}
 }
 
 static void string_without_nul(struct ktest *t)
@@ -1086,6 +1131,7 @@ static const struct ktest_case multiboot2_cases[] = {
 	KTEST_CASE(mmap_without_usable_ram),
 	KTEST_CASE(mmap_entry_wraps),
 	KTEST_CASE(mmap_too_many_ranges),
+	KTEST_CASE(mmap_holes_never_become_ram),
 	KTEST_CASE(string_without_nul),
 	KTEST_CASE(duplicate_tags),
 	KTEST_CASE(boot_services_running),
