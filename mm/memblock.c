@@ -74,8 +74,14 @@ static int type_add(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
 	return 0;
 }
 
-/* Cut [base, end) out of @t; a cut in the middle of a range splits it. */
-static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
+/*
+ * Cut [base, end) out of @t; a cut in the middle of a range splits it. When
+ * the table is full and a split is needed, @lose_tail says what is safe:
+ * for memory, dropping the part above the cut (RAM lost, never RAM invented);
+ * for reservations, nothing (-ENOSPC, the range stays reserved).
+ */
+static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t end,
+		       bool lose_tail)
 {
 	struct memblock_region *r = t->regions;
 	unsigned int i;
@@ -86,8 +92,14 @@ static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t en
 		if (re <= base || rb >= end)
 			continue;
 		if (rb < base && re > end) {
-			if (t->cnt == MEMBLOCK_MAX_REGIONS)
+			if (t->cnt == MEMBLOCK_MAX_REGIONS) {
+				if (!lose_tail)
+					return -ENOSPC;
+				pr_warn("%s table full: dropping [%#018lx-%#018lx] to cut out [%#018lx-%#018lx]\n",
+					t->name, end, re - 1, base, end - 1);
+				r[i].size = base - rb;
 				return -ENOSPC;
+			}
 			memmove(&r[i + 2], &r[i + 1], (t->cnt - i - 1) * sizeof(*r));
 			t->cnt++;
 			r[i].size = base - rb;
@@ -159,8 +171,8 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size)
 	return type_add(&memblock.reserved, base, end);
 }
 
-/* Forget RAM (whole pages touched by the range). 0 or -ENOSPC. */
-int memblock_remove(phys_addr_t base, phys_addr_t size)
+static int remove_range(struct memblock_type *t, phys_addr_t base,
+			phys_addr_t size, const char *what, unsigned long caller)
 {
 	phys_addr_t end;
 
@@ -168,21 +180,25 @@ int memblock_remove(phys_addr_t base, phys_addr_t size)
 		return 0;
 	base = ALIGN_DOWN(base, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
-	debug_log("memblock_remove", base, end, _RET_IP_);
-	return type_remove(&memblock.memory, base, end);
+	debug_log(what, base, end, caller);
+	return type_remove(t, base, end, t == &memblock.memory);
+}
+
+/*
+ * Forget RAM (whole pages touched by the range). 0, or -ENOSPC when the
+ * table was full: then RAM above the range was forgotten too, never less.
+ */
+int memblock_remove(phys_addr_t base, phys_addr_t size)
+{
+	return remove_range(&memblock.memory, base, size, "memblock_remove",
+			    _RET_IP_);
 }
 
 /* Drop a reservation (whole pages touched by the range). 0 or -ENOSPC. */
 int memblock_free(phys_addr_t base, phys_addr_t size)
 {
-	phys_addr_t end;
-
-	if (!clip_range(base, size, &end))
-		return 0;
-	base = ALIGN_DOWN(base, PAGE_SIZE);
-	end = ALIGN_UP(end, PAGE_SIZE);
-	debug_log("memblock_free", base, end, _RET_IP_);
-	return type_remove(&memblock.reserved, base, end);
+	return remove_range(&memblock.reserved, base, size, "memblock_free",
+			    _RET_IP_);
 }
 
 /*

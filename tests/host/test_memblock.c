@@ -260,6 +260,36 @@ static void remove_splits(struct ktest *t)
 	expect_memory(t, w, ARRAY_SIZE(w));
 }
 
+/*
+ * With the memory table full, cutting a reservation out of the middle of a
+ * RAM range cannot split it: the RAM above the cut is given up, and the
+ * reserved pages are never left counted as memory.
+ */
+static void remove_when_full_loses_ram_not_reservations(struct ktest *t)
+{
+	unsigned int i;
+
+	host_memblock_reset();
+	memblock_add(0x100000, 0x1000000);
+	for (i = 1; i < MEMBLOCK_MAX_REGIONS; i++)
+		memblock_add(0x2000000 + (phys_addr_t)i * 2 * PAGE_SIZE, PAGE_SIZE);
+	KTEST_ASSERT_EQ(t, memblock.memory.cnt, MEMBLOCK_MAX_REGIONS);
+	KTEST_EXPECT_EQ(t, memblock_remove(0x800000, PAGE_SIZE), -ENOSPC);
+	KTEST_EXPECT_FALSE(t, memblock_is_memory(0x800000));
+	KTEST_EXPECT_TRUE(t, memblock_is_memory(0x7ff000));
+	KTEST_EXPECT_FALSE(t, memblock_is_memory(0x801000));
+	KTEST_EXPECT_EQ(t, memblock.memory.cnt, MEMBLOCK_MAX_REGIONS);
+
+	/* A reservation cannot be shrunk that way: it stays whole. */
+	for (i = 0; i < MEMBLOCK_MAX_REGIONS; i++)
+		memblock_reserve(0x4000000 + (phys_addr_t)i * 16 * PAGE_SIZE,
+				 i ? PAGE_SIZE : 4 * PAGE_SIZE);
+	KTEST_ASSERT_EQ(t, memblock.reserved.cnt, MEMBLOCK_MAX_REGIONS);
+	KTEST_EXPECT_EQ(t, memblock_free(0x4001000, PAGE_SIZE), -ENOSPC);
+	KTEST_EXPECT_TRUE(t, memblock_is_reserved(0x4001000));
+	KTEST_EXPECT_TRUE(t, memblock_is_reserved(0x4003000));
+}
+
 static void debug_dump(struct ktest *t)
 {
 	unsigned long mark;
@@ -451,6 +481,7 @@ static const struct ktest_case memblock_cases[] = {
 	KTEST_CASE(alloc_top_down),
 	KTEST_CASE(never_page_zero),
 	KTEST_CASE(remove_splits),
+	KTEST_CASE(remove_when_full_loses_ram_not_reservations),
 	KTEST_CASE(debug_dump),
 	KTEST_CASE(refused_after_mem_init),
 	KTEST_CASE(randomized_model),
