@@ -100,6 +100,8 @@ _start32:
 	cpuid
 	testl $(1 << 29), %edx
 	jz .Lno_long_mode
+	testl $(1 << 20), %edx      /* NX: our page tables rely on it */
+	jz .Lno_nx
 
 	/* PAE, then EFER.LME|NXE, then the boot tables and paging + WP. */
 	movl %cr4, %eax
@@ -123,6 +125,9 @@ _start32:
 
 .Lno_multiboot:
 	movl $PHYS(msg_no_multiboot), %esi
+	jmp .Lfatal32
+.Lno_nx:
+	movl $PHYS(msg_no_nx), %esi
 	jmp .Lfatal32
 .Lno_long_mode:
 	movl $PHYS(msg_no_long_mode), %esi
@@ -162,6 +167,11 @@ entry64:
 	movq %rdi, boot_magic(%rip)
 	movq %rsi, boot_info_phys(%rip)
 
+	movl $0x80000001, %eax
+	cpuid
+	testl $(1 << 20), %edx
+	jz .Lno_nx64
+
 	movl $MSR_EFER, %ecx
 	rdmsr
 	orl $EFER_NXE, %eax
@@ -178,6 +188,25 @@ entry64:
 	pushq $0x08
 	pushq %rax
 	lretq
+
+/* No NX under UEFI: say so on COM1 (the firmware console is gone), halt. */
+.Lno_nx64:
+	leaq msg_no_nx(%rip), %rsi
+1:	movb (%rsi), %bl
+	testb %bl, %bl
+	jz 3f
+	movw $(COM1 + 5), %dx
+2:	inb %dx, %al
+	testb $0x20, %al
+	jz 2b
+	movw $COM1, %dx
+	movb %bl, %al
+	outb %al, %dx
+	incq %rsi
+	jmp 1b
+3:	cli
+	hlt
+	jmp 3b
 
 /* ---- 64-bit, still at the physical address: go to the higher half ---- */
 start64_low:
@@ -206,6 +235,8 @@ start64_high:
 	.section .rodata
 msg_no_multiboot:
 	.asciz "kmm: not booted by a Multiboot2 loader (bad magic in EAX); halting."
+msg_no_nx:
+	.asciz "kmm: this CPU has no NX (execute-disable) bit; kmm maps memory W^X and needs it. Halting."
 msg_no_long_mode:
 	.asciz "kmm: this CPU has no 64-bit long mode; kmm needs an x86_64 CPU. Halting."
 

@@ -74,9 +74,16 @@ isr_common:
 	pushq %r14
 	pushq %r15
 	movq %rsp, %rdi
-	/* Align the stack for C; the frame pointer chain continues from RBP. */
+	/*
+	 * A frame for the interrupted code, so backtraces show the function
+	 * that faulted: return address = its RIP, saved RBP = its RBP. The
+	 * CPU aligned RSP to 16 before its frame; 22 quadwords pushed since
+	 * plus these 2 keep it aligned for the call.
+	 */
 	movq %rsp, %rbx
-	andq $-16, %rsp
+	pushq 17*8(%rdi)            /* pt_regs.rip */
+	pushq %rbp
+	movq %rsp, %rbp
 	call do_exception
 	movq %rbx, %rsp
 	popq %r15

@@ -27,11 +27,7 @@ int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned int prot)
 
 void mm_unmap_kernel_page(unsigned long va)
 {
-	enum pg_level level;
-	u64 *e = lookup_address(va, &level);
-
-	if (e && level == PG_LEVEL_4K)
-		*e = 0;
+	kernel_unmap_range(va, PAGE_SIZE);
 }
 
 void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)

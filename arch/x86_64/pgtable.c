@@ -23,6 +23,7 @@
  */
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/spinlock.h"
 #include "arch/x86_64/layout.h"
 #include "mm/memblock.h"
 #include "mm/gfp.h"
@@ -37,6 +38,8 @@ unsigned long nr_pagetable_pages;
 bool direct_map_gbpages;
 
 static bool tables_from_buddy;
+/* Serialises every change to the kernel's tables (table allocation included). */
+static spinlock_t pgtable_lock = SPINLOCK_INIT;
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _ebss[];
 extern char __kallsyms_start[], _kernel_end[];
@@ -100,12 +103,9 @@ static bool level_allowed(unsigned long va, phys_addr_t pa, unsigned long left,
 	return IS_ALIGNED(va, sz) && IS_ALIGNED(pa, sz);
 }
 
-int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size,
-		     u64 prot, enum pg_level max_level)
+static int map_range_locked(unsigned long va, phys_addr_t pa, unsigned long size,
+			    u64 prot, enum pg_level max_level)
 {
-	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || va < KERNEL_SPACE_START)
-		return -EINVAL;
-
 	while (size) {
 		u64 *table = kernel_pml4, *e;
 		enum pg_level level;
@@ -134,6 +134,20 @@ int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size,
 		size -= page_level_size(level);
 	}
 	return 0;
+}
+
+int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size,
+		     u64 prot, enum pg_level max_level)
+{
+	unsigned long flags;
+	int err;
+
+	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || va < KERNEL_SPACE_START)
+		return -EINVAL;
+	spin_lock_irqsave(&pgtable_lock, flags);
+	err = map_range_locked(va, pa, size, prot, max_level);
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	return err;
 }
 
 u64 *lookup_address(unsigned long va, enum pg_level *level)
@@ -188,42 +202,48 @@ bool virt_to_phys_walk(unsigned long va, phys_addr_t *pa, u64 *eff_flags,
 	return true;
 }
 
-int kernel_unmap_range(unsigned long va, unsigned long size)
+/*
+ * Apply @pte_val (0 to unmap) or, when @keep_addr, new protection bits to
+ * every 4 KiB page of [va, va+size). The whole range is checked first, so a
+ * large page or a hole in the middle changes nothing rather than half.
+ */
+static int update_4k_range(unsigned long va, unsigned long size, u64 prot,
+			   bool keep_addr, bool skip_holes)
 {
-	unsigned long start = va, end = va + size;
+	unsigned long start = va, end = va + size, flags;
 	enum pg_level level;
 	u64 *e;
+	int err = 0;
 
-	if (!IS_ALIGNED(va | size, PAGE_SIZE))
+	if (!IS_ALIGNED(va | size, PAGE_SIZE) || end < start)
 		return -EINVAL;
-	for (; va < end; va += PAGE_SIZE) {
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (va = start; va < end; va += PAGE_SIZE) {
 		e = lookup_address(va, &level);
-		if (!e)
-			continue;
-		if (level != PG_LEVEL_4K)
-			return -EINVAL;
-		*e = 0;
+		if (e ? level != PG_LEVEL_4K : !skip_holes) {
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	for (va = start; va < end; va += PAGE_SIZE) {
+		e = lookup_address(va, &level);
+		if (e)
+			*e = keep_addr ? (*e & PTE_ADDR_MASK) | prot : 0;
 	}
 	flush_tlb_kernel_range(start, end);
-	return 0;
+out:
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	return err;
+}
+
+int kernel_unmap_range(unsigned long va, unsigned long size)
+{
+	return update_4k_range(va, size, 0, false, true);
 }
 
 int kernel_change_prot(unsigned long va, unsigned long size, u64 prot)
 {
-	unsigned long start = va, end = va + size;
-	enum pg_level level;
-	u64 *e;
-
-	if (!IS_ALIGNED(va | size, PAGE_SIZE))
-		return -EINVAL;
-	for (; va < end; va += PAGE_SIZE) {
-		e = lookup_address(va, &level);
-		if (!e || level != PG_LEVEL_4K)
-			return -EINVAL;
-		*e = (*e & PTE_ADDR_MASK) | prot;
-	}
-	flush_tlb_kernel_range(start, end);
-	return 0;
+	return update_4k_range(va, size, prot, true, false);
 }
 
 void flush_tlb_all(void)
