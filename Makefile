@@ -68,6 +68,8 @@ help:
 	@echo "make check     host tests only (ASan+UBSan)"
 	@echo "make debug     boot halted with a gdb stub and attach gdb"
 	@echo "make efi       the GNU-EFI loader and an ESP directory"
+	@echo "make bench     allocator figures (kmm, glibc, jemalloc, mimalloc, tcmalloc)"
+	@echo "make fuzz      every libFuzzer target for FUZZ_SECONDS (make test runs fuzz-smoke)"
 	@echo "variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) FIRMWARE=bios|uefi|efi CMDLINE='...' V=1"
 
 # Missing Debian packages are installed by the project itself (apt-get when root).
