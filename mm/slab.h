@@ -30,8 +30,18 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 /* Destroy a cache; live objects are reported by address and leaked. */
 void kmem_cache_destroy(struct kmem_cache *s);
 
+/*
+ * An object from @s, constructed (the constructor ran once, when its slab
+ * was built) but otherwise as the last user left it. NULL when no page can
+ * be had; the caller owns the object until kmem_cache_free().
+ */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
+/* The same, zero-filled. */
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+/*
+ * Give @obj back to @s. A pointer that is not a live object of @s (double
+ * free, interior pointer, another cache's object) is reported and refused.
+ */
 void kmem_cache_free(struct kmem_cache *s, void *obj);
 /* Allocate @nr objects into @p; returns nr or 0 (none kept) on failure. */
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);

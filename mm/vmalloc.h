@@ -14,7 +14,9 @@ void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
 /* Free a vmalloc area; anything else is reported and refused. */
 void vfree(const void *addr);
+/* True when @addr lies in the vmalloc area (mapped or not). */
 bool is_vmalloc_addr(const void *addr);
+/* The page backing @addr in a live vmalloc area, or NULL. */
 struct page *vmalloc_to_page(const void *addr);
 
 /* Walk every area; return the number of inconsistencies (each printed). */

@@ -98,7 +98,9 @@ u64 *lookup_address(unsigned long va, enum pg_level *level);
 bool virt_to_phys_walk(unsigned long va, phys_addr_t *pa, u64 *eff_flags,
 		       enum pg_level *level);
 
+/* Drop this CPU's TLB entries for [start, end) (everything, if large). */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
+/* Drop every TLB entry of this CPU, global ones included. */
 void flush_tlb_all(void);
 
 /* Build the kernel's own tables from memblock and switch CR3 to them. */
