@@ -55,8 +55,8 @@ static inline unsigned long page_zone_bits(unsigned int zone)
 /*
  * struct page exists for whole memmap blocks of 2^MEMMAP_BLOCK_ORDER pages
  * (4 MiB of RAM), one byte each in memmap_present (a byte, not a bit: one
- * load on the free fast path). A block is as large as the largest buddy
- * block, so a block's buddy always has a struct page when the block has.
+ * load in free_check). A block is as large as the largest buddy block, so a
+ * block's buddy always has a struct page when the block has.
  */
 #define MEMMAP_BLOCK_ORDER MAX_PAGE_ORDER
 #define MEMMAP_BLOCK_PAGES (1UL << MEMMAP_BLOCK_ORDER)

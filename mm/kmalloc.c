@@ -24,7 +24,9 @@
  *   kmalloc_caches[index] -> struct kmem_cache *  ([0]: "not ready" sentinel)
  *
  * Before kmem_cache_init() every index is 0, whose sentinel cache refuses
- * allocations with a message instead of crashing.
+ * allocations with a message instead of crashing. The allocation fast paths
+ * read the two tables' product, kmalloc_size_cache[], one pointer per 8
+ * bytes of request: one load instead of two dependent ones.
  *
  * Large allocations are whole buddy blocks of 2^order pages marked
  * PG_large_kmalloc with page->private = order; kfree() recognises them from
@@ -69,6 +71,21 @@ struct kmem_cache *kmalloc_caches[KMALLOC_NR_CLASSES + 1] = {
 };
 u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8 + 1];
 
+/*
+ * The same lookup flattened for the fast paths: kmalloc_size_cache[(size -
+ * 1) / 8] is kmalloc_caches[kmalloc_size_index[(size + 7) / 8]]. One load
+ * instead of two dependent ones, indexed by size - 1, which the range check
+ * has computed already; 8 KiB, of which a request touches one cache line.
+ */
+static struct kmem_cache *kmalloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8] = {
+	[0 ... KMALLOC_MAX_CACHE_SIZE / 8 - 1] = &kmalloc_unready,
+};
+
+static __always_inline struct kmem_cache *kmalloc_cache_for(size_t size)
+{
+	return kmalloc_size_cache[(size - 1) >> 3];
+}
+
 static char kmalloc_names[KMALLOC_NR_CLASSES][24];
 
 /* Create one cache per class and fill the size index. Called by kmem_cache_init. */
@@ -79,6 +96,8 @@ void kmalloc_caches_init(void)
 	for (i = 0; i <= KMALLOC_NR_CLASSES; i++)
 		kmalloc_caches[i] = &kmalloc_unready;
 	memset(kmalloc_size_index, 0, sizeof(kmalloc_size_index));
+	for (j = 0; j < KMALLOC_MAX_CACHE_SIZE / 8; j++)
+		kmalloc_size_cache[j] = &kmalloc_unready;
 	for (i = 0; i < KMALLOC_NR_CLASSES; i++) {
 		size = kmalloc_class_size[i];
 		align = (size & (size - 1)) ? 8 : size;
@@ -95,6 +114,7 @@ void kmalloc_caches_init(void)
 		while (kmalloc_class_size[c] < j * 8)
 			c++;
 		kmalloc_size_index[j] = (u8)(c + 1);
+		kmalloc_size_cache[j - 1] = kmalloc_caches[c + 1];
 	}
 }
 
@@ -139,8 +159,7 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
-		return slab_alloc_fast(kmalloc_caches[kmalloc_size_index[(size + 7) >> 3]],
-				       gfp, _RET_IP_);
+		return slab_alloc_fast(kmalloc_cache_for(size), gfp);
 	return kmalloc_large(size, gfp, _RET_IP_);
 }
 
@@ -148,8 +167,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 void *kzalloc(size_t size, gfp_t gfp)
 {
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
-		return slab_alloc_fast(kmalloc_caches[kmalloc_size_index[(size + 7) >> 3]],
-				       gfp | __GFP_ZERO, _RET_IP_);
+		return slab_alloc_fast(kmalloc_cache_for(size), gfp | __GFP_ZERO);
 	return kmalloc_large(size, gfp | __GFP_ZERO, _RET_IP_);
 }
 
@@ -161,8 +179,7 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
 	if (likely(bytes - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
-		return slab_alloc_fast(kmalloc_caches[kmalloc_size_index[(bytes + 7) >> 3]],
-				       gfp | __GFP_ZERO, _RET_IP_);
+		return slab_alloc_fast(kmalloc_cache_for(bytes), gfp | __GFP_ZERO);
 	return kmalloc_large(bytes, gfp | __GFP_ZERO, _RET_IP_);
 }
 
@@ -245,7 +262,7 @@ void kfree(const void *p)
 	if (likely(slab_pfn_in_map(pfn))) {
 		pg = pfn_to_page(pfn);
 		if (likely(PageSlab(pg))) {
-			slab_free_in_slab(pg->slab_cache, p, _RET_IP_);
+			slab_free_in_slab(pg->slab_cache, p);
 			return;
 		}
 	}

@@ -54,13 +54,20 @@
  * A magazine: this CPU's stack of free objects. slot[0] is always NULL, so
  * slot[avail] is the top of the stack even when the magazine is empty and
  * the double-free check on the fast path needs no extra branch.
+ *
+ * last is the object the magazine handed out most recently, while it may
+ * come straight back (see slab_free_fast): an object of this cache, owned
+ * by its caller, with avail < limit. Anything that could break one of the
+ * three sets it to NULL: every other push, and slab_discard() for every
+ * CPU (the object's slab may be going back to the buddy allocator).
  */
-#define SLAB_MAG_SLOTS 31 /* slot[1..30] hold objects */
+#define SLAB_MAG_SLOTS 30 /* slot[1..29] hold objects */
 #define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
 
 struct slab_magazine {
 	unsigned int avail; /* objects in slot[1..avail] */
 	unsigned int limit; /* capacity in use, <= SLAB_MAG_MAX; 0 = none */
+	void *last;         /* NULL, or may return without pointer checks */
 	void *slot[SLAB_MAG_SLOTS];
 } __aligned(64);
 
@@ -193,8 +200,8 @@ static __always_inline bool slab_on_boundary(const struct kmem_cache *s,
 }
 
 /*
- * The fast paths' only range check, as the buddy's: below max_pfn_mapped a
- * struct page exists except in memory holes, which no allocator hands out.
+ * The slab fast paths' only range check: below max_pfn_mapped a struct
+ * page exists except in memory holes, which no allocator hands out.
  */
 static __always_inline bool slab_pfn_in_map(unsigned long pfn)
 {
@@ -205,9 +212,13 @@ static __always_inline bool slab_pfn_in_map(unsigned long pfn)
  * The fast paths: this CPU's magazine, interrupts off, no lock. Anything
  * unusual (empty or full magazine, debug cache, suspicious pointer) goes to
  * the out-of-line slow path, which sorts it out or reports it.
+ *
+ * They are always inlined into the API functions, so _RET_IP_ in them is
+ * the API's caller (GCC and clang define __builtin_return_address(0) of an
+ * inlined function so). Reading it only on the way to the slow path, not
+ * as an argument, keeps that load off the fast path.
  */
-static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp,
-					     unsigned long caller)
+static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 {
 	unsigned long flags = mm_irq_save();
 	struct slab_magazine *m = s->mag[mm_cpu_id()];
@@ -216,53 +227,102 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp,
 
 	if (unlikely(!n || (gfp & __GFP_ZERO))) {
 		mm_irq_restore(flags);
-		return slab_alloc_slow(s, gfp, caller);
+		return slab_alloc_slow(s, gfp, _RET_IP_);
 	}
-	obj = m->slot[n];
 	m->avail = n - 1;
+	obj = m->slot[n];
+	m->last = obj;
 	mm_irq_restore(flags);
 	return obj;
 }
 
-/* Free @obj, already known to lie in a page of a slab of @s. */
-static __always_inline void slab_free_in_slab(struct kmem_cache *s,
-					      const void *obj,
-					      unsigned long caller)
+/*
+ * Push @obj, already checked to be an object start of @s, on magazine @m.
+ * The top-of-stack compare catches free(a); free(a). Any push but the
+ * shortcut's drops m->last: it may have made the magazine full.
+ */
+static __always_inline bool slab_mag_push(struct slab_magazine *m, const void *obj)
 {
-	struct slab_magazine *m;
-	unsigned long flags;
-	unsigned int n;
+	unsigned int n = m->avail;
 
+	if (unlikely(n >= m->limit || m->slot[n] == obj))
+		return false;
+	m->last = NULL;
+	m->avail = n + 1;
+	m->slot[n + 1] = (void *)obj;
+	return true;
+}
+
+/*
+ * Free @obj, already known to lie in a page of a slab of @s, checking that
+ * it is an object start. @m is this CPU's magazine of @s; interrupts off.
+ */
+static __always_inline bool slab_free_checked(struct kmem_cache *s,
+					      struct slab_magazine *m,
+					      const void *obj)
+{
 	/*
 	 * Objects start at slab offset 0 in every cache with magazines (only
 	 * red zones move them), and a slab's unused tail is shorter than one
 	 * object, so divisibility alone proves an object start. Debug caches
 	 * may pass or fail here: their magazine limit of 0 sends them on.
 	 */
-	if (likely(slab_on_boundary(s, (unsigned long)obj & s->slab_mask))) {
-		flags = mm_irq_save();
-		m = s->mag[mm_cpu_id()];
-		n = m->avail;
-		if (likely(n < m->limit && m->slot[n] != obj)) {
-			m->slot[n + 1] = (void *)obj;
-			m->avail = n + 1;
-			mm_irq_restore(flags);
-			return;
-		}
-		mm_irq_restore(flags);
-	}
-	slab_free_slow(s, obj, caller);
+	return slab_on_boundary(s, (unsigned long)obj & s->slab_mask) &&
+	       slab_mag_push(m, obj);
 }
 
-static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj,
-					   unsigned long caller)
+/*
+ * The free fast path's shortcut: the object this CPU's magazine handed out
+ * last comes straight back (allocate, use, free: the common case). It is
+ * an object start of @s by construction, and m->last guarantees room, so
+ * none of the pointer checks below is needed; clearing m->last makes a
+ * second free of it take them, and meet the top-of-stack compare. NULL,
+ * the value of a cleared m->last, is tested only after the compare, so
+ * that the other frees pay for one branch here, not two (the compiler
+ * drops the test where the caller has ruled NULL out already).
+ */
+static __always_inline bool slab_free_last(struct slab_magazine *m, const void *obj)
 {
-	unsigned long pfn = PHYS_PFN(__pa(obj));
+	if (obj != m->last || !obj)
+		return false;
+	m->last = NULL;
+	m->slot[++m->avail] = (void *)obj;
+	return true;
+}
 
-	if (likely(slab_pfn_in_map(pfn) && pfn_to_page(pfn)->slab_cache == s))
-		slab_free_in_slab(s, obj, caller);
-	else
-		slab_free_slow(s, obj, caller);
+/* Free @obj (not NULL), known to lie in a page of a slab of @s. */
+static __always_inline void slab_free_in_slab(struct kmem_cache *s,
+					      const void *obj)
+{
+	unsigned long flags = mm_irq_save();
+	struct slab_magazine *m = s->mag[mm_cpu_id()];
+
+	if (likely(slab_free_last(m, obj) || slab_free_checked(s, m, obj))) {
+		mm_irq_restore(flags);
+		return;
+	}
+	mm_irq_restore(flags);
+	slab_free_slow(s, obj, _RET_IP_);
+}
+
+static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj)
+{
+	unsigned long flags = mm_irq_save();
+	struct slab_magazine *m = s->mag[mm_cpu_id()];
+	unsigned long pfn;
+
+	if (likely(slab_free_last(m, obj))) {
+		mm_irq_restore(flags);
+		return;
+	}
+	pfn = PHYS_PFN(__pa(obj));
+	if (likely(slab_pfn_in_map(pfn) && pfn_to_page(pfn)->slab_cache == s &&
+		   slab_free_checked(s, m, obj))) {
+		mm_irq_restore(flags);
+		return;
+	}
+	mm_irq_restore(flags);
+	slab_free_slow(s, obj, _RET_IP_);
 }
 
 /* slab_debug.c: called with s->lock held, interrupts off. */
