@@ -10,6 +10,7 @@
  *   paging_init           the kernel's own page tables (arch/x86_64)
  *   mem_init              struct pages in vmemmap, RAM into the buddy
  *   kmem_cache_init       the slab allocator and kmalloc
+ *   smp_init              the other CPUs, waiting for work (arch/x86_64/smp.c)
  *   self-tests            KTAP on the console, then leave QEMU with a verdict
  */
 #include "kmm/printk.h"
@@ -27,6 +28,7 @@
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/smp.h"
 #include "mm/memblock.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
@@ -88,6 +90,12 @@ static int opt_ptdump(const char *v)
 	return 0;
 }
 
+static int opt_nosmp(const char *v)
+{
+	smp_disabled = true;
+	return 0;
+}
+
 /* Options read by the self-tests themselves; accepted here so none warns. */
 static int opt_for_tests(const char *v)
 {
@@ -102,6 +110,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "slab_debug", opt_slab_debug },
 	{ "slab_random", opt_slab_random },
 	{ "ptdump", opt_ptdump },
+	{ "nosmp", opt_nosmp },
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
 	{ "expect_gbpages", opt_for_tests },
@@ -223,6 +232,7 @@ void kmain(u64 magic, u64 info_phys)
 	int failed;
 
 	serial_init();
+	smp_prepare_boot_cpu(); /* mm_cpu_id() and the trap handler read %gs */
 	traps_init();
 	cpu_detect();
 	boot_parse(magic, info_phys);
@@ -237,6 +247,7 @@ void kmain(u64 magic, u64 info_phys)
 	mem_init();
 	pgtable_use_buddy();
 	kmem_cache_init();
+	smp_init();
 
 	mm_report_boot();
 

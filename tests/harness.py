@@ -104,6 +104,11 @@ MATRIX = [
     Boot("uefi-6G",        "uefi",   "6G"),
     Boot("efi-128M",       "efi",    "128M"),
     Boot("efi-6G",         "efi",    "6G"),
+    Boot("bios-smp2",      "bios",   "256M", smp=2),
+    Boot("uefi-smp2",      "uefi",   "256M", smp=2),
+    Boot("efi-smp2",       "efi",    "128M", smp=2),
+    Boot("bios-smp4-max",  "bios",   "1G",   smp=4, cpu="max"),
+    Boot("bios-nosmp",     "bios",   "128M", smp=2, cmdline="nosmp"),
 ]
 
 # Deliberate failures (suites the default selection leaves out): the harness
@@ -114,6 +119,8 @@ SELFCHECK = [
          expect_text=ktap.PANIC_MARK),
     Boot("stack-overflow", "bios", cmdline="ktest=stack_overflow", expect_exit=37,
          expect_text="kernel stack overflow"),
+    Boot("ap-stack-overflow", "bios", smp=2, cmdline="ktest=smp_stack_overflow",
+         expect_exit=37, expect_text="kernel stack overflow"),
 ]
 
 

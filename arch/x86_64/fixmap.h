@@ -15,6 +15,7 @@
 enum fixed_addresses {
 	FIX_ACPI_RSDP,   /* the RSDP, wherever firmware put it */
 	FIX_ACPI_TABLE,  /* one ACPI table page at a time */
+	FIX_APIC,        /* the local APIC's registers, uncached (apic.c) */
 	FIX_TEST_0,      /* reserved for the self-tests */
 	FIX_TEST_1,
 	__end_of_fixed_addresses,

@@ -9,6 +9,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/spinlock.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 
 /* The direct map: all RAM at PAGE_OFFSET + physical address. */
 static inline void *__va(phys_addr_t pa)
@@ -32,11 +33,11 @@ static inline phys_addr_t __pa(const void *va)
 /* The most RAM the direct map and vmemmap have room for (64 TB). */
 #define MM_MAX_PHYS_ADDR DIRECT_MAP_SIZE
 
-/* Only the boot CPU runs for now; the state is per-CPU already. */
-#define MM_NR_CPUS 8
+/* One load from this CPU's struct percpu (arch/x86_64/percpu.h). */
+#define MM_NR_CPUS NR_CPUS
 static inline unsigned int mm_cpu_id(void)
 {
-	return 0;
+	return smp_processor_id();
 }
 
 typedef spinlock_t mm_spinlock_t;

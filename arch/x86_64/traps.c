@@ -4,11 +4,17 @@
  * 32 architectural vectors, and do_exception(), which either recovers (an
  * expected fault listed in __ex_table, an exec probe, a breakpoint) or
  * reports the exception the way Linux reports an oops and panics.
+ *
+ * Every CPU has its own GDT and TSS (cpu_tables[cpu]): a TSS holds the CPU's
+ * IST stacks, and `ltr` marks its descriptor busy, so two CPUs cannot share
+ * one. The IDT is shared; the boot CPU fills it once.
  */
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/probe.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
+#include "mm/port.h"
 #include "kmm/printk.h"
 #include "kmm/assert.h"
 #include "kmm/string.h"
@@ -46,8 +52,13 @@ struct desc_ptr {
 
 #define DF_STACK_SIZE 8192
 
-static struct tss tss __aligned(16);
-static u64 gdt[5] __aligned(16);
+/* One CPU's descriptor tables: null, code, data, then the 16-byte TSS descriptor. */
+struct cpu_tables {
+	u64 gdt[5];
+	struct tss tss;
+} __aligned(64);
+
+static struct cpu_tables cpu_tables[NR_CPUS];
 static struct idt_entry idt[256] __aligned(16);
 static u8 df_stack[DF_STACK_SIZE] __aligned(16);
 
@@ -90,14 +101,16 @@ static void set_gate(unsigned int vec, u64 handler, u8 ist)
 	e->zero = 0;
 }
 
-void traps_init(void)
+/* Build CPU @cpu's GDT and TSS, load them, and reload the segment registers. */
+static void load_cpu_tables(unsigned int cpu, unsigned long df_stack_top)
 {
-	struct desc_ptr gdtr, idtr;
-	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
-	unsigned int i;
+	struct cpu_tables *ct = &cpu_tables[cpu];
+	u64 *gdt = ct->gdt;
+	struct desc_ptr gdtr;
+	u64 base = (u64)&ct->tss, limit = sizeof(ct->tss) - 1;
 
-	tss.ist[0] = (u64)(df_stack + DF_STACK_SIZE);
-	tss.iomap_base = sizeof(tss);
+	ct->tss.ist[0] = df_stack_top;
+	ct->tss.iomap_base = sizeof(ct->tss);
 
 	gdt[0] = 0;
 	gdt[1] = 0x00af9a000000ffffULL; /* 64-bit code, DPL 0 */
@@ -107,7 +120,7 @@ void traps_init(void)
 		 (((base >> 24) & 0xff) << 56);
 	gdt[4] = base >> 32;
 
-	gdtr.limit = sizeof(gdt) - 1;
+	gdtr.limit = sizeof(ct->gdt) - 1;
 	gdtr.base = (u64)gdt;
 	__asm__ __volatile__(
 		"lgdt %0\n\t"
@@ -124,12 +137,32 @@ void traps_init(void)
 		:
 		: "m"(gdtr), "i"(KERNEL_CS), "i"(KERNEL_DS), "r"(TSS_SEL)
 		: "rax", "memory");
+}
 
-	for (i = 0; i < 32; i++)
-		set_gate(i, isr_table[i], i == X86_TRAP_DF ? 1 : 0);
+static void load_idt(void)
+{
+	struct desc_ptr idtr;
+
 	idtr.limit = sizeof(idt) - 1;
 	idtr.base = (u64)idt;
 	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+void traps_init(void)
+{
+	unsigned int i;
+
+	load_cpu_tables(0, (unsigned long)(df_stack + DF_STACK_SIZE));
+	for (i = 0; i < 32; i++)
+		set_gate(i, isr_table[i], i == X86_TRAP_DF ? 1 : 0);
+	load_idt();
+}
+
+void traps_init_ap(unsigned int cpu, unsigned long df_stack_top)
+{
+	ASSERT_MSG(cpu > 0 && cpu < NR_CPUS, "cpu %u", cpu);
+	load_cpu_tables(cpu, df_stack_top);
+	load_idt();
 }
 
 const struct exception_table_entry *search_exception_tables(unsigned long ip)
@@ -216,9 +249,33 @@ static void record_trap(const struct pt_regs *regs, u64 cr2)
 	last_trap.cr2 = cr2;
 }
 
+/*
+ * Whether @addr is in the guard page below the boot stack or below this
+ * CPU's own stack. Only called on the way to a panic, once the GS base is set.
+ */
 static bool in_stack_guard(u64 addr)
 {
-	return addr >= (u64)boot_stack_guard && addr < (u64)boot_stack_bottom;
+	const struct percpu *pc = this_cpu();
+
+	if (addr >= (u64)boot_stack_guard && addr < (u64)boot_stack_bottom)
+		return true;
+	return pc && pc->stack_bottom &&
+	       addr >= pc->stack_bottom - PAGE_SIZE && addr < pc->stack_bottom;
+}
+
+/*
+ * Faults an instruction in __ex_table may expect. An NMI, #DB or #MC that
+ * happens to land on such an instruction is not the fault it expected.
+ */
+static bool fixup_allowed(u64 vec)
+{
+	switch (vec) {
+	case X86_TRAP_DE: case X86_TRAP_UD: case X86_TRAP_SS:
+	case X86_TRAP_GP: case X86_TRAP_PF: case X86_TRAP_AC:
+		return true;
+	default:
+		return false;
+	}
 }
 
 void do_exception(struct pt_regs *regs);
@@ -237,7 +294,7 @@ void do_exception(struct pt_regs *regs)
 		return;
 	}
 
-	if (vec != X86_TRAP_DF) {
+	if (fixup_allowed(vec)) {
 		fix = search_exception_tables(regs->rip);
 		if (fix) {
 			record_trap(regs, cr2);
@@ -252,9 +309,12 @@ void do_exception(struct pt_regs *regs)
 
 	printk(KERN_EMERG "\n");
 	if (vec == X86_TRAP_DF && (in_stack_guard(cr2) || in_stack_guard(regs->rsp))) {
+		const struct percpu *pc = this_cpu();
+
 		printk(KERN_EMERG "BUG: kernel stack overflow: guard page hit at %016llx (stack %p-%p)\n",
 		       (unsigned long long)(in_stack_guard(cr2) ? cr2 : regs->rsp),
-		       (void *)boot_stack_bottom, (void *)boot_stack_top);
+		       pc && pc->stack_bottom ? (void *)pc->stack_bottom : (void *)boot_stack_bottom,
+		       pc && pc->stack_top ? (void *)pc->stack_top : (void *)boot_stack_top);
 	} else if (vec == X86_TRAP_PF) {
 		decode_pf(regs->error_code, cr2);
 	}
@@ -262,8 +322,9 @@ void do_exception(struct pt_regs *regs)
 	       vec < 32 ? vector_mnemonics[vec] : "?",
 	       vec < 32 ? vector_names[vec] : "unknown",
 	       (unsigned long long)regs->error_code, (unsigned long long)vec);
+	printk(KERN_EMERG "CPU: %u\n", smp_processor_id());
 	show_regs(regs);
-	show_backtrace(regs->rbp, 0);
+	show_backtrace(regs->rbp, regs->rip);
 	panic("Fatal exception: %s",
 	      vec == X86_TRAP_DF && (in_stack_guard(cr2) || in_stack_guard(regs->rsp)) ?
 	      "kernel stack overflow" : (vec < 32 ? vector_names[vec] : "unknown"));

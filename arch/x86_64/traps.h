@@ -32,6 +32,11 @@ enum x86_vector {
 
 /* Load the GDT (with a TSS whose IST1 serves #DF), the IDT, and enable traps. */
 void traps_init(void);
+/*
+ * On application processor @cpu (1 .. NR_CPUS-1): load its own GDT and TSS,
+ * with IST1 at @df_stack_top, and the IDT traps_init() filled.
+ */
+void traps_init_ap(unsigned int cpu, unsigned long df_stack_top);
 
 /*
  * Exception fixup table, as Linux's __ex_table: an instruction that may
