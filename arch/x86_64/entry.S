@@ -20,6 +20,7 @@
  * kmain(magic, info_phys).
  */
 #include "layout.h"
+#include "segment.h"
 
 #define MB2_HEADER_MAGIC   0xe85250d6
 #define MB2_BOOT_MAGIC     0x36d76289
@@ -121,7 +122,7 @@ _start32:
 	movl %eax, %cr0
 
 	lgdt PHYS(boot_gdt_ptr)
-	ljmp $0x08, $PHYS(start64_low)
+	ljmp $KERNEL_CS, $PHYS(start64_low)
 
 .Lno_multiboot:
 	movl $PHYS(msg_no_multiboot), %esi
@@ -185,7 +186,7 @@ entry64:
 	movq %rax, boot_gdt_ptr64+2(%rip)
 	lgdt boot_gdt_ptr64(%rip)
 	leaq start64_low(%rip), %rax
-	pushq $0x08
+	pushq $KERNEL_CS
 	pushq %rax
 	lretq
 
@@ -210,7 +211,7 @@ entry64:
 
 /* ---- 64-bit, still at the physical address: go to the higher half ---- */
 start64_low:
-	movl $0x10, %eax
+	movl $KERNEL_DS, %eax
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
@@ -246,12 +247,12 @@ msg_no_long_mode:
 boot_magic:      .quad 0
 boot_info_phys:  .quad 0
 
-	/* Flat 64-bit code (0x08) and data (0x10) descriptors. */
+	/* Flat 64-bit code (KERNEL_CS) and data (KERNEL_DS) descriptors. */
 	.balign 16
 boot_gdt:
 	.quad 0
-	.quad 0x00af9a000000ffff
-	.quad 0x00cf92000000ffff
+	.quad GDT_DESC_CODE64
+	.quad GDT_DESC_DATA
 boot_gdt_end:
 boot_gdt_ptr:
 	.short boot_gdt_end - boot_gdt - 1

@@ -20,6 +20,7 @@
  * 3 long mode), for smp.c's report when one never comes online.
  */
 #include "layout.h"
+#include "segment.h"
 
 #define PHYS(sym)     ((sym) - __START_KERNEL_map)
 #define TR(sym)       ((sym) - trampoline_start)
@@ -100,9 +101,9 @@ tr_lm64:
 	.balign 8
 tr_gdt:
 	.quad 0
-	.quad 0x00cf9a000000ffff        /* TR_CODE32: 32-bit code, 4 GiB flat */
-	.quad 0x00cf92000000ffff        /* TR_DATA: data, 4 GiB flat */
-	.quad 0x00af9a000000ffff        /* TR_CODE64: 64-bit code */
+	.quad GDT_DESC_CODE32           /* TR_CODE32 */
+	.quad GDT_DESC_DATA             /* TR_DATA */
+	.quad GDT_DESC_CODE64           /* TR_CODE64 */
 tr_gdt_end:
 	.balign 4
 tr_gdtr:

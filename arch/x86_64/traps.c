@@ -10,6 +10,7 @@
  * one. The IDT is shared; the boot CPU fills it once.
  */
 #include "arch/x86_64/traps.h"
+#include "arch/x86_64/segment.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/probe.h"
 #include "arch/x86_64/layout.h"
@@ -19,9 +20,6 @@
 #include "kmm/assert.h"
 #include "kmm/string.h"
 
-#define KERNEL_CS 0x08
-#define KERNEL_DS 0x10
-#define TSS_SEL   0x18
 
 struct tss {
 	u32 reserved0;
@@ -95,7 +93,7 @@ static void set_gate(unsigned int vec, u64 handler, u8 ist)
 	e->offset_low = handler & 0xffff;
 	e->selector = KERNEL_CS;
 	e->ist = ist;
-	e->type_attr = 0x8e; /* present, DPL 0, 64-bit interrupt gate */
+	e->type_attr = DESC_INTERRUPT_GATE;
 	e->offset_mid = (handler >> 16) & 0xffff;
 	e->offset_high = handler >> 32;
 	e->zero = 0;
@@ -113,10 +111,10 @@ static void load_cpu_tables(unsigned int cpu, unsigned long df_stack_top)
 	ct->tss.iomap_base = sizeof(ct->tss);
 
 	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL; /* 64-bit code, DPL 0 */
-	gdt[2] = 0x00cf92000000ffffULL; /* data */
+	gdt[1] = GDT_DESC_CODE64;
+	gdt[2] = GDT_DESC_DATA;
 	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		 (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+		 ((u64)DESC_TSS_AVAILABLE << 40) | (((limit >> 16) & 0xf) << 48) |
 		 (((base >> 24) & 0xff) << 56);
 	gdt[4] = base >> 32;
 
