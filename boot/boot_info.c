@@ -14,6 +14,7 @@
  * for an early stack), so boot_info_add_range() is not reentrant.
  */
 #include "boot/boot_info.h"
+#include "kmm/printk.h"
 #include "kmm/compiler.h"
 #include "kmm/errno.h"
 #include "kmm/string.h"
@@ -157,4 +158,16 @@ const char *boot_method_name(u32 method)
 	case BOOT_METHOD_UEFI_DIRECT:     return "uefi";
 	default:                          return "unknown";
 	}
+}
+
+int boot_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return code;
 }

@@ -58,6 +58,13 @@ const char *boot_method_name(u32 method);
  */
 int boot_info_add_range(struct boot_info *bi, u64 base, u64 size, u32 type);
 
+/*
+ * For the parsers: format a reason into @err (if any room) and return @code,
+ * so a failure reads `return boot_fail(err, errlen, -EINVAL, "...", ...);`.
+ */
+int boot_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Sum of the sizes of all ranges of @type. */
 u64 boot_info_total(const struct boot_info *bi, u32 type);
 

@@ -173,21 +173,6 @@ static const void *efi_identity_ptr(u64 phys)
 	return (const void *)(uintptr_t)phys;
 }
 
-static int efi_handoff_fail(char *err, size_t errlen, int ret,
-			    const char *fmt, ...) __printf(4, 5);
-
-static int efi_handoff_fail(char *err, size_t errlen, int ret,
-			    const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 int efi_handoff_to_boot_info(const struct efi_handoff *h, struct boot_info *bi,
 			     char *err, size_t errlen)
@@ -197,27 +182,27 @@ int efi_handoff_to_boot_info(const struct efi_handoff *h, struct boot_info *bi,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!h)
-		return efi_handoff_fail(err, errlen, -EINVAL, "no EFI hand-off (NULL)");
+		return boot_fail(err, errlen, -EINVAL, "no EFI hand-off (NULL)");
 	if (h->magic != KMM_EFI_HANDOFF_MAGIC)
-		return efi_handoff_fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: bad magic %#llx",
 					(unsigned long long)h->magic);
 	if (h->version != KMM_EFI_HANDOFF_VERSION)
-		return efi_handoff_fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: version %u, expected %u",
 					h->version, KMM_EFI_HANDOFF_VERSION);
 	if (h->size != sizeof(*h))
-		return efi_handoff_fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: size %u, expected %zu",
 					h->size, sizeof(*h));
 	if (strnlen(h->cmdline, sizeof(h->cmdline)) == sizeof(h->cmdline))
-		return efi_handoff_fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: command line not NUL-terminated");
 	if (strnlen(h->loader_name, sizeof(h->loader_name)) == sizeof(h->loader_name))
-		return efi_handoff_fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: loader name not NUL-terminated");
 	if (!h->mmap_phys)
-		return efi_handoff_fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: no memory map");
 
 	_Static_assert(sizeof(bi->cmdline) >= sizeof(h->cmdline),
@@ -243,18 +228,18 @@ int efi_handoff_to_boot_info(const struct efi_handoff *h, struct boot_info *bi,
 	ret = efi_map_to_boot_info(efi_identity_ptr(h->mmap_phys), h->mmap_size,
 				   h->desc_size, h->desc_version, bi);
 	if (ret == -EINVAL)
-		return efi_handoff_fail(err, errlen, ret,
+		return boot_fail(err, errlen, ret,
 					"EFI hand-off: malformed memory map (%llu bytes, descriptor size %llu)",
 					(unsigned long long)h->mmap_size,
 					(unsigned long long)h->desc_size);
 	/* A valid map: efi_map_to_boot_info() checked the division. */
 	bi->efi_map_entries = (u32)(h->mmap_size / h->desc_size);
 	if (ret == -ENOSPC)
-		return efi_handoff_fail(err, errlen, ret,
+		return boot_fail(err, errlen, ret,
 					"EFI hand-off: memory map needs more than %d ranges; some dropped",
 					BOOT_MAX_MEM_RANGES);
 	if (ret)
-		return efi_handoff_fail(err, errlen, ret,
+		return boot_fail(err, errlen, ret,
 					"EFI hand-off: memory map conversion failed (%d)", ret);
 	return 0;
 }

@@ -49,18 +49,6 @@ static bool tag_is_used(u32 type)
 	}
 }
 
-static int __printf(4, 5) fail(char *err, size_t errlen, int code,
-			       const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
 
 /* Pass 1: check the tag list and remember the tags we use. */
 static int walk_tags(const u8 *info, u32 total, struct mb2_tags *tags,
@@ -72,23 +60,23 @@ static int walk_tags(const u8 *info, u32 total, struct mb2_tags *tags,
 		const struct mb2_tag *tag = (const void *)(info + off);
 
 		if (tag->size < sizeof(struct mb2_tag))
-			return fail(err, errlen, -EINVAL,
+			return boot_fail(err, errlen, -EINVAL,
 				    "tag type %u at offset %u has size %u, below 8",
 				    tag->type, off, tag->size);
 		if (tag->size > total - off)
-			return fail(err, errlen, -EINVAL,
+			return boot_fail(err, errlen, -EINVAL,
 				    "tag type %u at offset %u (size %u) overruns total_size %u",
 				    tag->type, off, tag->size, total);
 		if (tag->type == MB2_TAG_END) {
 			if (tag->size != sizeof(struct mb2_tag))
-				return fail(err, errlen, -EINVAL,
+				return boot_fail(err, errlen, -EINVAL,
 					    "end tag at offset %u has size %u, not 8",
 					    off, tag->size);
 			return 0;
 		}
 		if (tag_is_used(tag->type)) {
 			if (tags->tag[tag->type])
-				return fail(err, errlen, -EINVAL,
+				return boot_fail(err, errlen, -EINVAL,
 					    "tag type %u appears twice (offsets %u and %u)",
 					    tag->type, tags->offset[tag->type], off);
 			tags->tag[tag->type] = tag;
@@ -98,7 +86,7 @@ static int walk_tags(const u8 *info, u32 total, struct mb2_tags *tags,
 		if (off > total)
 			break;
 	}
-	return fail(err, errlen, -EINVAL, "no end tag within total_size %u",
+	return boot_fail(err, errlen, -EINVAL, "no end tag within total_size %u",
 		    total);
 }
 
@@ -110,7 +98,7 @@ static int copy_string(const struct mb2_tag *tag, u32 off, const char *what,
 	size_t room = tag->size - sizeof(struct mb2_tag);
 
 	if (strnlen(s->string, room) == room)
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "%s tag at offset %u has no NUL within its %u bytes",
 			    what, off, tag->size);
 	strlcpy(dst, s->string, dst_size);
@@ -141,22 +129,22 @@ static int parse_mmap(const struct mb2_tag *tag, u32 off, struct boot_info *bi,
 	int ret;
 
 	if (tag->size < sizeof(*m))
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "memory map tag at offset %u has size %u, below its 16-byte header",
 			    off, tag->size);
 	if (m->entry_size < sizeof(struct mb2_mmap_entry) ||
 	    m->entry_size % 8)
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "memory map entry_size %u is invalid (must be >= 24 and a multiple of 8)",
 			    m->entry_size);
 	payload = tag->size - sizeof(*m);
 	if (payload % m->entry_size)
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "memory map tag size %u is not 16 + a multiple of entry_size %u",
 			    tag->size, m->entry_size);
 	n = payload / m->entry_size;
 	if (n == 0)
-		return fail(err, errlen, -ENOENT, "memory map (tag 6) has no entries");
+		return boot_fail(err, errlen, -ENOENT, "memory map (tag 6) has no entries");
 
 	/*
 	 * Two passes: everything that is not RAM first, then RAM. Where the
@@ -172,7 +160,7 @@ static int parse_mmap(const struct mb2_tag *tag, u32 off, struct boot_info *bi,
 			if (e->length == 0 || (type == BOOT_MEM_USABLE) != (pass == 1))
 				continue;
 			if (e->base_addr + e->length < e->base_addr)
-				return fail(err, errlen, -EINVAL,
+				return boot_fail(err, errlen, -EINVAL,
 					    "memory map entry %u: base %#llx + length %#llx wraps past 2^64",
 					    i, (unsigned long long)e->base_addr,
 					    (unsigned long long)e->length);
@@ -183,16 +171,16 @@ static int parse_mmap(const struct mb2_tag *tag, u32 off, struct boot_info *bi,
 				break;
 			}
 			if (ret == -ENOSPC)
-				return fail(err, errlen, -ENOSPC,
+				return boot_fail(err, errlen, -ENOSPC,
 					    "memory map has more than %d reserved ranges (full at entry %u of %u)",
 					    BOOT_MAX_MEM_RANGES, i, n);
 			if (ret)
-				return fail(err, errlen, ret,
+				return boot_fail(err, errlen, ret,
 					    "memory map entry %u rejected (error %d)", i, ret);
 		}
 	}
 	if (boot_info_total(bi, BOOT_MEM_USABLE) == 0)
-		return fail(err, errlen, -ENOENT, "memory map has no usable RAM");
+		return boot_fail(err, errlen, -ENOENT, "memory map has no usable RAM");
 	return 0;
 }
 
@@ -310,14 +298,14 @@ int mb2_parse(const void *info, u64 info_phys, struct boot_info *bi,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!info)
-		return fail(err, errlen, -EINVAL, "no boot information (NULL)");
+		return boot_fail(err, errlen, -EINVAL, "no boot information (NULL)");
 	if (!IS_ALIGNED((uintptr_t)info, 8) || !IS_ALIGNED(info_phys, 8))
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "boot information at %#llx is not 8-byte aligned",
 			    (unsigned long long)info_phys);
 	total = hdr->total_size;
 	if (total < MB2_INFO_MIN_SIZE || total > MB2_INFO_MAX_SIZE)
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "total_size %u is outside [%u, %u]", total,
 			    MB2_INFO_MIN_SIZE, MB2_INFO_MAX_SIZE);
 
@@ -326,13 +314,13 @@ int mb2_parse(const void *info, u64 info_phys, struct boot_info *bi,
 		return ret;
 
 	if (tags.tag[MB2_TAG_EFI_BS])
-		return fail(err, errlen, -EINVAL,
+		return boot_fail(err, errlen, -EINVAL,
 			    "EFI boot services were not exited (tag 18 at offset %u)",
 			    tags.offset[MB2_TAG_EFI_BS]);
 
 	tag = tags.tag[MB2_TAG_MMAP];
 	if (!tag)
-		return fail(err, errlen, -ENOENT, "no memory map (tag 6)");
+		return boot_fail(err, errlen, -ENOENT, "no memory map (tag 6)");
 	ret = parse_mmap(tag, tags.offset[MB2_TAG_MMAP], bi, err, errlen);
 	if (ret)
 		return ret;
