@@ -13,6 +13,7 @@
  * Boot-time code: one CPU, no locks. The scratch table is static (too big
  * for an early stack), so boot_info_add_range() is not reentrant.
  */
+#define pr_fmt(fmt) "boot: " fmt
 #include "boot/boot_info.h"
 #include "kmm/printk.h"
 #include "kmm/compiler.h"
@@ -170,4 +171,59 @@ int boot_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
+}
+
+static void drop_range(struct boot_info *bi, unsigned int i)
+{
+	memmove(&bi->mem[i], &bi->mem[i + 1],
+		(bi->nr_mem - i - 1) * sizeof(bi->mem[0]));
+	bi->nr_mem--;
+}
+
+unsigned int boot_info_sanitize(struct boot_info *bi, u64 max_phys, u64 kstart,
+				u64 kend)
+{
+	unsigned int i, warnings = 0;
+	u64 covered = 0;
+
+	for (i = 0; i < bi->nr_mem; i++) {
+		struct boot_mem_range *r = &bi->mem[i];
+		u64 end = r->base + r->size;
+
+		if (!boot_mem_is_ram(r->type)) {
+			if (r->base < kend && end > kstart) {
+				pr_warn("%s range [mem %#018llx-%#018llx] overlaps the kernel image [%#llx-%#llx]; the image stays\n",
+					boot_mem_type_name(r->type),
+					(unsigned long long)r->base,
+					(unsigned long long)end - 1,
+					(unsigned long long)kstart,
+					(unsigned long long)kend - 1);
+				warnings++;
+			}
+			continue;
+		}
+		if (end > max_phys) {
+			pr_warn("%s range [mem %#018llx-%#018llx] lies beyond the CPU's physical address limit %#llx: %s\n",
+				boot_mem_type_name(r->type),
+				(unsigned long long)r->base,
+				(unsigned long long)end - 1,
+				(unsigned long long)max_phys,
+				r->base >= max_phys ? "dropped" : "clipped");
+			warnings++;
+			if (r->base >= max_phys) {
+				drop_range(bi, i--);
+				continue;
+			}
+			r->size = max_phys - r->base;
+			end = max_phys;
+		}
+		if (r->base < kend && end > kstart)
+			covered += min(end, kend) - max(r->base, kstart);
+	}
+	if (kend > kstart && covered < kend - kstart) {
+		pr_warn("the kernel image [%#llx-%#llx] is not all in RAM the map lists\n",
+			(unsigned long long)kstart, (unsigned long long)kend - 1);
+		warnings++;
+	}
+	return warnings;
 }

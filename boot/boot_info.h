@@ -65,6 +65,23 @@ int boot_info_add_range(struct boot_info *bi, u64 base, u64 size, u32 type);
 int boot_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * Make @bi safe for the kernel that runs on it, warning about each change:
+ * RAM (usable or loader) above @max_phys, what the CPU can address, is
+ * clipped or dropped; a range that is not RAM but overlaps the kernel image
+ * [@kstart, @kend) is reported (the image is already there: it stays, and
+ * the kernel reserves it), as is an image that no RAM range covers.
+ * Returns the number of warnings.
+ */
+unsigned int boot_info_sanitize(struct boot_info *bi, u64 max_phys, u64 kstart,
+				u64 kend);
+
+/* Is @type memory the kernel may use once boot_info is built (RAM)? */
+static inline bool boot_mem_is_ram(u32 type)
+{
+	return type == BOOT_MEM_USABLE || type == BOOT_MEM_BOOTLOADER;
+}
+
 /* Sum of the sizes of all ranges of @type. */
 u64 boot_info_total(const struct boot_info *bi, u32 type);
 

@@ -167,44 +167,25 @@ static void print_memory_map(void)
 }
 
 /*
- * Feed memblock: usable RAM and loader memory (clipped to what the CPU can address), then the
- * reservations: the first MiB (BIOS data, real-mode leftovers), the image,
- * and the Multiboot2 information (the RSDP copy lives there).
+ * Feed memblock: RAM (usable and loader memory, clipped by
+ * boot_info_sanitize() to what the CPU can address), then the reservations:
+ * the first MiB (BIOS data, real-mode leftovers), the image, and the
+ * Multiboot2 information (the RSDP copy lives there).
  */
 static void memblock_setup(u64 magic, u64 info_phys)
 {
 	phys_addr_t kstart = __pa(_kernel_start), kend = __pa(_kernel_end);
-	phys_addr_t max_phys = 1ULL << boot_cpu.phys_addr_bits;
 	unsigned int i;
 
-	for (i = 0; i < boot_info.nr_mem; i++) {
-		const struct boot_mem_range *r = &boot_info.mem[i];
-		u64 base = r->base, end = r->base + r->size;
-
-		/*
-		 * Loader memory holds the kernel image (reserved below) and the
-		 * hand-off, which boot_info has copied: the rest is RAM to use.
-		 */
-		if (r->type != BOOT_MEM_USABLE && r->type != BOOT_MEM_BOOTLOADER) {
-			if (base < kend && end > kstart)
-				pr_warn("memblock: %s range [mem %#llx-%#llx] overlaps the kernel image [%#llx-%#llx]; the image stays where it is\n",
-					boot_mem_type_name(r->type),
-					(unsigned long long)base,
-					(unsigned long long)end - 1,
-					(unsigned long long)kstart,
-					(unsigned long long)kend - 1);
-			continue;
-		}
-		if (end > max_phys) {
-			pr_warn("memblock: clipping [mem %#llx-%#llx]: beyond the CPU's %u-bit physical address width\n",
-				(unsigned long long)base, (unsigned long long)end - 1,
-				boot_cpu.phys_addr_bits);
-			if (base >= max_phys)
-				continue;
-			end = max_phys;
-		}
-		memblock_add(base, end - base);
-	}
+	boot_info_sanitize(&boot_info, 1ULL << boot_cpu.phys_addr_bits, kstart,
+			   kend);
+	/*
+	 * Loader memory holds the kernel image (reserved below) and the
+	 * hand-off, which boot_info has copied: the rest is RAM to use.
+	 */
+	for (i = 0; i < boot_info.nr_mem; i++)
+		if (boot_mem_is_ram(boot_info.mem[i].type))
+			memblock_add(boot_info.mem[i].base, boot_info.mem[i].size);
 	memblock_reserve(0, 1ULL << 20);
 	memblock_reserve(kstart, kend - kstart);
 	/* boot_info.rsdp_phys points into the Multiboot2 information: keep it. */

@@ -34,7 +34,6 @@ FUZZ_LDFLAGS := -fsanitize=fuzzer $(FUZZ_SAN) -pthread
 
 # The targets' own objects: kept (not intermediate) so a rebuild is incremental.
 FUZZ_OBJS := $(patsubst %,$(FUZZ_DIR)/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS) common)
-.SECONDARY: $(FUZZ_OBJS)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build: $(FUZZ_BINS)
