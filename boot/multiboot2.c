@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) "multiboot2: " fmt
 
 #include "boot/multiboot2.h"
+#include "boot/efi_map.h"
 #include "kmm/compiler.h"
 #include "kmm/errno.h"
 #include "kmm/printk.h"
@@ -255,14 +256,14 @@ static void parse_framebuffer(const struct mb2_tag *tag, struct boot_info *bi)
 }
 
 /*
- * Tag 17, the firmware's final map. Only counted for now.
- * Hook: to take ranges from it instead of tag 6 (it keeps the firmware's
- * own types, e.g. runtime services), pass m->descs, tag->size - 16,
- * m->descr_size and m->descr_version to efi_map_to_boot_info()
- * (boot/efi_map.h) in place of parse_mmap().
+ * Tag 17, the firmware's final map, GRUB passes on UEFI. It is more precise
+ * than tag 6, which GRUB derives from it (runtime services, ACPI data and
+ * loader memory keep their own types), so when it converts cleanly it
+ * replaces tag 6's ranges; otherwise tag 6 stands and we say why.
  */
 static void parse_efi_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 {
+	static struct boot_info efi; /* scratch; boot runs on one CPU */
 	const struct mb2_tag_efi_mmap *m = (const void *)tag;
 	u32 payload;
 
@@ -272,12 +273,22 @@ static void parse_efi_mmap(const struct mb2_tag *tag, struct boot_info *bi)
 		return;
 	}
 	payload = tag->size - sizeof(*m);
-	if (payload % m->descr_size) {
-		pr_warn("ignoring EFI memory map tag: %u bytes is not a multiple of descriptor size %u\n",
+	if (payload % m->descr_size || payload == 0) {
+		pr_warn("ignoring EFI memory map tag: %u bytes is not a whole number of %u-byte descriptors\n",
 			payload, m->descr_size);
 		return;
 	}
 	bi->efi_map_entries = payload / m->descr_size;
+
+	memset(&efi, 0, sizeof(efi));
+	if (efi_map_to_boot_info(m->descs, payload, m->descr_size,
+				 m->descr_version, &efi) != 0 ||
+	    boot_info_total(&efi, BOOT_MEM_USABLE) == 0) {
+		pr_warn("EFI memory map (tag 17) unusable; using tag 6\n");
+		return;
+	}
+	memcpy(bi->mem, efi.mem, sizeof(bi->mem));
+	bi->nr_mem = efi.nr_mem;
 }
 
 /*

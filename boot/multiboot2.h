@@ -178,11 +178,12 @@ _Static_assert(sizeof(struct mb2_tag_efi_mmap) == 16, "EFI mmap tag");
  * @info_phys) into @bi, which is cleared first. Everything kept is copied:
  * the kernel may reuse the boot information's memory afterwards, with one
  * exception: rsdp_phys is the physical address of the RSDP copy *inside* the
- * boot information (tag 15 preferred over 14), so ACPI must be read before
- * that memory is reused (nothing reserves it).
+ * boot information (tag 15 preferred over 14), so the kernel reserves the
+ * boot information's memory (kernel/main.c).
  *
- * Memory ranges come from tag 6, always (GRUB on UEFI also sends it, built
- * from the same firmware map); tag 17 only sets efi_map_entries.
+ * Memory ranges come from tag 17, the firmware's own map, when GRUB passes
+ * one that converts cleanly (boot/efi_map.c), else from tag 6, which is
+ * required either way; efi_map_entries counts tag 17's descriptors.
  * method is MULTIBOOT2_EFI when an EFI system table tag (11 or 12) is
  * present, else MULTIBOOT2_BIOS. An RGB framebuffer (tag 8) is recorded.
  * Optional tags that look wrong (an RSDP copy failing its signature or

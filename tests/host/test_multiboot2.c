@@ -808,6 +808,38 @@ static void malformed_optional_tags(struct ktest *t)
 	KTEST_EXPECT_EQ(t, bi.efi_map_entries, 3);
 }
 
+/* With a valid tag 17, its ranges (firmware types kept) replace tag 6's. */
+static void grub_ovmf_efi_map_preferred(struct ktest *t)
+{
+	static const struct { u32 type; u64 phys, pages; } d[] = {
+		{ 7, 0x0, 0x9f },        /* conventional */
+		{ 6, 0x100000, 0x10 },   /* runtime services data */
+		{ 2, 0x110000, 0xf0 },   /* loader data */
+		{ 7, 0x200000, 0x1000 }, /* conventional */
+	};
+	struct mb2_tag_efi_mmap *em;
+	unsigned int i;
+
+	build_ovmf(&blob, ARRAY_SIZE(d));
+	em = (void *)(blob_bytes(&blob) + blob.len - 8 - (16 + ARRAY_SIZE(d) * 48));
+	KTEST_ASSERT_EQ(t, em->tag.type, MB2_TAG_EFI_MMAP);
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
+		u8 *p = em->descs + i * 48;
+
+		memcpy(p, &d[i].type, 4);
+		memcpy(p + 8, &d[i].phys, 8);
+		memcpy(p + 24, &d[i].pages, 8);
+	}
+	KTEST_ASSERT_EQ(t, parse(&blob), 0);
+	KTEST_EXPECT_EQ(t, bi.efi_map_entries, ARRAY_SIZE(d));
+	KTEST_ASSERT_EQ(t, bi.nr_mem, 4);
+	EXPECT_RANGE(t, &bi, 0, 0x0, 0x9f000, BOOT_MEM_USABLE);
+	EXPECT_RANGE(t, &bi, 1, 0x100000, 0x10000, BOOT_MEM_FIRMWARE_RUNTIME);
+	EXPECT_RANGE(t, &bi, 2, 0x110000, 0xf0000, BOOT_MEM_BOOTLOADER);
+	EXPECT_RANGE(t, &bi, 3, 0x200000, 0x1000000, BOOT_MEM_USABLE);
+	KTEST_EXPECT_EQ(t, check_ranges(t, &bi), 0);
+}
+
 static void error_buffer_handling(struct ktest *t)
 {
 	char small[8];
@@ -1114,6 +1146,7 @@ static const struct ktest_case multiboot2_cases[] = {
 	KTEST_CASE(grub_seabios),
 	KTEST_CASE(grub_seabios_rgb_framebuffer),
 	KTEST_CASE(grub_ovmf),
+	KTEST_CASE(grub_ovmf_efi_map_preferred),
 	KTEST_CASE(minimal_information),
 	KTEST_CASE(mmap_larger_entries_and_types),
 	KTEST_CASE(mmap_zero_length_overlap_unsorted),
