@@ -33,7 +33,10 @@ _Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
 /* Which of the allocator's states a page is in: at most one is set. */
 #define PAGE_STATE_MASK (BIT(PG_reserved) | BIT(PG_buddy) | BIT(PG_pcp) | \
 			 BIT(PG_head))
-/* Flags an owner may leave on its block; freeing clears them. */
+/*
+ * Flags an owner sets on a block it holds. The owner clears its flag before
+ * giving the block back: __free_pages() refuses a block that still has one.
+ */
 #define PAGE_OWNER_MASK (BIT(PG_slab) | BIT(PG_large_kmalloc) | \
 			 BIT(PG_vmalloc) | BIT(PG_ptable))
 

@@ -25,7 +25,9 @@
  *
  * Zones: DMA (< 16 MiB), DMA32 (< 4 GiB), Normal. A request may fall back
  * Normal -> DMA32 -> DMA (zonelists[]). Only __GFP_HIGH (GFP_ATOMIC) may take
- * a zone below its min watermark, down to half of it. Zone boundaries are
+ * a zone below its min watermark, down to half of it, and only a page at a
+ * time: a per-CPU list is refilled within the min watermark whoever asks,
+ * because whatever it holds goes to any caller, GFP_KERNEL's fast path too. Zone boundaries are
  * multiples of the largest block, so blocks never span two zones.
  *
  * States of a struct page (flags; see mm/internal.h for the bit layout):
@@ -44,8 +46,10 @@
  *   - a per-CPU list holds high - room pages, all PG_pcp of its zone.
  *
  * Misuse of __free_pages (double free, wrong order, tail page, pfn outside
- * managed memory, reserved page) is reported with pfn, order and caller and
- * the call is refused, leaving the allocator as it was.
+ * managed memory, reserved page, a block its owner still holds: PG_slab,
+ * PG_vmalloc, PG_large_kmalloc) is reported with pfn, order and caller and
+ * the call is refused, leaving the allocator as it was. Owners clear their
+ * flag before they free.
  *
  * The fast paths (order-0 pop and push) touch only this CPU's list of one
  * zone, the fast zone: the one GFP_KERNEL tries first. Every check that is
@@ -189,6 +193,23 @@ static long zone_allowance(const struct zone *z, gfp_t gfp)
 	return (long)z->free_pages - (long)min;
 }
 
+/* A block of @order from @z within @gfp's watermark, as allocated; or NULL. */
+static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
+{
+	unsigned long irq = mm_irq_save();
+	struct page *page = NULL;
+
+	mm_spin_lock(&z->lock);
+	if (zone_allowance(z, gfp) >= (long)(1UL << order)) {
+		page = rmqueue_locked(z, order);
+		if (page)
+			page->flags |= BIT(PG_head) | page_order_bits(order);
+	}
+	mm_spin_unlock(&z->lock);
+	mm_irq_restore(irq);
+	return page;
+}
+
 /* ---- per-CPU lists ------------------------------------------------------ */
 
 static inline struct per_cpu_pages *this_cpu_pcp(unsigned long zi)
@@ -243,14 +264,17 @@ static void pcp_drain_locked(unsigned int zi, struct per_cpu_pages *pcp,
 	mm_spin_unlock(&z->lock);
 }
 
-/* Move up to a batch of pages from @z to @pcp within the watermark; pcp lock held. */
-static void pcp_refill_locked(struct zone *z, struct per_cpu_pages *pcp,
-			      gfp_t gfp)
+/*
+ * Move up to a batch of pages from @z to @pcp, never below the min
+ * watermark: pages on a per-CPU list are handed out to anyone, so the
+ * reserve that only __GFP_HIGH may use must stay in the zone. pcp lock held.
+ */
+static void pcp_refill_locked(struct zone *z, struct per_cpu_pages *pcp)
 {
 	long n;
 
 	mm_spin_lock(&z->lock);
-	n = min(zone_allowance(z, gfp), (long)pcp->batch);
+	n = min(zone_allowance(z, GFP_KERNEL), (long)pcp->batch);
 	while (n-- > 0) {
 		struct page *page = rmqueue_locked(z, 0);
 
@@ -275,7 +299,10 @@ static __always_inline struct page *pcp_pop_locked(struct per_cpu_pages *pcp)
 	return page;
 }
 
-/* Pop a page from this CPU's list of @z, refilling it first if empty. */
+/*
+ * Pop a page from this CPU's list of @z, refilling it first if empty. Below
+ * the min watermark __GFP_HIGH takes single pages from the zone itself.
+ */
 static struct page *pcp_alloc(struct zone *z, gfp_t gfp)
 {
 	unsigned long irq = mm_irq_save();
@@ -284,11 +311,13 @@ static struct page *pcp_alloc(struct zone *z, gfp_t gfp)
 
 	mm_spin_lock(&pcp->lock);
 	if (!pcp->head)
-		pcp_refill_locked(z, pcp, gfp);
+		pcp_refill_locked(z, pcp);
 	if (pcp->head)
 		page = pcp_pop_locked(pcp);
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
+	if (!page && (gfp & __GFP_HIGH))
+		page = rmqueue(z, 0, gfp);
 	return page;
 }
 
@@ -351,11 +380,14 @@ static void pcp_free(struct page *page, unsigned long poisoned)
  * The fast path's push of an allocated, unpoisoned order-0 page of the fast
  * window onto this CPU's list of the fast zone; false, changing nothing,
  * when another CPU holds the list's lock. The caller checked that the order
- * bits are 0 and the only state bit is PG_head, so clearing the low flag
- * bits (state, owner, PG_poisoned) is all that freeing needs: one AND with
- * a 32-bit immediate instead of the full FREE_CLEAR_MASK.
+ * bits are 0, the only state bit is PG_head and no owner holds the page
+ * (FAST_FREE_MASK), so clearing the low flag bits (state, owner,
+ * PG_poisoned) is all that freeing needs: one AND with a 32-bit immediate
+ * instead of the full FREE_CLEAR_MASK.
  */
 #define PCP_FAST_CLEAR (PAGE_STATE_MASK | PAGE_OWNER_MASK | BIT(PG_poisoned))
+/* What must read PG_head alone for the fast path: allocated, order 0, no owner. */
+#define FAST_FREE_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_OWNER_MASK)
 _Static_assert(PCP_FAST_CLEAR < (1UL << 31), "fast-path flag mask fits an imm32");
 
 static __always_inline bool pcp_free_fast(struct page *page, unsigned long flags)
@@ -422,22 +454,6 @@ static __noinline struct page *prep_new_page(struct page *page,
 	}
 	if (gfp & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
-	return page;
-}
-
-static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
-{
-	unsigned long irq = mm_irq_save();
-	struct page *page = NULL;
-
-	mm_spin_lock(&z->lock);
-	if (zone_allowance(z, gfp) >= (long)(1UL << order)) {
-		page = rmqueue_locked(z, order);
-		if (page)
-			page->flags |= BIT(PG_head) | page_order_bits(order);
-	}
-	mm_spin_unlock(&z->lock);
-	mm_irq_restore(irq);
 	return page;
 }
 
@@ -533,6 +549,18 @@ static void __cold __printf(4, 5) report_bad_free(unsigned long pfn,
 	       what, pfn, order, (void *)caller);
 }
 
+/* Who holds a block with these owner flags (PAGE_OWNER_MASK). */
+static const char *page_owner_name(unsigned long flags)
+{
+	if (flags & BIT(PG_slab))
+		return "slab";
+	if (flags & BIT(PG_vmalloc))
+		return "vmalloc";
+	if (flags & BIT(PG_large_kmalloc))
+		return "kmalloc";
+	return "page tables";
+}
+
 /*
  * Decide whether freeing @page at @order is legitimate. Returns its zone, or
  * NULL after reporting the misuse.
@@ -562,6 +590,11 @@ static struct zone *free_check(struct page *page, unsigned int order,
 	}
 	if (flags & (BIT(PG_buddy) | BIT(PG_pcp))) {
 		report_bad_free(pfn, order, caller, "double free (page is free)");
+		return NULL;
+	}
+	if (flags & PAGE_OWNER_MASK) {
+		report_bad_free(pfn, order, caller, "page still owned by %s",
+				page_owner_name(flags));
 		return NULL;
 	}
 	if (flags & BIT(PG_head)) {
@@ -632,8 +665,7 @@ static __always_inline void free_pages_fast(struct page *page,
 	if (likely(order == 0 && pcp_fast_index(page) < pcp_fast_pages)) {
 		unsigned long flags = page->flags;
 
-		if (likely((flags & (PAGE_STATE_MASK | PAGE_ORDER_MASK)) ==
-				   BIT(PG_head) &&
+		if (likely((flags & FAST_FREE_MASK) == BIT(PG_head) &&
 			   !page_poisoning_enabled && pcp_free_fast(page, flags)))
 			return;
 	}
@@ -679,20 +711,31 @@ void buddy_add_free_block(struct zone *z, struct page *page, unsigned int order)
 }
 
 /*
- * Size the per-CPU lists from the zone (a batch per 4 MiB, at most 31) and
- * build the fallback lists over populated zones.
+ * Per-CPU list sizes. A batch is one page per 2^PCP_BATCH_SHIFT managed
+ * pages (4 MiB), so a small zone does not park a large share of its memory
+ * on per-CPU lists; at most PCP_BATCH_MAX, which bounds how long a refill
+ * or trim holds the zone lock with interrupts off (2^5 - 1: Linux keeps
+ * batches at 2^n - 1 so that consecutive batches do not alias in the
+ * cache). A list holds up to PCP_HIGH_BATCHES batches: a burst of frees
+ * after a refill fits without a trim.
  */
+#define PCP_BATCH_SHIFT  10
+#define PCP_BATCH_MAX    31
+#define PCP_HIGH_BATCHES 4
+
+/* Size this zone's per-CPU lists from its managed pages (see above). */
 void zone_setup_pcp(unsigned int zi)
 {
 	unsigned long managed = zones[zi].managed_pages;
-	unsigned int cpu, batch = (unsigned int)clamp_ul(managed >> 10, 1, 31);
+	unsigned int cpu, batch = (unsigned int)clamp_ul(managed >> PCP_BATCH_SHIFT,
+							 1, PCP_BATCH_MAX);
 
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
 		struct per_cpu_pages *pcp = &pcp_lists[cpu][zi];
 
 		DEBUG_ASSERT(!pcp->head);
 		pcp->batch = batch;
-		pcp->high = 4 * batch;
+		pcp->high = PCP_HIGH_BATCHES * batch;
 		pcp->room = (int)pcp->high;
 	}
 }
@@ -753,88 +796,4 @@ void build_zonelists(void)
 		*zl = NULL;
 	}
 	pcp_fast_init();
-}
-
-/* ---- counters and reports ----------------------------------------------- */
-
-/* Free pages in all zones, including those on per-CPU lists (racy snapshot). */
-unsigned long nr_free_pages(void)
-{
-	unsigned long sum = 0;
-	unsigned int i, cpu;
-
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		sum += READ_ONCE(zones[i].free_pages);
-		for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
-			sum += (unsigned int)((int)READ_ONCE(pcp_lists[cpu][i].high) -
-					      READ_ONCE(pcp_lists[cpu][i].room));
-	}
-	return sum;
-}
-
-/* Free blocks per zone and order (per-CPU pages not included). */
-void buddy_snapshot(unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS])
-{
-	unsigned int i, o;
-
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		unsigned long irq = mm_irq_save();
-
-		mm_spin_lock(&zones[i].lock);
-		for (o = 0; o < NR_PAGE_ORDERS; o++)
-			counts[i][o] = zones[i].free_area[o].nr_free;
-		mm_spin_unlock(&zones[i].lock);
-		mm_irq_restore(irq);
-	}
-}
-
-/* /proc/buddyinfo: one line per populated zone, free blocks of order 0..10. */
-void show_buddyinfo(void)
-{
-	unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	unsigned int i, o;
-
-	buddy_snapshot(counts);
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		char line[16 + 8 + NR_PAGE_ORDERS * 8];
-		int n;
-
-		if (!zones[i].present_pages)
-			continue;
-		n = snprintf(line, sizeof(line), "Node 0, zone %8s ", zone_names[i]);
-		for (o = 0; o < NR_PAGE_ORDERS; o++)
-			n += snprintf(line + n, sizeof(line) - n, "%6lu ", counts[i][o]);
-		printk(KERN_INFO "%s\n", line);
-	}
-}
-
-/* The port's page-table counters; a port with none leaves them zero. */
-__attribute__((weak)) void mm_port_meminfo(struct mm_port_meminfo *mi)
-{
-	(void)mi;
-}
-
-/* /proc/meminfo-style summary, in kB. */
-void show_meminfo(void)
-{
-	struct mm_port_meminfo mi = { 0 };
-	unsigned long present = 0, managed = 0;
-	unsigned int i;
-
-	mm_port_meminfo(&mi);
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		present += zones[i].present_pages;
-		managed += zones[i].managed_pages;
-	}
-#define KB(pages) ((pages) << (PAGE_SHIFT - 10))
-	pr_info("MemTotal:       %8lu kB\n", KB(managed));
-	pr_info("MemFree:        %8lu kB\n", KB(nr_free_pages()));
-	pr_info("MemPresent:     %8lu kB\n", KB(present));
-	pr_info("Reserved:       %8lu kB\n", KB(present - managed));
-	pr_info("memmap:         %8lu kB\n", KB(memmap_pages));
-	pr_info("PageTables:     %8lu kB\n", KB(mi.pagetable_pages));
-	pr_info("DirectMap4k:    %8lu kB\n", mi.direct_map_4k * 4);
-	pr_info("DirectMap2M:    %8lu kB\n", mi.direct_map_2m * 2048);
-	pr_info("DirectMap1G:    %8lu kB\n", mi.direct_map_1g * 1048576);
-#undef KB
 }

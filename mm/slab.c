@@ -54,16 +54,27 @@
  *    address order). It costs no memory, unlike a stored shuffle, at the
  *    price of a weaker permutation.
  *  - Double free. The full check (walk the slab's free list) is O(objects),
- *    far too slow for the fast path, so non-debug caches do cheap checks
- *    only: the fast path compares with the top of the magazine
- *    (catches free(a); free(a)), and an object entering a slab's free list
- *    is compared with the list head and the slab's in-use count. A double
- *    free of an older object can escape them; it is caught by slab_check()
- *    (an object both in a magazine and on a free list) and, with F or any
- *    other debug flag, on the free itself.
+ *    far too slow for the fast path, so non-debug caches check cheaply,
+ *    at three points:
+ *      free (fast path)  the top of the magazine: free(a); free(a).
+ *      flush to a slab   an object whose free pointer already decodes to
+ *                        NULL or an object of its slab is on the free list
+ *                        (slab_take_object() leaves SLAB_FP_TAKEN in the
+ *                        objects it hands out), and one whose slab is no
+ *                        longer a slab of the cache was freed with it: both
+ *                        are refused. So free(a); free(b); free(a) is
+ *                        caught when the second copy of a leaves the
+ *                        magazine, whichever CPU's magazine holds it, and
+ *                        no free list ever becomes a cycle.
+ *      slab_check()      any object twice in the magazines, or in a
+ *                        magazine and on a free list: reported, and the
+ *                        extra copy dropped, before anything is flushed.
+ *    With F or any other debug flag the free itself walks the free list.
  *  - The free fast path checks that the pointer is in a slab of this cache
- *    and on an object boundary (one multiply, see slab_on_boundary()), so
- *    a wrong-cache, foreign or misaligned pointer never enters a magazine.
+ *    (its pfn has a struct page, memory holes have none, and the page
+ *    names the cache) and is an object start (one multiply, see
+ *    slab_obj_offset(); not the slab's unused tail), so a wrong-cache,
+ *    foreign, misaligned or tail pointer never enters a magazine.
  *    The one exception needs no check: the object this CPU's magazine
  *    handed out last (m->last), freed straight back, is one of the cache's
  *    objects by construction. m->last is cleared when it is used, by any
@@ -74,18 +85,26 @@
  *
  * Cost (callgrind, host build at -O2 without -fno-omit-frame-pointer, an
  * alloc + free pair in a loop): kmem_cache_alloc 13 instructions, free of
- * the object just allocated 13; any other free 31, of which 13 are the
- * pointer checks above; kmalloc(64) 21, kfree 23 (34 for any other object).
+ * the object just allocated 13; any other free 35, of which 17 are the
+ * pointer checks above; kmalloc(64) 21, kfree 28 (38 for any other object).
  * The in-kernel build adds pushf/cli/sti for mm_irq_save but loses the
  * thread-local CPU id and the loads of vmemmap and PAGE_OFFSET.
  *
+ * The life of a cache (geometry, creation, shrinking, destruction, boot)
+ * is in slab_cache.c, the checker and debug flags in slab_debug.c.
+ *
  * Lock order: slab_caches_lock -> kmem_cache.lock -> zone lock (in
  * alloc_pages). The cache lock is only taken with interrupts off, so
- * interrupt handlers may allocate and free (GFP_ATOMIC). Per-CPU magazines
- * are touched only by their own CPU with interrupts off, except by
- * kmem_cache_shrink/destroy and slab_check, which read every CPU's magazine
- * and so must not race with allocations from the same cache on other CPUs
- * (there is no cross-CPU call in the port).
+ * interrupt handlers may allocate and free (GFP_ATOMIC).
+ *
+ * Other CPUs' magazines: a magazine is used by its own CPU only, with
+ * interrupts off and no lock, except that kmem_cache_shrink(),
+ * kmem_cache_destroy() and slab_check() empty or repair every CPU's
+ * magazine from the calling CPU without asking its owner (the port has no
+ * cross-CPU call). A magazine in use on another CPU meanwhile is
+ * corrupted. So the caller of those three must ensure that no other CPU
+ * uses the cache at the same time (docs/porting.md); the fast paths stay
+ * lock-free for it.
  *
  * Calling contexts: any, including interrupt handlers, once
  * kmem_cache_init() has run. Nothing here sleeps.
@@ -96,137 +115,8 @@
 
 bool slab_freelist_random = true;
 
-LIST_HEAD(slab_caches);
-mm_spinlock_t slab_caches_lock = MM_SPINLOCK_INIT;
-
 /* avail = limit = 0, slot[0] = NULL: every fast path misses. */
 struct slab_magazine slab_empty_mag;
-
-#define SLAB_STATIC_CACHE(n, fl)                                         \
-	{                                                                \
-		.mag = { [0 ... MM_NR_CPUS - 1] = &slab_empty_mag },     \
-		.size = 8, .flags = (fl) | SLAB_STATIC, .name = n,       \
-	}
-
-/* Objects of destroyed caches point here; freeing one is reported. */
-struct kmem_cache slab_dead_cache = SLAB_STATIC_CACHE("destroyed-cache", SLAB_DEAD);
-/* The cache of caches, and the cache of magazines. */
-static struct kmem_cache kmem_cache_boot = SLAB_STATIC_CACHE("kmem_cache", 0);
-static struct kmem_cache slab_magazine_cache = SLAB_STATIC_CACHE("slab_magazine", 0);
-static bool slab_ready;
-
-/* ---- geometry ------------------------------------------------------------ */
-
-/* Pick the slab order: tail waste <= 1/8 with enough objects per slab. */
-static int slab_choose_order(struct kmem_cache *s)
-{
-	unsigned long bytes, n, want, best_waste = ~0UL;
-	int o, best = -1;
-
-	if ((PAGE_SIZE << SLAB_MAX_ORDER) / s->size == 0)
-		return -EINVAL;
-	/* Higher orders only when the tail rule needs them. */
-	n = (PAGE_SIZE << SLAB_PREF_ORDER) / s->size;
-	want = n < SLAB_MIN_OBJECTS ? n : SLAB_MIN_OBJECTS;
-	if (want == 0)
-		want = 1;
-	for (o = 0; o <= SLAB_MAX_ORDER; o++) {
-		bytes = PAGE_SIZE << o;
-		n = bytes / s->size;
-		/* n == 0 does not fit; more than the cap would leave a tail >= size. */
-		if (n == 0 || n > SLAB_MAX_OBJECTS)
-			continue;
-		if (n >= want && (bytes - n * s->size) * SLAB_WASTE_DIV <= bytes) {
-			best = o;
-			break;
-		}
-		/* Fallback: least waste per byte, compared without division. */
-		if (best < 0 || (bytes - n * s->size) * (PAGE_SIZE << best) <
-				best_waste * bytes) {
-			best = o;
-			best_waste = bytes - n * s->size;
-		}
-	}
-	if (best < 0)
-		return -EINVAL;
-	s->order = (u8)best;
-	s->objects = (u16)((PAGE_SIZE << best) / s->size);
-	return 0;
-}
-
-/* Constants of the fast paths' boundary check (see slab_on_boundary). */
-static void slab_div_init(struct kmem_cache *s)
-{
-	s->slab_mask = (PAGE_SIZE << s->order) - 1;
-	s->div_magic = ~0ULL / s->size + 1;
-}
-
-int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
-		     unsigned int align, unsigned int flags, void (*ctor)(void *))
-{
-	unsigned int p, cpu, hw;
-
-	if (!name || size == 0 || size > (PAGE_SIZE << SLAB_MAX_ORDER) ||
-	    (align & (align - 1)) || align > SLAB_MAX_ALIGN)
-		return -EINVAL;
-	align = max(align, (unsigned int)sizeof(void *));
-	if (flags & SLAB_HWCACHE_ALIGN) {
-		/* A cache line, or a fraction of one for tiny objects. */
-		for (hw = 64; hw / 2 >= size && hw > sizeof(void *); hw /= 2)
-			;
-		align = max(align, hw);
-	}
-
-	memset(s, 0, sizeof(*s));
-	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
-		s->mag[cpu] = &slab_empty_mag;
-	strlcpy(s->name, name, sizeof(s->name));
-	s->object_size = size;
-	s->flags = flags;
-	s->ctor = ctor;
-	s->align = align;
-
-	s->offset = (flags & SLAB_RED_ZONE) ? ALIGN_UP((unsigned int)sizeof(void *), align) : 0;
-	p = s->offset + size;
-	if (flags & SLAB_RED_ZONE) {
-		s->rz_right = ALIGN_UP(p, sizeof(void *)) + sizeof(void *) - p;
-		p += s->rz_right;
-	} else {
-		p = ALIGN_UP(p, sizeof(void *));
-	}
-	/* A constructed or debugged object keeps its contents while free. */
-	if (ctor || (flags & SLAB_DEBUG_FLAGS)) {
-		s->fp_offset = p - s->offset;
-		p += sizeof(void *);
-	}
-	if (flags & SLAB_STORE_USER) {
-		s->track_offset = p - s->offset;
-		p += 2 * sizeof(struct slab_track);
-	}
-	s->size = ALIGN_UP(p, align);
-	if (slab_choose_order(s))
-		return -EINVAL;
-	slab_div_init(s);
-	s->secret = mm_random_u64();
-
-	if (!(flags & (SLAB_DEBUG_FLAGS | SLAB_NO_MAGAZINE | SLAB_DEAD))) {
-		if (s->size <= 256)
-			s->mag_limit = SLAB_MAG_MAX;
-		else if (s->size <= 1024)
-			s->mag_limit = 16;
-		else if (s->size <= 4096)
-			s->mag_limit = 8;
-		else
-			s->mag_limit = 4;
-		s->mag_batch = s->mag_limit / 2;
-	}
-	mm_spin_lock_init(&s->lock);
-	INIT_LIST_HEAD(&s->partial);
-	INIT_LIST_HEAD(&s->full);
-	INIT_LIST_HEAD(&s->empty);
-	INIT_LIST_HEAD(&s->list);
-	return 0;
-}
 
 /* ---- finding the slab of a pointer --------------------------------------- */
 
@@ -409,7 +299,7 @@ static struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
  * a double free racing with this discard could still get through, as it
  * could through the pointer checks.
  */
-static void slab_discard(struct kmem_cache *s, struct page *head)
+void slab_discard(struct kmem_cache *s, struct page *head)
 {
 	unsigned int i, order = head->slab_order, npages = 1U << order;
 
@@ -487,17 +377,37 @@ static void *slab_take_object(struct kmem_cache *s, gfp_t gfp,
 		next = NULL;
 	}
 	head->freelist = next;
+	/* No longer reads as free: see slab_fp_says_free(). */
+	slab_set_fp(s, obj, SLAB_FP_TAKEN);
 	head->inuse++;
 	s->free_objects--;
 	slab_set_state(s, head, slab_expected_state(head));
 	return obj;
 }
 
-/* Return one object to its slab. Lock held. */
+/*
+ * Does @obj's free pointer decode to NULL or an object of its slab, as it
+ * does on a free list? An object taken off the list carries SLAB_FP_TAKEN
+ * until its user writes over it, and a user's data decodes to a valid
+ * pointer only by chance (the secret is random): about objects / 2^64.
+ */
+static bool slab_fp_says_free(const struct kmem_cache *s,
+			      const struct page *head, const void *obj)
+{
+	unsigned long next = (unsigned long)slab_get_fp_raw(s, obj);
+	unsigned long off = next - ((unsigned long)slab_base(head) + s->offset);
+
+	return !next || (off < s->used && slab_obj_offset(s, off));
+}
+
+/*
+ * Return one object to its slab, refusing one already free: on the list
+ * (by its free pointer) or in a slab with nothing in use. Lock held.
+ */
 static void slab_put_object(struct kmem_cache *s, struct page *head, void *obj,
 			    unsigned long caller)
 {
-	if (unlikely(obj == head->freelist || head->inuse == 0)) {
+	if (unlikely(head->inuse == 0 || slab_fp_says_free(s, head, obj))) {
 		slab_bug(s, obj, 0, caller, "Object already free");
 		return;
 	}
@@ -532,14 +442,30 @@ static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
 	return m;
 }
 
-/* Move the @nr oldest objects of @m back to their slabs. Lock held. */
+/*
+ * Move the @nr oldest objects of @m back to their slabs. Lock held.
+ *
+ * A magazine can hold a double free the push could not see: a copy below
+ * the top, or one in another CPU's magazine. The first copy to reach the
+ * slab makes the object read as free (slab_put_object refuses the next),
+ * and if it emptied the slab, which then went back to the page allocator,
+ * the next copy finds no slab of @s there and is refused as well.
+ */
 static void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
-			      unsigned int nr)
+			      unsigned int nr, unsigned long caller)
 {
 	unsigned int i;
 
-	for (i = 1; i <= nr; i++)
-		slab_put_object(s, slab_head_of(s, m->slot[i]), m->slot[i], 0);
+	for (i = 1; i <= nr; i++) {
+		void *obj = m->slot[i];
+		struct page *head = slab_head_of(s, obj);
+
+		if (unlikely(!PageSlab(head) || head->slab_cache != s))
+			slab_bug(s, obj, 0, caller,
+				 "Object already free (its slab is gone)");
+		else
+			slab_put_object(s, head, obj, caller);
+	}
 	for (i = nr + 1; i <= m->avail; i++)
 		m->slot[i - nr] = m->slot[i];
 	m->avail -= nr;
@@ -558,7 +484,8 @@ void slab_drain_all_magazines(struct kmem_cache *s)
 	mm_spin_lock(&s->lock);
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
 		if (s->mag[cpu] != &slab_empty_mag)
-			slab_flush_locked(s, s->mag[cpu], s->mag[cpu]->avail);
+			slab_flush_locked(s, s->mag[cpu], s->mag[cpu]->avail,
+					  _RET_IP_);
 	mm_spin_unlock(&s->lock);
 	mm_irq_restore(flags);
 }
@@ -669,7 +596,7 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 			slab_put_object(s, head, obj, caller);
 	} else {
 		if (m->avail >= m->limit)
-			slab_flush_locked(s, m, s->mag_batch);
+			slab_flush_locked(s, m, s->mag_batch, caller);
 		m->slot[++m->avail] = obj;
 		m->last = NULL; /* the magazine may be full now */
 	}
@@ -721,165 +648,4 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 
 	for (i = 0; i < nr; i++)
 		slab_free_fast(s, p[i]);
-}
-
-/* Flush every magazine, then free every empty slab; returns pages freed. */
-int kmem_cache_shrink(struct kmem_cache *s)
-{
-	unsigned long flags;
-	struct page *head, *tmp;
-	int pages = 0;
-
-	if (!s || (s->flags & SLAB_DEAD))
-		return 0;
-	slab_drain_all_magazines(s);
-	flags = mm_irq_save();
-	mm_spin_lock(&s->lock);
-	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
-		pages += 1 << head->slab_order;
-		slab_discard(s, head);
-	}
-	mm_spin_unlock(&s->lock);
-	mm_irq_restore(flags);
-	return pages;
-}
-
-/* Build a cache without checking the flags (kmalloc uses internal ones). */
-struct kmem_cache *slab_create(const char *name, unsigned int size,
-			       unsigned int align, unsigned int flags,
-			       void (*ctor)(void *))
-{
-	struct kmem_cache *s = NULL;
-	unsigned long irq;
-
-	if (!slab_ready) {
-		pr_err("slab: kmem_cache_create(%s) before kmem_cache_init\n",
-		       name ? name : "(null)");
-		goto fail;
-	}
-	if (name)
-		flags |= slab_debug_flags_for(name);
-	s = slab_alloc_slow(&kmem_cache_boot, GFP_KERNEL, _RET_IP_);
-	if (!s)
-		goto fail;
-	if (slab_cache_setup(s, name, size, align, flags, ctor)) {
-		pr_err("slab: cannot create cache %s: size %u align %u\n",
-		       name ? name : "(null)", size, align);
-		goto err_free_cache;
-	}
-	irq = mm_irq_save();
-	mm_spin_lock(&slab_caches_lock);
-	list_add_tail(&s->list, &slab_caches);
-	mm_spin_unlock(&slab_caches_lock);
-	mm_irq_restore(irq);
-	return s;
-
-err_free_cache:
-	slab_free_slow(&kmem_cache_boot, s, _RET_IP_);
-	s = NULL;
-fail:
-	if (flags & SLAB_PANIC)
-		panic("slab: cannot create cache %s", name ? name : "(null)");
-	return NULL;
-}
-
-/*
- * Create a cache of @size-byte objects aligned to @align (0: 8 bytes).
- * @ctor runs once per object, when its slab is built. NULL on failure.
- */
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
-				     unsigned int align, unsigned int flags,
-				     void (*ctor)(void *))
-{
-	unsigned int public = SLAB_HWCACHE_ALIGN | SLAB_POISON | SLAB_RED_ZONE |
-			      SLAB_STORE_USER | SLAB_PANIC |
-			      SLAB_CONSISTENCY_CHECKS | SLAB_NO_RANDOM;
-
-	return slab_create(name, size, align, flags & public, ctor);
-}
-
-/* Mark a leaked slab's pages as belonging to no live cache. Lock held. */
-static void slab_orphan(struct page *head)
-{
-	unsigned int i;
-
-	for (i = 0; i < (1U << head->slab_order); i++)
-		head[i].slab_cache = &slab_dead_cache;
-}
-
-/*
- * Destroy @s. Objects still allocated are reported by address and leaked
- * (their pages stay allocated; freeing one later is reported and refused).
- */
-void kmem_cache_destroy(struct kmem_cache *s)
-{
-	struct page *head, *tmp;
-	unsigned long flags;
-	unsigned long live;
-	unsigned int cpu;
-
-	if (!s)
-		return;
-	if (s->flags & (SLAB_KMALLOC | SLAB_STATIC | SLAB_DEAD)) {
-		pr_err("slab: refusing to destroy %s\n", s->name);
-		return;
-	}
-	flags = mm_irq_save();
-	mm_spin_lock(&slab_caches_lock);
-	list_del(&s->list);
-	mm_spin_unlock(&slab_caches_lock);
-	mm_irq_restore(flags);
-
-	kmem_cache_shrink(s);
-
-	flags = mm_irq_save();
-	mm_spin_lock(&s->lock);
-	live = s->nr_slabs * s->objects - s->free_objects;
-	if (s->nr_partial || s->nr_full) {
-		slab_bug(s, NULL, 0, _RET_IP_,
-			 "Objects remaining on kmem_cache_destroy: %lu", live);
-		list_for_each_entry_safe(head, tmp, &s->partial, slab_list) {
-			slab_report_live(s, head);
-			slab_orphan(head);
-		}
-		list_for_each_entry_safe(head, tmp, &s->full, slab_list) {
-			slab_report_live(s, head);
-			slab_orphan(head);
-		}
-	}
-	mm_spin_unlock(&s->lock);
-	mm_irq_restore(flags);
-
-	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
-		if (s->mag[cpu] != &slab_empty_mag)
-			slab_free_slow(&slab_magazine_cache, s->mag[cpu], _RET_IP_);
-	/* Poison the name so a stale pointer to @s reads as destroyed. */
-	s->flags |= SLAB_DEAD;
-	slab_free_slow(&kmem_cache_boot, s, _RET_IP_);
-}
-
-/*
- * Set up the cache of caches, the magazine cache and the kmalloc classes.
- * Call after mem_init(). Calling it again (host tests, after a fresh
- * mem_init) forgets every cache of the previous machine.
- */
-void kmem_cache_init(void)
-{
-	unsigned int dbg;
-
-	INIT_LIST_HEAD(&slab_caches);
-	dbg = slab_debug_flags_for("kmem_cache");
-	if (slab_cache_setup(&kmem_cache_boot, "kmem_cache",
-			     sizeof(struct kmem_cache), 64,
-			     SLAB_STATIC | SLAB_NO_MAGAZINE | dbg, NULL))
-		panic("slab: cannot set up the cache of caches");
-	dbg = slab_debug_flags_for("slab_magazine");
-	if (slab_cache_setup(&slab_magazine_cache, "slab_magazine",
-			     sizeof(struct slab_magazine), 64,
-			     SLAB_STATIC | SLAB_NO_MAGAZINE | dbg, NULL))
-		panic("slab: cannot set up the magazine cache");
-	list_add_tail(&kmem_cache_boot.list, &slab_caches);
-	list_add_tail(&slab_magazine_cache.list, &slab_caches);
-	slab_ready = true;
-	kmalloc_caches_init();
 }

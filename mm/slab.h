@@ -27,7 +27,11 @@ struct kmem_cache;
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 				     unsigned int align, unsigned int flags,
 				     void (*ctor)(void *));
-/* Destroy a cache; live objects are reported by address and leaked. */
+/*
+ * Destroy a cache; live objects are reported by address and leaked. Empties
+ * every CPU's magazine without asking that CPU: no other CPU may use @s
+ * during the call (or after it: any later use is reported).
+ */
 void kmem_cache_destroy(struct kmem_cache *s);
 
 /*
@@ -46,7 +50,11 @@ void kmem_cache_free(struct kmem_cache *s, void *obj);
 /* Allocate @nr objects into @p; returns nr or 0 (none kept) on failure. */
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
-/* Return every empty slab to the page allocator; returns pages freed. */
+/*
+ * Return every empty slab to the page allocator; returns pages freed.
+ * Empties every CPU's magazine without asking that CPU: the caller must
+ * ensure no other CPU allocates from or frees to @s during the call.
+ */
 int kmem_cache_shrink(struct kmem_cache *s);
 
 /* kmalloc(0) returns this: not NULL, faults if touched, kfree accepts it. */
@@ -62,11 +70,14 @@ void kfree(const void *p);
 size_t ksize(const void *p);
 
 /*
- * Validate every slab, free list, counter, red zone and poison byte of @s.
+ * Validate every slab, free list, counter, red zone and poison byte of @s,
+ * and every CPU's magazine (double frees included), repairing what it can.
  * Returns the number of errors found (each is reported). 0 means healthy.
+ * Reads and repairs other CPUs' magazines without asking them: the caller
+ * must ensure no other CPU uses @s during the call.
  */
 int slab_check(struct kmem_cache *s);
-/* slab_check over every cache. */
+/* slab_check over every cache: no other CPU may use any cache meanwhile. */
 int slab_check_all(void);
 
 /* /proc/slabinfo format, version 2.1. */
@@ -74,6 +85,8 @@ void show_slabinfo(void);
 
 /* Set up the kmalloc caches; after mem_init(). */
 void kmem_cache_init(void);
+/* Has kmem_cache_init() run (may kmalloc and kmem_cache_create be used)? */
+bool slab_is_available(void);
 
 /* slab_debug= command-line option, Linux syntax (e.g. "FZPU", "P,kmalloc-64"). */
 int slab_debug_setup(const char *arg);

@@ -32,9 +32,11 @@
  * of the damage within it, the caller, and the owner when tracked.
  *
  * slab_check() and show_slabinfo() take slab_caches_lock and each cache's
- * lock themselves; they read other CPUs' magazines without those CPUs'
- * cooperation, so their magazine figures are exact only when the cache is
- * quiet (tests, or a single CPU).
+ * lock themselves. slab_check() reads and repairs other CPUs' magazines
+ * without those CPUs' cooperation: its caller must ensure no other CPU uses
+ * the cache meanwhile (mm/slab.c, "Other CPUs' magazines"). show_slabinfo()
+ * only reads the counts, racily: its magazine figures are exact only when
+ * the cache is quiet.
  *
  * Context: the per-object helpers run with the cache lock held and
  * interrupts off; slab_debug_setup/slab_debug_flags_for, slab_check and
@@ -411,29 +413,57 @@ static int slab_walk_freelist(struct kmem_cache *s, struct page *head, u64 *map,
 	return (int)*nfree;
 }
 
-/* Magazine entries that are also on this slab's free list: double frees. */
+/* Take slot @i out of @m (a repair: the object stays free once). */
+static void slab_mag_drop(struct slab_magazine *m, unsigned int i)
+{
+	unsigned int n = min(m->avail, (unsigned int)SLAB_MAG_MAX);
+
+	for (; i < n; i++)
+		m->slot[i] = m->slot[i + 1];
+	m->avail = n - 1;
+	m->last = NULL;
+}
+
+/*
+ * Double frees among @head's objects that magazines hold: an entry also on
+ * the slab's free list (@map), or a second entry for one object, in the
+ * same magazine or another CPU's. Each is reported and the extra copy
+ * dropped, so that no flush meets it.
+ */
 static int slab_check_magazine_overlap(struct kmem_cache *s, struct page *head,
 				       const u64 *map, unsigned long caller)
 {
 	unsigned long base = (unsigned long)slab_base(head);
 	unsigned long bytes = PAGE_SIZE << s->order;
+	u64 seen[FREEMAP_WORDS] = { 0 };
 	struct slab_magazine *m;
 	unsigned int cpu, i, idx;
 	int errors = 0;
 
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
 		m = s->mag[cpu];
-		for (i = 1; i <= m->avail && i <= SLAB_MAG_MAX; i++) {
+		for (i = 1; i <= m->avail && i <= SLAB_MAG_MAX;) {
 			unsigned long a = (unsigned long)m->slot[i];
 
-			if (a - base >= bytes || !slab_obj_index(s, head, m->slot[i], &idx))
+			if (a - base >= bytes || !slab_obj_index(s, head, m->slot[i], &idx)) {
+				i++;
 				continue;
+			}
 			if (freemap_test(map, idx)) {
 				slab_bug(s, m->slot[i], 0, caller,
 					 "Object in cpu %u magazine is also on the free list (double free)",
 					 cpu);
-				errors++;
+			} else if (freemap_test(seen, idx)) {
+				slab_bug(s, m->slot[i], 0, caller,
+					 "Object in a magazine twice (double free), again in cpu %u's",
+					 cpu);
+			} else {
+				seen[idx / 64] |= 1ULL << (idx % 64);
+				i++;
+				continue;
 			}
+			slab_mag_drop(m, i);
+			errors++;
 		}
 	}
 	return errors;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private declarations of the slab allocator (mm/slab.c, mm/kmalloc.c,
- * mm/slab_debug.c) and its tests. The theory of operation is at the top of
- * mm/slab.c; the layout of one object slot is drawn here because all three
- * files walk it:
+ * Private declarations of the slab allocator (mm/slab.c, mm/slab_cache.c,
+ * mm/kmalloc.c, mm/slab_debug.c) and its tests. The theory of operation is
+ * at the top of mm/slab.c; the layout of one object slot is drawn here
+ * because all of them walk it:
  *
  *   slot = s->size bytes, slots packed from the start of the slab
  *   +----------+---------------------+----------+------+-----------+-----+
@@ -22,6 +22,7 @@
 
 #include "kmm/list.h"
 #include "kmm/string.h"
+#include "mm/internal.h"
 #include "mm/slab.h"
 
 /* Internal cache flags, above the public ones. */
@@ -29,6 +30,8 @@
 #define SLAB_NO_MAGAZINE 0x2000u /* no per-CPU layer (the magazine cache) */
 #define SLAB_DEAD        0x4000u /* sentinel: destroyed or not yet created */
 #define SLAB_STATIC      0x8000u /* struct lives in .data, not in the boot cache */
+#define SLAB_KEEP_FREED  0x10000u /* a free object keeps its contents: free
+				     pointer after it, never poisoned */
 
 /* Flags that move a cache off the fast path. */
 #define SLAB_DEBUG_FLAGS (SLAB_POISON | SLAB_RED_ZONE | SLAB_STORE_USER | \
@@ -92,7 +95,8 @@ struct kmem_cache {
 	/* Hot: read by every fast-path alloc and free. */
 	struct slab_magazine *mag[MM_NR_CPUS]; /* &slab_empty_mag until used */
 	unsigned long slab_mask;  /* slab bytes - 1 (slabs are naturally aligned) */
-	u64 div_magic;            /* 2^64 / size, rounded up: see slab_on_boundary */
+	u64 div_magic;            /* 2^64 / size, rounded up: see slab_obj_offset */
+	u64 obj_bound;            /* ... and what it maps object offsets below */
 	unsigned int size;        /* slot stride */
 	unsigned int offset;      /* user pointer - slot start (left red zone) */
 	u8 order;                 /* each slab is 2^order pages */
@@ -104,6 +108,7 @@ struct kmem_cache {
 	/* Warm: slow paths. */
 	unsigned int flags;
 	unsigned int align;
+	unsigned int used;        /* objects * size: where the unused tail starts */
 	unsigned int rz_right;    /* right red zone bytes after the object */
 	unsigned int track_offset;/* struct slab_track[2], from the user pointer */
 	unsigned int mag_limit;   /* magazine capacity for this cache */
@@ -120,24 +125,34 @@ struct kmem_cache {
 	char name[SLAB_NAME_LEN];
 };
 
-/* slab.c */
+/* slab.c: slabs, magazines, the slow paths */
 extern struct slab_magazine slab_empty_mag;
-extern struct kmem_cache slab_dead_cache;
-extern struct list_head slab_caches;
-extern mm_spinlock_t slab_caches_lock;
 
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
 void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
 struct page *slab_lookup(const void *obj);
 bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
 		    const void *obj, unsigned int *idx);
-int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
-		     unsigned int align, unsigned int flags, void (*ctor)(void *));
+/*
+ * Empty every CPU's magazine into the slabs. Other CPUs' magazines are
+ * emptied without asking them: no other CPU may use @s meanwhile.
+ */
 void slab_drain_all_magazines(struct kmem_cache *s);
+/* Give an empty slab back to the page allocator. Lock held. */
+void slab_discard(struct kmem_cache *s, struct page *head);
 enum slab_state slab_expected_state(const struct page *head);
 void slab_truncate_freelist(struct kmem_cache *s, struct page *head,
 			    void *last, unsigned int nfree);
 void slab_set_nfree(struct kmem_cache *s, struct page *head, unsigned int nfree);
+
+/* slab_cache.c: the life of a cache */
+extern struct kmem_cache slab_dead_cache;
+extern struct kmem_cache kmem_cache_boot;     /* the cache of caches */
+extern struct kmem_cache slab_magazine_cache; /* the cache of magazines */
+extern struct list_head slab_caches;
+extern mm_spinlock_t slab_caches_lock;
+int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
+		     unsigned int align, unsigned int flags, void (*ctor)(void *));
 struct kmem_cache *slab_create(const char *name, unsigned int size,
 			       unsigned int align, unsigned int flags,
 			       void (*ctor)(void *));
@@ -158,11 +173,20 @@ static inline bool slab_is_debug(const struct kmem_cache *s)
 	return s->flags & SLAB_DEBUG_FLAGS;
 }
 
-/* Poisoning would destroy what a constructor built, so it is skipped. */
+/*
+ * Poisoning would destroy what a constructor built, or what a free object
+ * must keep (SLAB_KEEP_FREED), so it is skipped there.
+ */
 static inline bool slab_poisons(const struct kmem_cache *s)
 {
-	return (s->flags & SLAB_POISON) && !s->ctor;
+	return (s->flags & SLAB_POISON) && !s->ctor && !(s->flags & SLAB_KEEP_FREED);
 }
+
+/*
+ * What an object taken off its slab's free list holds in its free pointer:
+ * neither NULL nor an object, so it does not read as free.
+ */
+#define SLAB_FP_TAKEN ((void *)1)
 
 /* The free pointer: next ^ secret ^ byteswap(where it is stored). */
 static inline void **slab_fp_addr(const struct kmem_cache *s, const void *obj)
@@ -187,25 +211,34 @@ static inline void *slab_get_fp_raw(const struct kmem_cache *s, const void *obj)
 }
 
 /*
- * Does s->size divide @off (< 2^32)? With c = 2^64 / size rounded up,
- * off * c mod 2^64 < c exactly for the multiples (Lemire et al., "Faster
- * remainder by direct computation", 2019): one multiply, one compare.
+ * Is @off, an offset into a slab, where one of its objects starts (objects
+ * start at offset 0 in every cache with magazines)? One multiply, one
+ * compare, with c = s->div_magic = 2^64 / size rounded up and e = size * c
+ * - 2^64, 0 <= e < size (Lemire et al., "Faster remainder by direct
+ * computation", 2019): mod 2^64, k * size * c is k * e, which stays below
+ * the slab size B, while any @off < 2^32 that size does not divide gives at
+ * least c >= 2^64 / B >= B. So objects 0 .. objects - 1 map below
+ * s->obj_bound = objects * e and every other offset, the unused tail's
+ * included, at or above it (e = 0, a power-of-two size, leaves no tail:
+ * the bound is c).
  */
-static __always_inline bool slab_on_boundary(const struct kmem_cache *s,
-					     unsigned long off)
-{
-	u64 c = s->div_magic;
+_Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= (1ULL << 32),
+	       "slab_obj_offset needs slabs of at most 2^32 bytes");
 
-	return off * c < c;
+static __always_inline bool slab_obj_offset(const struct kmem_cache *s,
+					    unsigned long off)
+{
+	return off * s->div_magic < s->obj_bound;
 }
 
 /*
- * The slab fast paths' only range check: below max_pfn_mapped a struct
- * page exists except in memory holes, which no allocator hands out.
+ * May the fast paths read the struct page of @pfn? Below max_pfn_mapped it
+ * exists except in memory holes, whose memmap blocks are not mapped: the
+ * same test as pfn_valid(), inline.
  */
 static __always_inline bool slab_pfn_in_map(unsigned long pfn)
 {
-	return pfn < max_pfn_mapped;
+	return pfn < max_pfn_mapped && memmap_block_present(pfn);
 }
 
 /*
@@ -262,12 +295,12 @@ static __always_inline bool slab_free_checked(struct kmem_cache *s,
 					      const void *obj)
 {
 	/*
-	 * Objects start at slab offset 0 in every cache with magazines (only
-	 * red zones move them), and a slab's unused tail is shorter than one
-	 * object, so divisibility alone proves an object start. Debug caches
-	 * may pass or fail here: their magazine limit of 0 sends them on.
+	 * Not just a multiple of the size: the slab's unused tail may start at
+	 * one (kmalloc-96: 42 objects, then 64 bytes). Debug caches, whose
+	 * red zones move objects, may pass or fail here: their magazine limit
+	 * of 0 sends them on.
 	 */
-	return slab_on_boundary(s, (unsigned long)obj & s->slab_mask) &&
+	return slab_obj_offset(s, (unsigned long)obj & s->slab_mask) &&
 	       slab_mag_push(m, obj);
 }
 

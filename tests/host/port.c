@@ -39,6 +39,31 @@ __thread unsigned int host_cpu_id;
 static int phys_fd = -1;
 static unsigned long mapped_pages;
 
+/*
+ * What the machine since the last reset has mapped: [lo, hi) offsets into
+ * the vmemmap and vmalloc reservations (lo > hi: nothing), so that a reset
+ * undoes just that instead of the whole reservations.
+ */
+struct span {
+	unsigned long lo, hi;
+};
+static struct span vmemmap_used = { ~0UL, 0 }, vmalloc_used = { ~0UL, 0 };
+
+static void span_add(struct span *sp, unsigned long off, unsigned long len)
+{
+	unsigned long v;
+
+	/* Threads (host CPUs) may map concurrently: widen atomically. */
+	for (v = __atomic_load_n(&sp->lo, __ATOMIC_RELAXED); off < v;)
+		if (__atomic_compare_exchange_n(&sp->lo, &v, off, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			break;
+	for (v = __atomic_load_n(&sp->hi, __ATOMIC_RELAXED); off + len > v;)
+		if (__atomic_compare_exchange_n(&sp->hi, &v, off + len, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			break;
+}
+
 /* ---- the fake machine ---------------------------------------------------- */
 
 static void *reserve(size_t size, size_t align)
@@ -83,18 +108,75 @@ static void unmap_range(unsigned long va, size_t size)
 	}
 }
 
-/* Throw the previous machine away: mappings and memory contents. */
-static void host_port_reset(void)
+/* PROT_NONE again over what @sp says was mapped from @base on; forget it. */
+static void unmap_span(unsigned long base, struct span *sp)
 {
-	host_port_init();
-	unmap_range((unsigned long)host_vmemmap, VMEMMAP_BYTES);
-	unmap_range(host_vmalloc_start, HOST_VMALLOC_SIZE);
-	mapped_pages = 0;
-	if (fallocate(phys_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-		      (off_t)HOST_PHYS_SIZE)) {
+	if (sp->lo < sp->hi)
+		unmap_range(base + sp->lo, sp->hi - sp->lo);
+	sp->lo = ~0UL;
+	sp->hi = 0;
+}
+
+/* Make [start, end) of the fake physical memory read as zero, freeing it. */
+static void punch(unsigned long start, unsigned long end)
+{
+	if (start < end && fallocate(phys_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				     (off_t)start, (off_t)(end - start))) {
 		perror("host port: fallocate");
 		abort();
 	}
+}
+
+/*
+ * Make [start, end) read as zero but keep its pages: memset the parts that
+ * hold data (SEEK_DATA: resident or swapped), since a page punched out
+ * costs a fault, and the kernel zeroing it, when the next machine touches
+ * it again. Holes read as zero already.
+ */
+static void zero_in_place(unsigned long start, unsigned long end)
+{
+	off_t data, hole;
+
+	while (start < end) {
+		data = lseek(phys_fd, (off_t)start, SEEK_DATA);
+		if (data < 0 || (unsigned long)data >= end)
+			return;
+		hole = lseek(phys_fd, data, SEEK_HOLE);
+		if (hole < 0 || (unsigned long)hole > end)
+			hole = (off_t)end;
+		memset(host_phys_base + data, 0, (size_t)(hole - data));
+		start = (unsigned long)hole;
+	}
+}
+
+/*
+ * Throw the previous machine away: its mappings, and its memory contents,
+ * so that every machine starts from zeroed memory whatever ran before (a
+ * fuzz input replays the same alone). Only what the machine used is undone:
+ * the vmemmap and vmalloc spans it mapped; its RAM (memblock still holds
+ * it) is cleared in place; anything written elsewhere is punched out.
+ */
+static void host_port_reset(void)
+{
+	const struct memblock_type *mem = &memblock.memory;
+	unsigned long done = 0, base, end;
+	unsigned int i;
+
+	host_port_init();
+	unmap_span((unsigned long)host_vmemmap, &vmemmap_used);
+	unmap_span(host_vmalloc_start, &vmalloc_used);
+	mapped_pages = 0;
+	for (i = 0; i < mem->cnt; i++) {
+		base = max((unsigned long)mem->regions[i].base, done);
+		end = min((unsigned long)(mem->regions[i].base + mem->regions[i].size),
+			  HOST_PHYS_SIZE);
+		if (base >= end)
+			continue;
+		punch(done, base);
+		zero_in_place(base, end);
+		done = end;
+	}
+	punch(done, HOST_PHYS_SIZE);
 }
 
 static bool in_range(unsigned long va, unsigned long start, unsigned long size)
@@ -115,6 +197,10 @@ int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 	}
 	if (prot & MM_PROT_WRITE)
 		p |= PROT_WRITE;
+	if (in_range(va, (unsigned long)host_vmemmap, VMEMMAP_BYTES))
+		span_add(&vmemmap_used, va - (unsigned long)host_vmemmap, PAGE_SIZE);
+	else
+		span_add(&vmalloc_used, va - host_vmalloc_start, PAGE_SIZE);
 	if (mmap((void *)va, PAGE_SIZE, p, MAP_SHARED | MAP_FIXED, phys_fd,
 		 (off_t)pa) == MAP_FAILED)
 		return -ENOMEM;

@@ -15,6 +15,9 @@
 #include "mm/gfp.h"
 #include "mm/internal.h"
 #include "mm/memblock.h"
+#include "mm/slab.h"
+#include "mm/slab_internal.h"
+#include "mm/vmalloc.h"
 #include "host_mm.h"
 #include "probe.h"
 
@@ -149,6 +152,72 @@ static void buddyinfo_format(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "DirectMap2M:"));
 }
 
+/* Counts of 20 digits fit the line (the buffer never overflows). */
+static void buddyinfo_huge_counts(struct ktest *t)
+{
+	unsigned long saved[NR_PAGE_ORDERS], mark;
+	struct zone *z = &zones[ZONE_NORMAL];
+	char line[300];
+	unsigned int o;
+	int n;
+
+	host_mm_setup_default();
+	for (o = 0; o < NR_PAGE_ORDERS; o++) {
+		saved[o] = z->free_area[o].nr_free;
+		z->free_area[o].nr_free = ~0UL;
+	}
+	mark = ktest_console_mark();
+	show_buddyinfo();
+	for (o = 0; o < NR_PAGE_ORDERS; o++)
+		z->free_area[o].nr_free = saved[o];
+	n = snprintf(line, sizeof(line), "Node 0, zone   Normal ");
+	for (o = 0; o < NR_PAGE_ORDERS; o++)
+		n += snprintf(line + n, sizeof(line) - n, "%lu ", ~0UL);
+	snprintf(line + n, sizeof(line) - n, "\n");
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Node 0, zone    DMA32"));
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
+/*
+ * A new machine forgets the old one however little the reset undoes: its
+ * memory reads as zero (RAM and elsewhere), its vmalloc mappings and the
+ * struct pages of RAM it no longer has are gone.
+ */
+static void fresh_machine_forgets(struct ktest *t)
+{
+	static const struct boot_mem_range small[] = {
+		{ 0x0, 0x9f000, BOOT_MEM_USABLE, 0 },
+		{ 0x100000, 0x3f00000, BOOT_MEM_USABLE, 0 },
+	};
+	const phys_addr_t hole = 0x10000000;
+	struct page *p;
+	u64 *w;
+	void *v;
+	u8 byte;
+
+	host_mm_setup_default();
+	p = alloc_pages(GFP_KERNEL, 2);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	w = page_address(p);
+	memset(w, 0x5c, 4 * PAGE_SIZE);
+	*(u64 *)__va(hole) = 0x1234;
+	v = vmalloc(2 * PAGE_SIZE);
+	KTEST_ASSERT_NOT_NULL(t, v);
+	memset(v, 0x77, 2 * PAGE_SIZE);
+
+	host_mm_setup(small, ARRAY_SIZE(small));
+	KTEST_EXPECT_EQ(t, w[0], 0);
+	KTEST_EXPECT_EQ(t, w[4 * PAGE_SIZE / 8 - 1], 0);
+	KTEST_EXPECT_EQ(t, *(u64 *)__va(hole), 0);
+	KTEST_EXPECT_EQ(t, probe_read_u8(v, &byte), -EFAULT);
+	KTEST_EXPECT_EQ(t, probe_read_u8(pfn_to_page(PHYS_PFN(0x100000000ULL)), &byte),
+			-EFAULT);
+	KTEST_EXPECT_EQ(t, probe_read_u8(pfn_to_page(PHYS_PFN(0x3000000)), &byte), 0);
+	KTEST_EXPECT_EQ(t, host_mapped_pages(), memmap_pages);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
 /* ---- zones ------------------------------------------------------------- */
 
 static void zone_limits(struct ktest *t)
@@ -280,6 +349,38 @@ static void exhaustion_restores_buddyinfo(struct ktest *t)
 	KTEST_EXPECT_EQ(t, buddy_check(), 0);
 }
 
+/*
+ * Below the min watermark only __GFP_HIGH may allocate, one page at a time:
+ * a GFP_ATOMIC refill must not park reserve pages on the per-CPU list,
+ * where the next GFP_KERNEL fast path would find them.
+ */
+static void atomic_refill_keeps_reserve(struct ktest *t)
+{
+	struct page *list = NULL, *p;
+	unsigned long free_before;
+	unsigned int i;
+
+	host_mm_setup_default();
+	drain_all_pages();
+	free_before = nr_free_pages();
+	KTEST_ASSERT_GE(t, pcp_lists[0][ZONE_NORMAL].batch, 2);
+	grab_all(&list, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
+	for (i = 0; i < 4; i++) {
+		p = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		KTEST_ASSERT_NOT_NULL(t, p);
+		((struct page **)page_address(p))[0] = list;
+		((struct page **)page_address(p))[1] = NULL;
+		list = p;
+		KTEST_EXPECT_TRUE(t, alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
+	}
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+	free_all(list);
+	drain_all_pages();
+	KTEST_EXPECT_EQ(t, nr_free_pages(), free_before);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
 static void zero_flag(struct ktest *t)
 {
 	unsigned int o;
@@ -388,6 +489,51 @@ static void misuse_outside_memory(struct ktest *t)
 	/* Firmware's first MiB has struct pages, but the buddy never had it. */
 	expect_refused(t, pfn_to_page(16), 0, "reserved page");
 	expect_refused(t, pfn_to_page(16), 11, "order too large");
+}
+
+/*
+ * A page the slab allocator, vmalloc or a large kmalloc still owns is not
+ * the caller's to free: refused on the fast path (order 0 in the fast
+ * window) and on the slow one, and the owner goes on working.
+ */
+static void misuse_owned_pages(struct ktest *t)
+{
+	struct page *head, *big_head;
+	void *small, *big, *large, *dma, *v;
+
+	host_mm_setup_default();
+	kmem_cache_init();
+	small = kmalloc(64, GFP_KERNEL);      /* an order-0 slab */
+	big = kmalloc(4096, GFP_KERNEL);      /* an order-3 slab */
+	large = kmalloc(100000, GFP_KERNEL);  /* order 5, PG_large_kmalloc */
+	dma = kmalloc(100, GFP_DMA);          /* order 0, outside the fast window */
+	v = vmalloc(3 * PAGE_SIZE);
+	KTEST_ASSERT_TRUE(t, small && big && large && dma && v);
+	head = slab_lookup(small);
+	big_head = slab_lookup(big);
+	KTEST_ASSERT_TRUE(t, head && big_head);
+	KTEST_ASSERT_EQ(t, head->slab_order, 0);
+	KTEST_ASSERT_NE(t, big_head->slab_order, 0);
+
+	expect_refused(t, head, 0, "page still owned by slab");
+	expect_refused(t, big_head, big_head->slab_order, "page still owned by slab");
+	expect_refused(t, vmalloc_to_page((char *)v + PAGE_SIZE), 0,
+		       "page still owned by vmalloc");
+	expect_refused(t, virt_to_page(large), 5, "page still owned by kmalloc");
+	expect_refused(t, virt_to_page(dma), 0, "page still owned by kmalloc");
+	KTEST_EXPECT_TRUE(t, PageSlab(head) && PageSlab(big_head));
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	KTEST_EXPECT_EQ(t, vmalloc_check(), 0);
+
+	/* The owners free them as usual. */
+	kfree(small);
+	kfree(big);
+	kfree(large);
+	kfree(dma);
+	vfree(v);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	KTEST_EXPECT_EQ(t, vmalloc_check(), 0);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
 }
 
 /* ---- per-CPU lists ------------------------------------------------------- */
@@ -769,14 +915,18 @@ static const struct ktest_case buddy_host_cases[] = {
 	KTEST_CASE(boot_hands_over_free_memory),
 	KTEST_CASE(memmap_only_where_ram),
 	KTEST_CASE(buddyinfo_format),
+	KTEST_CASE(buddyinfo_huge_counts),
+	KTEST_CASE(fresh_machine_forgets),
 	KTEST_CASE(zone_limits),
 	KTEST_CASE(fallback_order),
 	KTEST_CASE(exhaustion_restores_buddyinfo),
+	KTEST_CASE(atomic_refill_keeps_reserve),
 	KTEST_CASE(zero_flag),
 	KTEST_CASE(misuse_double_free),
 	KTEST_CASE(misuse_wrong_order),
 	KTEST_CASE(misuse_tail_page),
 	KTEST_CASE(misuse_outside_memory),
+	KTEST_CASE(misuse_owned_pages),
 	KTEST_CASE(pcp_remote_free),
 	KTEST_CASE(poison_catches_write),
 	KTEST_CASE(checker_finds_corruption),

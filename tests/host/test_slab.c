@@ -467,25 +467,272 @@ static void misuse_reported_and_survived(struct ktest *t)
 	kmem_cache_destroy(other);
 }
 
-/* An older object freed twice passes the magazine check; slab_check finds it. */
+/* A multiple of the size past the last object is the slab's tail, no object. */
+static void free_into_slab_tail_refused(struct ktest *t)
+{
+	struct kmem_cache *s, *mine;
+	unsigned long mark, used;
+	char *a, *tail;
+	void *o[100];
+	unsigned int i, n;
+	bool returned = false;
+
+	fresh();
+	a = kmalloc(96, GFP_KERNEL); /* this CPU's magazine now exists */
+	KTEST_ASSERT_NOT_NULL(t, a);
+	s = slab_lookup(a)->slab_cache;
+	used = (unsigned long)s->objects * s->size;
+	KTEST_ASSERT_TRUE(t, used < PAGE_SIZE << s->order); /* 42 objects, 64 bytes left */
+	tail = (char *)slab_base(slab_lookup(a)) + used;
+	mark = ktest_console_mark();
+	kfree(tail);
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+			"BUG kmalloc-96: Invalid pointer (in the slab's unused tail)"), 1);
+	n = 2 * s->mag_limit;
+	for (i = 0; i < n; i++) {
+		o[i] = kmalloc(96, GFP_KERNEL);
+		returned |= o[i] == tail;
+	}
+	KTEST_EXPECT_FALSE(t, returned);
+	for (i = 0; i < n; i++)
+		kfree(o[i]);
+
+	/* The same through kmem_cache_free on a cache of that geometry. */
+	mine = kmem_cache_create("tail", 96, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, mine);
+	kmem_cache_free(mine, kmem_cache_alloc(mine, GFP_KERNEL));
+	a = kmem_cache_alloc(mine, GFP_KERNEL);
+	tail = (char *)slab_base(slab_lookup(a)) + used;
+	mark = ktest_console_mark();
+	kmem_cache_free(mine, tail);
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+			"BUG tail: Invalid pointer (in the slab's unused tail)"), 1);
+	KTEST_EXPECT_EQ(t, slab_check(mine), 0);
+	kmem_cache_free(mine, a);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	kmem_cache_destroy(mine);
+}
+
+/* The fast paths' one-multiply object check agrees with division, tail included. */
+static void object_check_matches_division(struct ktest *t)
+{
+	static struct kmem_cache c;
+	unsigned long off, bytes, wrong = 0;
+	unsigned int size;
+
+	fresh();
+	for (size = 8; size <= 64 * 1024; size += size < 4096 ? 8 : 1000) {
+		if (slab_cache_setup(&c, "div", size, 0, 0, NULL))
+			continue;
+		bytes = PAGE_SIZE << c.order;
+		for (off = 0; off < bytes; off++)
+			wrong += slab_obj_offset(&c, off) !=
+				 (off % c.size == 0 && off / c.size < c.objects);
+		if (wrong) {
+			KTEST_FAIL(t, "size %u: %lu offsets misjudged", size, wrong);
+			return;
+		}
+	}
+}
+
+/*
+ * kfree/kmem_cache_free of an address in a memory hole (below
+ * max_pfn_mapped, no struct page there) is reported, not dereferenced.
+ */
+static void free_of_hole_address_reported(struct ktest *t)
+{
+	const phys_addr_t hole = 0x10000000; /* between DMA32 RAM and 4 GiB */
+	struct kmem_cache *s;
+	unsigned long mark;
+
+	fresh();
+	KTEST_ASSERT_TRUE(t, PHYS_PFN(hole) < max_pfn_mapped);
+	KTEST_ASSERT_TRUE(t, !pfn_valid(PHYS_PFN(hole)));
+	s = kmem_cache_create("holey", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL)); /* magazine in use */
+	kfree(kmalloc(64, GFP_KERNEL));
+
+	mark = ktest_console_mark();
+	kfree(__va(hole));
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+			"BUG kmalloc: Pointer not in any slab or large kmalloc"), 1);
+	mark = ktest_console_mark();
+	kmem_cache_free(s, __va(hole + 64));
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG holey: Pointer not in any slab"), 1);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, ksize(__va(hole)), 0);
+	KTEST_EXPECT_TRUE(t, krealloc(__va(hole), 10, GFP_KERNEL) == NULL);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG kmalloc:"), 2);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	kmem_cache_destroy(s);
+}
+
+/* A stale pointer to a destroyed cache: every call reports, none crashes. */
+static void use_after_destroy_reported(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long mark;
+	void *o, *k;
+
+	fresh();
+	s = kmem_cache_create("gone", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	/* Magazines in use on two CPUs. */
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+	host_set_cpu(1);
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+	host_set_cpu(0);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+
+	mark = ktest_console_mark();
+	KTEST_EXPECT_TRUE(t, kmem_cache_alloc(s, GFP_KERNEL) == NULL);
+	KTEST_EXPECT_TRUE(t, kmem_cache_zalloc(s, GFP_KERNEL) == NULL);
+	host_set_cpu(1);
+	KTEST_EXPECT_TRUE(t, kmem_cache_alloc(s, GFP_KERNEL) == NULL);
+	host_set_cpu(0);
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+			"allocation from gone (not initialised or destroyed)"), 3);
+	mark = ktest_console_mark();
+	kmem_cache_free(s, o);
+	k = kmalloc(64, GFP_KERNEL);
+	kmem_cache_free(s, k);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG gone:"), 2);
+	kfree(k);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, kmem_cache_shrink(s), 0);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "refusing to destroy gone"));
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
+/* Are the @n pointers in @p all different? */
+static bool all_distinct(void **p, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (p[i] == p[j])
+				return false;
+	return true;
+}
+
+/*
+ * An older object freed twice passes the magazine's top-of-stack compare;
+ * slab_check() finds the second copy before any drain (and drops it), on
+ * one CPU or across two. A live object keeps the slab from going empty.
+ */
 static void magazine_double_free_found_by_check(struct ktest *t)
 {
 	struct kmem_cache *s;
 	unsigned long mark;
-	void *a, *b;
+	void *keep, *a, *b, *o[80];
+	unsigned int i, n;
 
 	fresh();
 	s = kmem_cache_create("mag-df", 64, 0, 0, NULL);
 	KTEST_ASSERT_NOT_NULL(t, s);
+	keep = kmem_cache_alloc(s, GFP_KERNEL);
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	b = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, b);
-	kmem_cache_free(s, a); /* not the top of the magazine: accepted */
 	mark = ktest_console_mark();
-	slab_drain_all_magazines(s); /* second copy meets the first on the list */
-	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG mag-df: Object already free"));
+	kmem_cache_free(s, a); /* not the top of the magazine: accepted */
+	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "BUG"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+			"BUG mag-df: Object in a magazine twice (double free)"), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0); /* the second copy is gone */
+	mark = ktest_console_mark();
+	slab_drain_all_magazines(s);
+	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "BUG"));
+	n = s->objects + 8;
+	KTEST_ASSERT_LE(t, n, ARRAY_SIZE(o));
+	for (i = 0; i < n; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, all_distinct(o, n));
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, o[i]);
+
+	/* The two copies in different CPUs' magazines. */
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	host_set_cpu(1);
+	kmem_cache_free(s, a);
+	host_set_cpu(0);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "(double free)"), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_free(s, keep);
+	KTEST_EXPECT_EQ(t, kmem_cache_shrink(s) > 0, 1);
+	KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
+/*
+ * Without slab_check, flushing the magazine refuses the second copy: the
+ * slab's free list never turns into a cycle, no object is handed out twice.
+ */
+static void magazine_double_free_refused_by_flush(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long mark;
+	void *keep, *a, *b, *o[80];
+	unsigned int i, n;
+
+	fresh();
+	s = kmem_cache_create("mag-df", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	keep = kmem_cache_alloc(s, GFP_KERNEL);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, a);
+	mark = ktest_console_mark();
+	slab_drain_all_magazines(s);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG mag-df: Object already free"), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	n = s->objects + 8;
+	KTEST_ASSERT_LE(t, n, ARRAY_SIZE(o));
+	for (i = 0; i < n; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, all_distinct(o, n));
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, o[i]);
+
+	/* Freed again after its first copy went back to the slab's free list. */
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	slab_drain_all_magazines(s);
+	kmem_cache_free(s, a);
+	mark = ktest_console_mark();
+	slab_drain_all_magazines(s);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG mag-df: Object already free"), 1);
+	/* Across CPUs: one copy each, the second flush refuses its copy. */
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, a);
+	host_set_cpu(1);
+	kmem_cache_free(s, a);
+	host_set_cpu(0);
+	mark = ktest_console_mark();
+	slab_drain_all_magazines(s);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG mag-df: Object already free"), 1);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	for (i = 0; i < n; i++)
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, all_distinct(o, n));
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, o[i]);
+	kmem_cache_free(s, keep);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
 }
 
 /* ---- debug caches: misuse and exact checker counts ------------------------ */
@@ -841,7 +1088,12 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(destroy_reports_live_objects),
 	KTEST_CASE(freelist_is_encoded_and_random),
 	KTEST_CASE(misuse_reported_and_survived),
+	KTEST_CASE(free_into_slab_tail_refused),
+	KTEST_CASE(object_check_matches_division),
+	KTEST_CASE(free_of_hole_address_reported),
+	KTEST_CASE(use_after_destroy_reported),
 	KTEST_CASE(magazine_double_free_found_by_check),
+	KTEST_CASE(magazine_double_free_refused_by_flush),
 	KTEST_CASE(debug_redzone_writes),
 	KTEST_CASE(debug_use_after_free),
 	KTEST_CASE(debug_double_free_of_older_object),

@@ -11,13 +11,16 @@
  *   dma_zones             GFP_DMA below 16 MiB, GFP_DMA32 below 4 GiB
  *   zero_flag             __GFP_ZERO zeroes what was dirty
  *   misuse_*              each misuse is reported and refused, and the
- *                         allocator stays consistent
+ *                         allocator stays consistent; pages vmalloc or the
+ *                         slab allocator hold are not the caller's to free
  *   page_poison           a write to a free page is caught on reuse
  */
 #include "kernel/ktest.h"
 #include "kmm/string.h"
 #include "mm/gfp.h"
 #include "mm/memblock.h"
+#include "mm/slab.h"
+#include "mm/vmalloc.h"
 
 typedef unsigned long snapshot_t[MAX_NR_ZONES][NR_PAGE_ORDERS];
 
@@ -246,6 +249,30 @@ static void misuse_outside_memory(struct ktest *t)
 	expect_refused(t, pfn_to_page(1), 0, "reserved page");
 }
 
+static void misuse_owned_pages(struct ktest *t)
+{
+	void *v = vmalloc(2 * PAGE_SIZE), *obj, *large;
+
+	KTEST_ASSERT_NOT_NULL(t, v);
+	expect_refused(t, vmalloc_to_page(v), 0, "page still owned by vmalloc");
+	vfree(v);
+	expect_healthy(t);
+	/* The host runs this suite before kmem_cache_init(): no kmalloc there. */
+	if (!slab_is_available()) {
+		ktest_skip(t, "slab allocator not set up");
+		return;
+	}
+	obj = kmalloc(64, GFP_KERNEL);       /* in an order-0 slab */
+	large = kmalloc(64 * 1024, GFP_KERNEL); /* order 4, PG_large_kmalloc */
+	KTEST_ASSERT_TRUE(t, obj && large);
+	expect_refused(t, virt_to_page(obj), 0, "page still owned by slab");
+	expect_refused(t, virt_to_page(large), 4, "page still owned by kmalloc");
+	kfree(obj);
+	kfree(large);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	expect_healthy(t);
+}
+
 static void page_poison(struct ktest *t)
 {
 	bool saved = page_poisoning_enabled;
@@ -285,6 +312,7 @@ static const struct ktest_case buddy_cases[] = {
 	KTEST_CASE(misuse_wrong_order),
 	KTEST_CASE(misuse_tail_page),
 	KTEST_CASE(misuse_outside_memory),
+	KTEST_CASE(misuse_owned_pages),
 	KTEST_CASE(page_poison),
 };
 KTEST_SUITE(buddy, buddy_cases);

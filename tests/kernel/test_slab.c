@@ -148,6 +148,37 @@ static void misuse_reported(struct ktest *t)
 	kmem_cache_destroy(o);
 }
 
+/* A multiple of the size past the last object is the slab's tail: refused. */
+static void free_into_tail_refused(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("ktest-tail", 96, 0, 0, NULL);
+	unsigned long mark;
+	char *a, *tail;
+	void *b;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL)); /* a magazine */
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, a);
+	if (s->used >= PAGE_SIZE << s->order) { /* slab_debug= changed the layout */
+		ktest_skip(t, "no unused tail in this layout");
+		kmem_cache_free(s, a);
+		kmem_cache_destroy(s);
+		return;
+	}
+	tail = (char *)slab_base(slab_lookup(a)) + s->used;
+	mark = ktest_console_mark();
+	kmem_cache_free(s, tail);
+	/* With red zones (slab_debug=Z) the tail lies inside the last slot. */
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-tail: Invalid pointer ("));
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, b != tail);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, a);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
 static void debug_exact_counts(struct ktest *t)
 {
 	struct kmem_cache *s = kmem_cache_create("ktest-dbg", 64, 0, DBG_ALL, NULL);
@@ -196,6 +227,7 @@ static const struct ktest_case slab_kcases[] = {
 	KTEST_CASE(kmalloc_large_and_limits),
 	KTEST_CASE(cache_ctor_and_shrink),
 	KTEST_CASE(misuse_reported),
+	KTEST_CASE(free_into_tail_refused),
 	KTEST_CASE(debug_exact_counts),
 	KTEST_CASE(all_caches_clean),
 };
