@@ -122,13 +122,13 @@ void show_meminfo(void)
 		present += zones[i].present_pages;
 		managed += zones[i].managed_pages;
 	}
-	pr_info("MemTotal:       %8lu kB\n", pages_to_kib(managed));
-	pr_info("MemFree:        %8lu kB\n", pages_to_kib(nr_free_pages()));
-	pr_info("MemPresent:     %8lu kB\n", pages_to_kib(present));
-	pr_info("Reserved:       %8lu kB\n", pages_to_kib(present - managed));
-	pr_info("memmap:         %8lu kB\n", pages_to_kib(memmap_pages));
-	pr_info("PageTables:     %8lu kB\n", pages_to_kib(mi.pagetable_pages));
-	pr_info("DirectMap4k:    %8lu kB\n", pages_to_kib(mi.direct_map_4k));
-	pr_info("DirectMap2M:    %8lu kB\n", pages_to_kib(mi.direct_map_2m * PAGES_PER_2M));
-	pr_info("DirectMap1G:    %8lu kB\n", pages_to_kib(mi.direct_map_1g * PAGES_PER_1G));
+	printk(KERN_INFO "MemTotal:       %8lu kB\n", pages_to_kib(managed));
+	printk(KERN_INFO "MemFree:        %8lu kB\n", pages_to_kib(nr_free_pages()));
+	printk(KERN_INFO "MemPresent:     %8lu kB\n", pages_to_kib(present));
+	printk(KERN_INFO "Reserved:       %8lu kB\n", pages_to_kib(present - managed));
+	printk(KERN_INFO "memmap:         %8lu kB\n", pages_to_kib(memmap_pages));
+	printk(KERN_INFO "PageTables:     %8lu kB\n", pages_to_kib(mi.pagetable_pages));
+	printk(KERN_INFO "DirectMap4k:    %8lu kB\n", pages_to_kib(mi.direct_map_4k));
+	printk(KERN_INFO "DirectMap2M:    %8lu kB\n", pages_to_kib(mi.direct_map_2m * PAGES_PER_2M));
+	printk(KERN_INFO "DirectMap1G:    %8lu kB\n", pages_to_kib(mi.direct_map_1g * PAGES_PER_1G));
 }
