@@ -14,7 +14,7 @@
  *                         boot stack's guard page left unmapped
  *
  * vmemmap and vmalloc mappings are added later through the mm port
- * (mm_map_kernel_page). Nothing in the lower (user) half is mapped, so page 0
+ * (mm_map_kernel_page, and mm_map_kernel_huge for 2 MiB of struct pages). Nothing in the lower (user) half is mapped, so page 0
  * faults.
  *
  * Tables are reached through the direct map (__va of their physical address).
