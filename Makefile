@@ -52,7 +52,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -DKMM_HOST -DKMM_DEBUG 
 	$(COMMON_WARN) -Wno-missing-prototypes $(INCLUDES) -Itests/host -MMD -MP
 HOST_LDFLAGS := -fsanitize=address,undefined -pthread
 HOST_LIB_SRCS := $(sort $(wildcard mm/*.c) $(filter-out boot/efi/%,$(wildcard boot/*.c)) \
-	kernel/vsprintf.c kernel/ktest.c kernel/cmdline.c \
+	kernel/vsprintf.c kernel/ktest.c kernel/cmdline.c kernel/logbuf.c \
 	$(filter-out tests/host/test_%.c,$(wildcard tests/host/*.c)))
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))

@@ -10,6 +10,7 @@
 #include "kmm/printk.h"
 #include "kmm/string.h"
 #include "kernel/ktest.h"
+#include "kernel/logbuf.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/spinlock.h"
 
@@ -18,39 +19,26 @@
 int console_loglevel = LOGLEVEL_DEFAULT;
 
 static spinlock_t printk_lock = SPINLOCK_INIT;
-static char log_buf[CONSOLE_LOG_SIZE];
-static unsigned long log_pos; /* bytes ever logged */
-
-static void log_store(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		log_buf[(log_pos + i) % CONSOLE_LOG_SIZE] = s[i];
-	log_pos += n;
-}
+static char log_storage[CONSOLE_LOG_SIZE];
+static struct logbuf console_log = LOGBUF_INIT(log_storage);
 
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[1024];
 	const char *text = buf;
-	int level = LOGLEVEL_DEFAULT - 1; /* default message level: KERN_WARNING-ish */
 	unsigned long flags;
-	int len;
+	bool marked;
+	int level, len;
 
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (len >= (int)sizeof(buf))
 		len = sizeof(buf) - 1;
-	if (text[0] == KERN_SOH[0] && text[1]) {
-		if (text[1] >= '0' && text[1] <= '7')
-			level = text[1] - '0';
-		text += 2;
-		len -= 2;
-	}
+	/* An unmarked message counts as KERN_WARNING-ish, as in Linux. */
+	level = printk_strip_level(&text, &len, LOGLEVEL_DEFAULT - 1, &marked);
 	if (level > console_loglevel)
 		return 0;
 	spin_lock_irqsave(&printk_lock, flags);
-	log_store(text, (size_t)len);
+	logbuf_store(&console_log, text, (size_t)len);
 	serial_write(text, (size_t)len);
 	spin_unlock_irqrestore(&printk_lock, flags);
 	return len;
@@ -69,23 +57,16 @@ int printk(const char *fmt, ...)
 
 unsigned long ktest_console_mark(void)
 {
-	return log_pos;
+	return READ_ONCE(console_log.pos);
 }
 
 bool ktest_console_contains(unsigned long mark, const char *text)
 {
-	size_t tlen = strlen(text);
-	unsigned long start = mark, end = log_pos, p;
-	size_t i;
+	unsigned long flags;
+	unsigned int n;
 
-	if (end - start > CONSOLE_LOG_SIZE)
-		start = end - CONSOLE_LOG_SIZE;
-	for (p = start; p + tlen <= end; p++) {
-		for (i = 0; i < tlen; i++)
-			if (log_buf[(p + i) % CONSOLE_LOG_SIZE] != text[i])
-				break;
-		if (i == tlen)
-			return true;
-	}
-	return false;
+	spin_lock_irqsave(&printk_lock, flags);
+	n = logbuf_count(&console_log, mark, text);
+	spin_unlock_irqrestore(&printk_lock, flags);
+	return n > 0;
 }

@@ -26,6 +26,7 @@
 #include "mm/memblock.h"
 #include "kernel/ktest.h"
 #include "host_mm.h"
+#include "kernel/logbuf.h"
 #include "probe.h"
 
 #define VMEMMAP_BYTES (HOST_PHYS_SIZE / PAGE_SIZE * sizeof(struct page))
@@ -318,8 +319,8 @@ int probe_read_u8(const void *addr, u8 *val)
 int console_loglevel = LOGLEVEL_DEFAULT;
 
 static pthread_mutex_t console_lock = PTHREAD_MUTEX_INITIALIZER;
-static char console_buf[CONSOLE_SIZE];
-static unsigned long console_pos; /* bytes ever recorded */
+static char console_storage[CONSOLE_SIZE];
+static struct logbuf console = LOGBUF_INIT(console_storage);
 static bool console_quiet;
 
 bool host_console_quiet(bool quiet)
@@ -334,26 +335,17 @@ int vprintk(const char *fmt, va_list ap)
 {
 	char buf[1024];
 	const char *text = buf;
-	int level = LOGLEVEL_DEFAULT - 1, len;
-	bool marked = false;
-	unsigned long i;
+	bool marked;
+	int level, len;
 
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (len >= (int)sizeof(buf))
 		len = sizeof(buf) - 1;
-	if (text[0] == KERN_SOH[0] && text[1]) {
-		if (text[1] >= '0' && text[1] <= '7')
-			level = text[1] - '0';
-		marked = true;
-		text += 2;
-		len -= 2;
-	}
+	level = printk_strip_level(&text, &len, LOGLEVEL_DEFAULT - 1, &marked);
 	if (level > console_loglevel)
 		return 0;
 	pthread_mutex_lock(&console_lock);
-	for (i = 0; i < (unsigned long)len; i++)
-		console_buf[(console_pos + i) % CONSOLE_SIZE] = text[i];
-	console_pos += len;
+	logbuf_store(&console, text, (size_t)len);
 	if (!console_quiet || !marked)
 		fwrite(text, 1, len, stdout);
 	pthread_mutex_unlock(&console_lock);
@@ -376,41 +368,18 @@ unsigned long ktest_console_mark(void)
 	unsigned long pos;
 
 	pthread_mutex_lock(&console_lock);
-	pos = console_pos;
+	pos = console.pos;
 	pthread_mutex_unlock(&console_lock);
 	return pos;
 }
 
-/* Copy what was recorded since @mark (as much as the ring still holds). */
-static char *console_since(unsigned long mark)
-{
-	unsigned long start, end, i;
-	char *s;
-
-	pthread_mutex_lock(&console_lock);
-	end = console_pos;
-	start = mark;
-	if (end - start > CONSOLE_SIZE || start > end)
-		start = end > CONSOLE_SIZE ? end - CONSOLE_SIZE : 0;
-	s = malloc(end - start + 1);
-	ASSERT(s);
-	for (i = start; i < end; i++)
-		s[i - start] = console_buf[i % CONSOLE_SIZE];
-	s[end - start] = '\0';
-	pthread_mutex_unlock(&console_lock);
-	return s;
-}
-
 unsigned int host_console_count(unsigned long mark, const char *text)
 {
-	char *s = console_since(mark), *p = s;
-	unsigned int n = 0;
+	unsigned int n;
 
-	while ((p = strstr(p, text))) {
-		n++;
-		p += strlen(text);
-	}
-	free(s);
+	pthread_mutex_lock(&console_lock);
+	n = logbuf_count(&console, mark, text);
+	pthread_mutex_unlock(&console_lock);
 	return n;
 }
 
