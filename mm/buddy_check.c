@@ -10,8 +10,8 @@
  *   1. each free list: entries are free-block heads of that order and zone,
  *      aligned, inside the zone; the list length matches nr_free, and the
  *      pages on all lists add up to free_pages;
- *   2. each per-CPU list: order-0 PG_pcp pages of this zone; its length
- *      agrees with high - room and does not exceed high;
+ *   2. each per-CPU list: PG_pcp blocks of its order and this zone; the
+ *      pages on a CPU's lists agree with high - room and do not exceed high;
  *   3. the struct pages of the zone in pfn order: every managed page lies in
  *      exactly one block (free, per-CPU or allocated), blocks do not overlap
  *      or leave the zone, and the heads found match the lists' counts.
@@ -106,26 +106,30 @@ static unsigned long check_pcp_lists(struct checker *c)
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
 		const struct per_cpu_pages *pcp = &pcp_lists[cpu][c->zi];
 		const struct page *p;
-		unsigned long n = 0;
+		unsigned long n = 0, blocks = 0;
+		unsigned int o;
 
-		for (p = pcp->head; p; p = pcp_next(p)) {
-			unsigned long pfn = page_to_pfn(p);
+		for (o = 0; o < PCP_NR_ORDERS; o++) {
+			for (p = pcp->lists[o]; p; p = pcp_next(p)) {
+				unsigned long pfn = page_to_pfn(p);
 
-			if (++n > limit) {
-				bad(c, "cpu %u list does not end", cpu);
-				break;
+				if (++blocks > limit) {
+					bad(c, "cpu %u order-%u list does not end", cpu, o);
+					break;
+				}
+				if (!block_in_zone(c, pfn, o))
+					break;
+				if ((p->flags & STATE_ZONE_ORDER) !=
+				    (BIT(PG_pcp) | page_order_bits(o) | page_zone_bits(c->zi)))
+					bad(c, "pfn %#lx on cpu %u order-%u list has flags %#lx",
+					    pfn, cpu, o, p->flags);
+				n += 1UL << o;
 			}
-			if (!block_in_zone(c, pfn, 0))
-				break;
-			if ((p->flags & STATE_ZONE_ORDER) !=
-			    (BIT(PG_pcp) | page_zone_bits(c->zi)))
-				bad(c, "pfn %#lx on cpu %u list has flags %#lx",
-				    pfn, cpu, p->flags);
 		}
 		if (n != pcp_count(pcp))
 			bad(c, "cpu %u: count %u but %lu pages listed", cpu,
 			    pcp_count(pcp), n);
-		if (pcp->room < 0 && pcp->head)
+		if (pcp->room < 0 && n)
 			bad(c, "cpu %u: %u pages, above high %u", cpu,
 			    pcp_count(pcp), pcp->high);
 		total += n;
@@ -165,9 +169,16 @@ static void check_memmap(struct checker *c, unsigned long pcp_pages)
 		case BIT(PG_reserved):
 			break;
 		case BIT(PG_pcp):
-			pcp++;
-			if (page_order(p))
-				bad(c, "per-CPU pfn %#lx has order %u", pfn, page_order(p));
+			o = page_order(p);
+			if (o > PCP_MAX_ORDER) {
+				bad(c, "per-CPU pfn %#lx has order %u", pfn, o);
+				break;
+			}
+			if (!block_in_zone(c, pfn, o))
+				break;
+			pcp += 1UL << o;
+			block_start = pfn;
+			block_end = pfn + (1UL << o);
 			break;
 		case BIT(PG_buddy):
 		case BIT(PG_head):

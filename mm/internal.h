@@ -72,22 +72,28 @@ static inline bool memmap_block_present(unsigned long pfn)
 }
 
 /*
- * Per-CPU list of free order-0 pages of one zone: a LIFO stack linked
- * through page->buddy_list.next, so the page freed last (cache-hot) is the
- * next one handed out. Only its own CPU uses it on the fast path, with
- * interrupts off; the lock exists so that another CPU may drain or check it.
- * Lock order: pcp -> zone.
+ * Per-CPU lists of free blocks of one zone, one per order 0 ..
+ * PCP_MAX_ORDER (Linux keeps orders up to PAGE_ALLOC_COSTLY_ORDER, 3, so):
+ * LIFO stacks linked through page->buddy_list.next, so the block freed last
+ * (cache-hot) is the next one handed out. Only its own CPU uses them on the
+ * fast path, with interrupts off; the lock exists so that another CPU may
+ * drain or check them. Lock order: pcp -> zone.
  *
- * room counts down from high as pages are added: pushing is one decrement
- * and a sign test. The number of pages is high - room.
+ * room counts down from high as pages (not blocks) are added: pushing is
+ * one subtraction and a sign test. The number of pages is high - room.
  */
+#define PCP_MAX_ORDER 3
+#define PCP_NR_ORDERS (PCP_MAX_ORDER + 1)
+
 struct per_cpu_pages {
 	mm_spinlock_t lock;
 	int room;           /* pages that fit before a trim; < 0: trim now */
 	unsigned int high;  /* most pages kept */
 	unsigned int batch; /* pages moved per refill or trim */
-	struct page *head;
+	struct page *lists[PCP_NR_ORDERS]; /* [order]: its first block */
 } __aligned(64);
+
+_Static_assert(sizeof(struct per_cpu_pages) == 64, "a per-CPU list set is one cache line");
 
 static inline unsigned int pcp_count(const struct per_cpu_pages *pcp)
 {

@@ -36,6 +36,12 @@
  * The zone modifiers __GFP_DMA/__GFP_DMA32 send a request to the page
  * allocator (whole pages), since the slab caches mix zones.
  *
+ * Fast paths: a kmalloc() whose size the compiler knows picks its cache
+ * inline (mm/slab.h) and calls __kmalloc_cache(); any other size goes
+ * through __kmalloc(). Both pop this CPU's magazine and leave kfree()'s
+ * per-CPU hint (slab.c), so that freeing the object just allocated costs
+ * no lookup.
+ *
  * Locking and contexts: as slab.c; kmalloc and kfree may be called from
  * interrupt handlers.
  */
@@ -77,7 +83,7 @@ u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8 + 1];
  * instead of two dependent ones, indexed by size - 1, which the range check
  * has computed already; 8 KiB, of which a request touches one cache line.
  */
-static struct kmem_cache *kmalloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8] = {
+struct kmem_cache *kmalloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8] = {
 	[0 ... KMALLOC_MAX_CACHE_SIZE / 8 - 1] = &kmalloc_unready,
 };
 
@@ -152,15 +158,41 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 	return page_address(page);
 }
 
-/*
- * Allocate @size bytes, naturally aligned if a power of two, else 8-aligned.
- * NULL when memory runs out or @size is above 4 MiB; ZERO_SIZE_PTR for 0.
- */
-void *kmalloc(size_t size, gfp_t gfp)
+/* __kmalloc's slow path: an empty magazine, __GFP_ZERO, or a large size. */
+static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
 {
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
-		return slab_alloc_fast(kmalloc_cache_for(size), gfp);
-	return kmalloc_large(size, gfp, _RET_IP_);
+	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
+		return slab_alloc_slow(kmalloc_cache_for(size), gfp, caller);
+	return kmalloc_large(size, gfp, caller);
+}
+
+/*
+ * kmalloc() of a size the compiler knew: @s is its class's cache. The fast
+ * path leaves kfree's hint (slab_kmalloc_mag()) behind.
+ */
+void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp)
+{
+	void *obj;
+
+	if (likely(!(gfp & __GFP_ZERO) && slab_alloc_pop(s, &obj, true)))
+		return obj;
+	return slab_alloc_slow(s, gfp, _RET_IP_);
+}
+
+/*
+ * kmalloc() of any size (see mm/slab.h). Every miss, __GFP_ZERO included,
+ * goes to one slow-path call, so that GCC sets up the frame _RET_IP_ needs
+ * on that branch only.
+ */
+void *__kmalloc(size_t size, gfp_t gfp)
+{
+	void *obj;
+
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE &&
+		   !(gfp & (KMALLOC_ZONE_GFP | __GFP_ZERO)) &&
+		   slab_alloc_pop(kmalloc_cache_for(size), &obj, true)))
+		return obj;
+	return kmalloc_slow(size, gfp, _RET_IP_);
 }
 
 /* kmalloc, zeroed. */
@@ -224,12 +256,11 @@ static size_t kmalloc_usable(const void *p, unsigned long caller)
 	return 0;
 }
 
-/* kfree's slow path: large allocations and everything suspicious. */
+/* kfree's slow path: large allocations, full magazines, everything suspicious. */
 static __noinline void kfree_slow(const void *p, unsigned long caller)
 {
 	unsigned long pfn = PHYS_PFN(__pa(p));
 	struct page *head = slab_lookup(p);
-
 	if (head) {
 		slab_free_slow(head->slab_cache, p, caller);
 		return;
@@ -250,22 +281,46 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 	__free_pages(head, (unsigned int)head->private);
 }
 
-/* Free memory from kmalloc (or any slab object). NULL and ZERO_SIZE_PTR are ignored. */
-void kfree(const void *p)
+/*
+ * kfree's fast paths, interrupts off: the object kmalloc handed out last
+ * on this CPU, needing no lookup at all; else an object in the head page
+ * of a slab (the only page that says PG_slab), going into this CPU's
+ * magazine of the slab's cache after the same checks as kmem_cache_free.
+ * An object in a slab's tail page takes the slow path.
+ */
+static __always_inline bool kfree_fast(const void *p)
 {
+	struct slab_magazine *m;
+	struct kmem_cache *s;
 	unsigned long pfn;
 	struct page *pg;
 
+	if (likely(slab_free_last(slab_kmalloc_mag(), p)))
+		return true;
+	pfn = PHYS_PFN(__pa_direct(p));
+	if (unlikely(!slab_pfn_in_map(pfn)))
+		return false;
+	pg = pfn_to_page(pfn);
+	if (unlikely(!PageSlab(pg)))
+		return false;
+	s = pg->slab_cache;
+	m = s->mag[mm_cpu_id()];
+	return slab_free_last(m, p) || slab_free_checked(s, m, p);
+}
+
+/* Free memory from kmalloc (or any slab object). NULL and ZERO_SIZE_PTR are ignored. */
+void kfree(const void *p)
+{
+	unsigned long flags;
+	bool done;
+
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
-	pfn = PHYS_PFN(__pa(p));
-	if (likely(slab_pfn_in_map(pfn))) {
-		pg = pfn_to_page(pfn);
-		if (likely(PageSlab(pg))) {
-			slab_free_in_slab(pg->slab_cache, p);
-			return;
-		}
-	}
+	flags = mm_irq_save();
+	done = kfree_fast(p);
+	mm_irq_restore(flags);
+	if (likely(done))
+		return;
 	kfree_slow(p, _RET_IP_);
 }
 

@@ -6,7 +6,7 @@
  * view is valid is told by the flags:
  *
  *   PG_buddy  head of a free block in a zone free list
- *   PG_pcp    an order-0 free page on a per-CPU list
+ *   PG_pcp    head of a free block of order <= 3 on a per-CPU list
  *   PG_head   head of an allocated block
  *
  * A block's order lives in flags bits 52..55 (mm/internal.h), not in the

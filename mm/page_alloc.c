@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The page allocator: a binary buddy system per zone, with per-CPU lists of
- * order-0 pages in front of it.
+ * small blocks (orders 0 .. PCP_MAX_ORDER, 3) in front of it.
  *
  * Theory of operation
  * -------------------
  *
- *   alloc_pages(gfp, 0)                     __free_pages(page, 0)
+ *   alloc_pages(gfp, o <= 3)                __free_pages(page, o <= 3)
  *        | fast path: pop                         | fast path: push
  *        v                                        v
- *   pcp_lists[cpu][zone].head -> page -> page -> NULL   (a LIFO stack,
- *        ^ refill: a batch                        |      at most high pages)
+ *   pcp_lists[cpu][zone].lists[o] -> block -> block -> NULL  (LIFO stacks,
+ *        ^ refill: a batch                        |   at most high pages in all)
  *        |                                        v trim: a batch
  *   zones[zone].free_area[order].free_list, order 0 .. MAX_PAGE_ORDER
  *        [0] o-o-o      [1] oo-oo     ...     [10] oooo...(1024 pages)
@@ -33,7 +33,7 @@
  * States of a struct page (flags; see mm/internal.h for the bit layout):
  *
  *   PG_buddy     head of a free block on free_area[order]; order in flags
- *   PG_pcp       free order-0 page on a per-CPU list
+ *   PG_pcp       head of a free block on a per-CPU list; order in flags
  *   PG_head      head of an allocated block; order in flags
  *   PG_reserved  never managed (firmware, kernel, memmap, holes)
  *   none         a tail page of a free or allocated block
@@ -43,7 +43,8 @@
  *   - every managed page lies in exactly one block, free or allocated;
  *   - a block is aligned to its order and inside its zone;
  *   - zone->free_pages = sum of nr_free << order;
- *   - a per-CPU list holds high - room pages, all PG_pcp of its zone.
+ *   - a CPU's lists of a zone hold high - room pages, PG_pcp blocks of the
+ *     zone and of their list's order.
  *
  * Misuse of __free_pages (double free, wrong order, tail page, pfn outside
  * managed memory, reserved page, a block its owner still holds: PG_slab,
@@ -51,12 +52,13 @@
  * the call is refused, leaving the allocator as it was. Owners clear their
  * flag before they free.
  *
- * The fast paths (order-0 pop and push) touch only this CPU's list of one
- * zone, the fast zone: the one GFP_KERNEL tries first. Every check that is
+ * The fast paths (pop and push of a block of order <= PCP_MAX_ORDER; order
+ * 0 has its own copy, with the constants folded in) touch only this CPU's
+ * lists of one zone, the fast zone: the one GFP_KERNEL tries first. Every check that is
  * not a load and a compare lives on the slow path, which they leave for on
  * any doubt: a list that is empty or over high, a request with a zone
  * modifier or __GFP_ZERO, a page outside the fast window (below), a block
- * that is not a plain allocated order-0 page, poisoning, or a list lock
+ * that is not a plain allocated block of the order given, poisoning, or a list lock
  * that another CPU holds. The slow path serves the same per-CPU lists, of
  * every zone, taking their lock.
  *
@@ -67,8 +69,12 @@
  * the per-CPU list, is known without reading the page's zone bits.
  *
  * Cost (callgrind, host build at -O2 without -fno-omit-frame-pointer):
- * alloc_page 24 instructions, __free_page 35, of which 10 are the per-CPU
- * lock (tried, then released) and 8 the host port's thread-local CPU id.
+ * alloc_page 25 instructions, __free_page 35, of which 10 are the per-CPU
+ * lock (tried, then released) and 8 the host port's thread-local CPU id;
+ * an order-3 pair 73. In the kernel (QEMU -icount, docs/bench-kernel.md) an
+ * order-0 pair in a loop is 81 instructions and an order-3 pair 98: the
+ * interrupt save and restore (pushf, pop, cli; test, jz, sti) and the
+ * frame pointer the kernel is built with cost more than the host's CPU id.
  *
  * Locking: zone->lock guards free_area[] and free_pages. A per-CPU list is
  * used by its own CPU with interrupts off (mm_irq_save); its lock is taken
@@ -245,95 +251,118 @@ static inline unsigned int zone_idx(const struct zone *z)
 	return (unsigned int)(z - zones);
 }
 
-/* Give up to @n pages of @pcp back to its zone @zi; pcp lock held. */
+/* Is any block on @pcp's lists? */
+static inline bool pcp_any(const struct per_cpu_pages *pcp)
+{
+	unsigned int o;
+
+	for (o = 0; o < PCP_NR_ORDERS; o++)
+		if (pcp->lists[o])
+			return true;
+	return false;
+}
+
+/*
+ * Give blocks of @pcp back to its zone @zi until at least @n pages went (or
+ * the lists are empty), largest order first: they are the ones most worth
+ * merging back. pcp lock held.
+ */
 static void pcp_drain_locked(unsigned int zi, struct per_cpu_pages *pcp,
 			     unsigned int n)
 {
 	struct zone *z = &zones[zi];
+	unsigned int o = PCP_NR_ORDERS;
+	long left = n;
 
 	DEBUG_ASSERT(mm_spin_is_locked(&pcp->lock));
 	mm_spin_lock(&z->lock);
-	while (n-- && pcp->head) {
-		struct page *page = pcp->head;
+	while (o-- > 0) {
+		while (left > 0 && pcp->lists[o]) {
+			struct page *page = pcp->lists[o];
 
-		pcp->head = pcp_next(page);
-		pcp->room++;
-		free_one_locked(z, page_to_pfn(page), 0,
-				page->flags & BIT(PG_poisoned));
+			pcp->lists[o] = pcp_next(page);
+			pcp->room += 1 << o;
+			left -= 1L << o;
+			free_one_locked(z, page_to_pfn(page), o,
+					page->flags & BIT(PG_poisoned));
+		}
 	}
 	mm_spin_unlock(&z->lock);
 }
 
 /*
- * Move up to a batch of pages from @z to @pcp, never below the min
- * watermark: pages on a per-CPU list are handed out to anyone, so the
- * reserve that only __GFP_HIGH may use must stay in the zone. pcp lock held.
+ * Move up to a batch of pages (at least one block) of @order from @z to
+ * @pcp, never below the min watermark: blocks on a per-CPU list are handed
+ * out to anyone, so the reserve that only __GFP_HIGH may use must stay in
+ * the zone. pcp lock held.
  */
-static void pcp_refill_locked(struct zone *z, struct per_cpu_pages *pcp)
+static void pcp_refill_locked(struct zone *z, struct per_cpu_pages *pcp,
+			      unsigned int order)
 {
-	long n;
+	long n = max(pcp->batch >> order, 1U);
 
 	mm_spin_lock(&z->lock);
-	n = min(zone_allowance(z, GFP_KERNEL), (long)pcp->batch);
+	n = min(zone_allowance(z, GFP_KERNEL) >> order, n);
 	while (n-- > 0) {
-		struct page *page = rmqueue_locked(z, 0);
+		struct page *page = rmqueue_locked(z, order);
 
 		if (!page)
 			break;
-		page->flags |= BIT(PG_pcp);
-		page->buddy_list.next = (struct list_head *)pcp->head;
-		pcp->head = page;
-		pcp->room--;
+		page->flags |= BIT(PG_pcp) | page_order_bits(order);
+		page->buddy_list.next = (struct list_head *)pcp->lists[order];
+		pcp->lists[order] = page;
+		pcp->room -= 1 << order;
 	}
 	mm_spin_unlock(&z->lock);
 }
 
-/* Pop @pcp's first page, now allocated; pcp lock held, list not empty. */
-static __always_inline struct page *pcp_pop_locked(struct per_cpu_pages *pcp)
+/* Pop @pcp's first block of @order, now allocated; pcp lock held, list not empty. */
+static __always_inline struct page *pcp_pop_locked(struct per_cpu_pages *pcp,
+						    unsigned int order)
 {
-	struct page *page = pcp->head;
+	struct page *page = pcp->lists[order];
 
-	pcp->head = pcp_next(page);
-	pcp->room++;
+	pcp->lists[order] = pcp_next(page);
+	pcp->room += 1 << order;
 	page->flags ^= BIT(PG_pcp) | BIT(PG_head);
 	return page;
 }
 
 /*
- * Pop a page from this CPU's list of @z, refilling it first if empty. Below
- * the min watermark __GFP_HIGH takes single pages from the zone itself.
+ * Pop a block from this CPU's list of @z, refilling it first if empty.
+ * Below the min watermark __GFP_HIGH takes blocks from the zone itself.
  */
-static struct page *pcp_alloc(struct zone *z, gfp_t gfp)
+static struct page *pcp_alloc(struct zone *z, unsigned int order, gfp_t gfp)
 {
 	unsigned long irq = mm_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_pcp(zone_idx(z));
 	struct page *page = NULL;
 
 	mm_spin_lock(&pcp->lock);
-	if (!pcp->head)
-		pcp_refill_locked(z, pcp);
-	if (pcp->head)
-		page = pcp_pop_locked(pcp);
+	if (!pcp->lists[order])
+		pcp_refill_locked(z, pcp, order);
+	if (pcp->lists[order])
+		page = pcp_pop_locked(pcp, order);
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
 	if (!page && (gfp & __GFP_HIGH))
-		page = rmqueue(z, 0, gfp);
+		page = rmqueue(z, order, gfp);
 	return page;
 }
 
 /*
- * The fast path's pop from the fast zone's list: no refill, no waiting for
- * the lock. NULL sends the caller to the slow path.
+ * The fast path's pop from the fast zone's list of @order: no refill, no
+ * waiting for the lock. NULL sends the caller to the slow path.
  */
-static __always_inline struct page *pcp_alloc_fast(void)
+static __always_inline struct page *pcp_alloc_fast(unsigned int order)
 {
 	unsigned long irq = mm_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_pcp_fast();
 	struct page *page = NULL;
 
 	if (likely(mm_spin_trylock(&pcp->lock))) {
-		if (likely(pcp->head))
-			page = pcp_pop_locked(pcp);
+		if (likely(pcp->lists[order]))
+			page = pcp_pop_locked(pcp, order);
 		mm_spin_unlock(&pcp->lock);
 	}
 	mm_irq_restore(irq);
@@ -354,10 +383,11 @@ static __noinline void pcp_trim(unsigned int zi)
 }
 
 /*
- * Push an allocated order-0 page onto this CPU's list of its zone. @poisoned
- * says whether the caller filled it with PAGE_POISON.
+ * Push an allocated block of @order (at most PCP_MAX_ORDER) onto this CPU's
+ * list of its zone. @poisoned says whether the caller filled it with
+ * PAGE_POISON.
  */
-static void pcp_free(struct page *page, unsigned long poisoned)
+static void pcp_free(struct page *page, unsigned int order, unsigned long poisoned)
 {
 	unsigned long flags = page->flags;
 	unsigned long zi = flags >> PAGE_ZONE_SHIFT;
@@ -366,10 +396,11 @@ static void pcp_free(struct page *page, unsigned long poisoned)
 	int room;
 
 	mm_spin_lock(&pcp->lock);
-	page->flags = (flags & ~FREE_CLEAR_MASK) | BIT(PG_pcp) | poisoned;
-	page->buddy_list.next = (struct list_head *)pcp->head;
-	pcp->head = page;
-	room = --pcp->room;
+	page->flags = (flags & ~FREE_CLEAR_MASK) | BIT(PG_pcp) |
+		      page_order_bits(order) | poisoned;
+	page->buddy_list.next = (struct list_head *)pcp->lists[order];
+	pcp->lists[order] = page;
+	room = pcp->room -= 1 << order;
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
 	if (unlikely(room < 0))
@@ -377,20 +408,21 @@ static void pcp_free(struct page *page, unsigned long poisoned)
 }
 
 /*
- * The fast path's push of an allocated, unpoisoned order-0 page of the fast
- * window onto this CPU's list of the fast zone; false, changing nothing,
- * when another CPU holds the list's lock. The caller checked that the order
- * bits are 0, the only state bit is PG_head and no owner holds the page
- * (FAST_FREE_MASK), so clearing the low flag bits (state, owner,
- * PG_poisoned) is all that freeing needs: one AND with a 32-bit immediate
- * instead of the full FREE_CLEAR_MASK.
+ * The fast path's push of an allocated, unpoisoned block of @order of the
+ * fast window onto this CPU's list of the fast zone; false, changing
+ * nothing, when another CPU holds the list's lock. The caller checked that
+ * the order bits are @order, the only state bit is PG_head and no owner
+ * holds the page (FAST_FREE_MASK), so clearing the low flag bits (state,
+ * owner, PG_poisoned) is all that freeing needs: one AND with a 32-bit
+ * immediate instead of the full FREE_CLEAR_MASK; the order bits stay.
  */
 #define PCP_FAST_CLEAR (PAGE_STATE_MASK | PAGE_OWNER_MASK | BIT(PG_poisoned))
-/* What must read PG_head alone for the fast path: allocated, order 0, no owner. */
+/* What must read PG_head and the order alone for the fast path: allocated, no owner. */
 #define FAST_FREE_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_OWNER_MASK)
 _Static_assert(PCP_FAST_CLEAR < (1UL << 31), "fast-path flag mask fits an imm32");
 
-static __always_inline bool pcp_free_fast(struct page *page, unsigned long flags)
+static __always_inline bool pcp_free_fast(struct page *page, unsigned long flags,
+					  unsigned int order)
 {
 	unsigned long irq = mm_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_pcp_fast();
@@ -401,9 +433,9 @@ static __always_inline bool pcp_free_fast(struct page *page, unsigned long flags
 		return false;
 	}
 	page->flags = (flags & ~PCP_FAST_CLEAR) | BIT(PG_pcp);
-	page->buddy_list.next = (struct list_head *)pcp->head;
-	pcp->head = page;
-	room = --pcp->room;
+	page->buddy_list.next = (struct list_head *)pcp->lists[order];
+	pcp->lists[order] = page;
+	room = pcp->room -= 1 << order;
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
 	if (unlikely(room < 0))
@@ -417,7 +449,7 @@ static void drain_cpu_zone(unsigned int zi, unsigned int cpu)
 	unsigned long irq = mm_irq_save();
 
 	mm_spin_lock(&pcp->lock);
-	if (pcp->head)
+	if (pcp_any(pcp))
 		pcp_drain_locked(zi, pcp, pcp_count(pcp));
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
@@ -471,8 +503,9 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 
 	if (order <= MAX_PAGE_ORDER) {
 		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
-			struct page *page = order ? rmqueue(*zl, order, gfp) :
-						    pcp_alloc(*zl, gfp);
+			struct page *page = order <= PCP_MAX_ORDER ?
+					    pcp_alloc(*zl, order, gfp) :
+					    rmqueue(*zl, order, gfp);
 
 			if (page)
 				return prep_new_page(page, order, gfp);
@@ -484,9 +517,9 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 }
 
 /*
- * The fast path: an order-0 page from this CPU's list of the fast zone, for
- * a request without zone modifier or __GFP_ZERO. Anything else, an empty
- * list included, goes to the slow path.
+ * The fast path: a block of order <= PCP_MAX_ORDER from this CPU's list of
+ * the fast zone, for a request without zone modifier or __GFP_ZERO.
+ * Anything else, an empty list included, goes to the slow path.
  *
  * Always inlined into the API functions, so _RET_IP_ here is their caller
  * (GCC and clang define __builtin_return_address(0) of an inlined function
@@ -495,12 +528,17 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 static __always_inline struct page *alloc_pages_fast(gfp_t gfp,
 						     unsigned int order)
 {
-	if (likely(!(gfp & (__GFP_ZERO | GFP_ZONE_MASK)) && !order)) {
-		struct page *page = pcp_alloc_fast();
+	if (likely(!(gfp & (__GFP_ZERO | GFP_ZONE_MASK)))) {
+		struct page *page = NULL;
 
+		/* Order 0 gets its own copy, with the constants folded in. */
+		if (likely(order == 0))
+			page = pcp_alloc_fast(0);
+		else if (order <= PCP_MAX_ORDER)
+			page = pcp_alloc_fast(order);
 		if (likely(page)) {
 			if (unlikely(page->flags & BIT(PG_poisoned)))
-				return prep_new_page(page, 0, gfp);
+				return prep_new_page(page, order, gfp);
 			return page;
 		}
 	}
@@ -617,7 +655,7 @@ static struct zone *free_check(struct page *page, unsigned int order,
 					page_order(head), head_pfn);
 			return NULL;
 		}
-		if (head->flags & BIT(PG_buddy)) {
+		if (head->flags & (BIT(PG_buddy) | BIT(PG_pcp))) {
 			report_bad_free(pfn, order, caller,
 					"double free (inside the free order-%u block at pfn %#lx)",
 					page_order(head), head_pfn);
@@ -641,8 +679,8 @@ static __noinline void free_pages_slow(struct page *page, unsigned int order,
 		page_poison_block(page, order);
 		poisoned = BIT(PG_poisoned);
 	}
-	if (order == 0) {
-		pcp_free(page, poisoned);
+	if (order <= PCP_MAX_ORDER) {
+		pcp_free(page, order, poisoned);
 		return;
 	}
 	irq = mm_irq_save();
@@ -653,21 +691,30 @@ static __noinline void free_pages_slow(struct page *page, unsigned int order,
 }
 
 /*
- * The fast path: an allocated order-0 page of the fast window goes to this
- * CPU's list of the fast zone. Everything else (other zones, poisoning,
- * any doubt about the pointer) takes the slow path, which checks in full.
- * The window check comes first: only a pointer inside it may be read.
+ * The fast path: an allocated block of order <= PCP_MAX_ORDER whose head is
+ * in the fast window goes to this CPU's list of the fast zone. Everything
+ * else (other zones, poisoning, any doubt about the pointer) takes the slow
+ * path, which checks in full. The window check comes first: only a pointer
+ * inside it may be read. A block's head in the window means the whole
+ * block is in the fast zone (zones are aligned to the largest block).
  * Always inlined, like alloc_pages_fast(), for the same _RET_IP_.
  */
 static __always_inline void free_pages_fast(struct page *page,
 					    unsigned int order)
 {
-	if (likely(order == 0 && pcp_fast_index(page) < pcp_fast_pages)) {
-		unsigned long flags = page->flags;
-
-		if (likely((flags & FAST_FREE_MASK) == BIT(PG_head) &&
-			   !page_poisoning_enabled && pcp_free_fast(page, flags)))
+	/* Order 0 gets its own copy, with the constants folded in. */
+	if (likely(order == 0)) {
+		if (likely(pcp_fast_index(page) < pcp_fast_pages &&
+			   (page->flags & FAST_FREE_MASK) == BIT(PG_head) &&
+			   !page_poisoning_enabled &&
+			   pcp_free_fast(page, page->flags, 0)))
 			return;
+	} else if (order <= PCP_MAX_ORDER &&
+		   pcp_fast_index(page) < pcp_fast_pages &&
+		   (page->flags & FAST_FREE_MASK) ==
+		   (BIT(PG_head) | page_order_bits(order)) &&
+		   !page_poisoning_enabled && pcp_free_fast(page, page->flags, order)) {
+		return;
 	}
 	free_pages_slow(page, order, _RET_IP_);
 }
@@ -733,7 +780,7 @@ void zone_setup_pcp(unsigned int zi)
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
 		struct per_cpu_pages *pcp = &pcp_lists[cpu][zi];
 
-		DEBUG_ASSERT(!pcp->head);
+		DEBUG_ASSERT(!pcp_any(pcp));
 		pcp->batch = batch;
 		pcp->high = PCP_HIGH_BATCHES * batch;
 		pcp->room = (int)pcp->high;

@@ -10,7 +10,9 @@
  *   vmemmap                          struct page * indexed by pfn
  *   VMALLOC_START, VMALLOC_END       the virtual range vmalloc may use
  *   MM_NR_CPUS                       the most CPUs mm/ keeps state for
- *   unsigned int mm_cpu_id(void)     this CPU, 0 .. MM_NR_CPUS-1
+ *   mm_cpu_id(void)                  this CPU, 0 .. MM_NR_CPUS-1, as unsigned
+ *                                    int or unsigned long (which spares the
+ *                                    callers a zero-extension when indexing)
  *   mm_spinlock_t, MM_SPINLOCK_INIT, mm_spin_lock_init(l), mm_spin_lock(l),
  *   mm_spin_unlock(l), mm_spin_is_locked(l)
  *   unsigned long mm_irq_save(void) / void mm_irq_restore(unsigned long)
@@ -26,6 +28,16 @@
  *   mm_spin_trylock(l)               lets the per-CPU fast paths skip the lock
  *                                    when another CPU holds it (default: take it)
  *   MM_MAX_PHYS_ADDR                 RAM above it is ignored (default 2^52)
+ *   phys_addr_t __pa_direct(const void *)
+ *                                    __pa() for direct-map addresses only; any
+ *                                    other pointer must come out at or above
+ *                                    MM_MAX_PHYS_ADDR, where no pfn has a struct
+ *                                    page (the slab free fast paths; default __pa)
+ *   void *mm_cpu_slot_read(void), void mm_cpu_slot_write(void *)
+ *                                    with #define MM_HAVE_CPU_SLOT: one pointer
+ *                                    per CPU for mm/, NULL until first written,
+ *                                    used by its own CPU with interrupts off
+ *                                    (default: an array indexed by mm_cpu_id())
  *   int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned prot)
  *                                    map one 2 MiB page (both addresses 2 MiB
  *                                    aligned), with #define MM_HAVE_MAP_KERNEL_HUGE;
@@ -80,6 +92,28 @@ struct page;
 #endif
 #ifndef vmemmap
 #error "mm port: vmemmap not defined"
+#endif
+
+#ifndef __pa_direct
+#define __pa_direct(va) __pa(va)
+#endif
+
+#ifndef MM_HAVE_CPU_SLOT
+/* One cache line per CPU: the slot is written on hot paths. */
+struct mm_cpu_slot {
+	void *p;
+} __aligned(64);
+extern struct mm_cpu_slot mm_cpu_slots[MM_NR_CPUS];
+
+static inline void *mm_cpu_slot_read(void)
+{
+	return mm_cpu_slots[mm_cpu_id()].p;
+}
+
+static inline void mm_cpu_slot_write(void *p)
+{
+	mm_cpu_slots[mm_cpu_id()].p = p;
+}
 #endif
 
 #endif /* MM_PORT_H */

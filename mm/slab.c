@@ -86,9 +86,19 @@
  * Cost (callgrind, host build at -O2 without -fno-omit-frame-pointer, an
  * alloc + free pair in a loop): kmem_cache_alloc 13 instructions, free of
  * the object just allocated 13; any other free 35, of which 17 are the
- * pointer checks above; kmalloc(64) 21, kfree 28 (38 for any other object).
- * The in-kernel build adds pushf/cli/sti for mm_irq_save but loses the
- * thread-local CPU id and the loads of vmemmap and PAGE_OFFSET.
+ * pointer checks above; kmalloc(64) 19, kfree 17 (the hint below; about 40
+ * for any other object). In the kernel (QEMU -icount, docs/bench-kernel.md)
+ * a kmem_cache pair in a loop is 45 instructions and a kmalloc(64) pair 47:
+ * the kernel pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore
+ * but reads the CPU id with one %gs load and has vmemmap and PAGE_OFFSET
+ * as constants.
+ *
+ * kfree() of the object kmalloc() handed out last on this CPU needs no
+ * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
+ * (slab_kmalloc_mag()), and that magazine's m->last vouches for the
+ * pointer. Any other kfree finds the slab through the struct page of the
+ * object's page; only a slab's head page says PG_slab, so an object in a
+ * tail page (kmalloc-4k's slabs are 8 pages) takes the slow path.
  *
  * The life of a cache (geometry, creation, shrinking, destruction, boot)
  * is in slab_cache.c, the checker and debug flags in slab_debug.c.
@@ -117,6 +127,10 @@ bool slab_freelist_random = true;
 
 /* avail = limit = 0, slot[0] = NULL: every fast path misses. */
 struct slab_magazine slab_empty_mag;
+
+#ifndef MM_HAVE_CPU_SLOT
+struct mm_cpu_slot mm_cpu_slots[MM_NR_CPUS]; /* the port's default (mm/port.h) */
+#endif
 
 /* ---- finding the slab of a pointer --------------------------------------- */
 
@@ -166,7 +180,7 @@ bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
 /* The head page of a trusted object's slab: round its pfn down. */
 static struct page *slab_head_of(const struct kmem_cache *s, const void *obj)
 {
-	unsigned long pfn = PHYS_PFN(__pa(obj));
+	unsigned long pfn = PHYS_PFN(__pa_direct(obj));
 
 	return pfn_to_page(pfn & ~((1UL << s->order) - 1));
 }

@@ -61,7 +61,31 @@ int kmem_cache_shrink(struct kmem_cache *s);
 #define ZERO_SIZE_PTR ((void *)16)
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
-void *kmalloc(size_t size, gfp_t gfp);
+/* Requests up to this size come from slab caches, larger ones from pages. */
+#define KMALLOC_MAX_CACHE_SIZE 8192
+
+/* The cache for each 8 bytes of request size: [(size - 1) / 8]. */
+extern struct kmem_cache *kmalloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8];
+/* kmalloc() from a known size class; @gfp without zone modifiers. */
+void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp);
+/* kmalloc() for any size. */
+void *__kmalloc(size_t size, gfp_t gfp);
+
+/*
+ * Allocate @size bytes, naturally aligned if a power of two, else 8-aligned.
+ * NULL when memory runs out or @size is above 4 MiB; ZERO_SIZE_PTR for 0.
+ * The caller owns the memory until kfree(). A size the compiler knows picks
+ * its cache here, as Linux's kmalloc() does; anything else goes through
+ * __kmalloc().
+ */
+static __always_inline void *kmalloc(size_t size, gfp_t gfp)
+{
+	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE &&
+	    !(gfp & (__GFP_DMA | __GFP_DMA32)))
+		return __kmalloc_cache(kmalloc_size_cache[(size - 1) / 8], gfp);
+	return __kmalloc(size, gfp);
+}
+
 void *kzalloc(size_t size, gfp_t gfp);
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
 void *krealloc(const void *p, size_t new_size, gfp_t gfp);

@@ -242,31 +242,68 @@ static __always_inline bool slab_pfn_in_map(unsigned long pfn)
 }
 
 /*
+ * kfree's hint: the magazine this CPU's kmalloc fast path popped from last.
+ * If the pointer kfree() gets is that magazine's m->last, it is an object
+ * of the magazine's cache with room to go back (see slab_free_last()), so
+ * kfree needs neither its struct page nor its cache. The hint lives in the
+ * port's per-CPU slot as an offset from slab_empty_mag, so that the slot's
+ * initial NULL names the empty magazine, whose last is always NULL. Only
+ * kmalloc caches, never destroyed, set it: the magazine it names is never
+ * freed.
+ */
+static __always_inline struct slab_magazine *slab_kmalloc_mag(void)
+{
+	return (struct slab_magazine *)((unsigned long)&slab_empty_mag +
+					(unsigned long)mm_cpu_slot_read());
+}
+
+static __always_inline void slab_set_kmalloc_mag(struct slab_magazine *m)
+{
+	mm_cpu_slot_write((void *)((unsigned long)m - (unsigned long)&slab_empty_mag));
+}
+
+/*
  * The fast paths: this CPU's magazine, interrupts off, no lock. Anything
  * unusual (empty or full magazine, debug cache, suspicious pointer) goes to
  * the out-of-line slow path, which sorts it out or reports it.
  *
  * They are always inlined into the API functions, so _RET_IP_ in them is
  * the API's caller (GCC and clang define __builtin_return_address(0) of an
- * inlined function so). Reading it only on the way to the slow path, not
- * as an argument, keeps that load off the fast path.
+ * inlined function so). Each API function reads it on one branch only, the
+ * one to its single slow-path call, so that GCC sets up the frame (which
+ * _RET_IP_ needs under -fno-omit-frame-pointer) only there.
  */
-static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+
+/* Pop an object off this CPU's magazine of @s; false if it is empty. */
+static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
+					   bool kmalloc_hint)
 {
 	unsigned long flags = mm_irq_save();
 	struct slab_magazine *m = s->mag[mm_cpu_id()];
 	unsigned int n = m->avail;
 	void *obj;
 
-	if (unlikely(!n || (gfp & __GFP_ZERO))) {
+	if (unlikely(!n)) {
 		mm_irq_restore(flags);
-		return slab_alloc_slow(s, gfp, _RET_IP_);
+		return false;
 	}
 	m->avail = n - 1;
 	obj = m->slot[n];
 	m->last = obj;
+	if (kmalloc_hint)
+		slab_set_kmalloc_mag(m);
 	mm_irq_restore(flags);
-	return obj;
+	*objp = obj;
+	return true;
+}
+
+static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+{
+	void *obj;
+
+	if (likely(!(gfp & __GFP_ZERO) && slab_alloc_pop(s, &obj, false)))
+		return obj;
+	return slab_alloc_slow(s, gfp, _RET_IP_);
 }
 
 /*
@@ -323,21 +360,6 @@ static __always_inline bool slab_free_last(struct slab_magazine *m, const void *
 	return true;
 }
 
-/* Free @obj (not NULL), known to lie in a page of a slab of @s. */
-static __always_inline void slab_free_in_slab(struct kmem_cache *s,
-					      const void *obj)
-{
-	unsigned long flags = mm_irq_save();
-	struct slab_magazine *m = s->mag[mm_cpu_id()];
-
-	if (likely(slab_free_last(m, obj) || slab_free_checked(s, m, obj))) {
-		mm_irq_restore(flags);
-		return;
-	}
-	mm_irq_restore(flags);
-	slab_free_slow(s, obj, _RET_IP_);
-}
-
 static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj)
 {
 	unsigned long flags = mm_irq_save();
@@ -348,7 +370,7 @@ static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj
 		mm_irq_restore(flags);
 		return;
 	}
-	pfn = PHYS_PFN(__pa(obj));
+	pfn = PHYS_PFN(__pa_direct(obj));
 	if (likely(slab_pfn_in_map(pfn) && pfn_to_page(pfn)->slab_cache == s &&
 		   slab_free_checked(s, m, obj))) {
 		mm_irq_restore(flags);
@@ -377,7 +399,6 @@ void slab_print_owner(const struct kmem_cache *s, const void *obj);
 #define KMALLOC_MIN_SIZE   8
 #define KMALLOC_NR_CLASSES 64
 #define KMALLOC_SHIFT_MAX  MAX_PAGE_ORDER /* largest kmalloc: 4 MiB */
-#define KMALLOC_MAX_CACHE_SIZE 8192
 extern const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES];
 extern struct kmem_cache *kmalloc_caches[KMALLOC_NR_CLASSES + 1];
 extern u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8 + 1];

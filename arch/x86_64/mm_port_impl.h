@@ -27,17 +27,58 @@ static inline phys_addr_t __pa(const void *va)
 	return x - PAGE_OFFSET;
 }
 
+/*
+ * Direct-map addresses only, for the slab free fast paths: one subtract.
+ * Any pointer outside the direct-map window [PAGE_OFFSET, DIRECT_MAP_END)
+ * (kernel image, vmalloc, user, NULL) wraps to DIRECT_MAP_SIZE or above,
+ * beyond every pfn the memmap covers, so those paths hand it to their slow
+ * path, which uses __pa() and reports it.
+ */
+static inline phys_addr_t __pa_direct(const void *va)
+{
+	return (unsigned long)va - PAGE_OFFSET;
+}
+#define __pa_direct __pa_direct
+_Static_assert(PAGE_OFFSET + DIRECT_MAP_SIZE <= VMALLOC_BASE &&
+	       PAGE_OFFSET + DIRECT_MAP_SIZE <= VMEMMAP_BASE &&
+	       PAGE_OFFSET + DIRECT_MAP_SIZE <= __START_KERNEL_map,
+	       "__pa_direct: the direct map lies below every other kernel range");
+
 #define vmemmap ((struct page *)VMEMMAP_BASE)
 #define VMALLOC_START VMALLOC_BASE
 #define VMALLOC_END   VMALLOC_LIMIT
 /* The most RAM the direct map and vmemmap have room for (64 TB). */
 #define MM_MAX_PHYS_ADDR DIRECT_MAP_SIZE
 
-/* One load from this CPU's struct percpu (arch/x86_64/percpu.h). */
+/*
+ * One load from this CPU's struct percpu (arch/x86_64/percpu.h). A 32-bit
+ * load zero-extends into the whole register, and saying so (an unsigned
+ * long result) spares the callers, which index arrays with it, a separate
+ * zero-extension.
+ */
 #define MM_NR_CPUS NR_CPUS
-static inline unsigned int mm_cpu_id(void)
+static inline unsigned long mm_cpu_id(void)
 {
-	return smp_processor_id();
+	unsigned long id;
+
+	__asm__("movl %%gs:%c1, %k0" : "=r"(id) : "i"(PERCPU_CPU_ID_OFFSET));
+	return id;
+}
+
+/* mm/'s pointer in this CPU's struct percpu: one %gs-relative access. */
+#define MM_HAVE_CPU_SLOT
+static inline void *mm_cpu_slot_read(void)
+{
+	void *p;
+
+	__asm__ __volatile__("movq %%gs:%c1, %0" : "=r"(p) : "i"(PERCPU_MM_SLOT_OFFSET));
+	return p;
+}
+
+static inline void mm_cpu_slot_write(void *p)
+{
+	__asm__ __volatile__("movq %0, %%gs:%c1" : : "r"(p), "i"(PERCPU_MM_SLOT_OFFSET)
+			     : "memory");
 }
 
 typedef spinlock_t mm_spinlock_t;

@@ -24,11 +24,13 @@
 
 #define PERCPU_SELF_OFFSET   0
 #define PERCPU_CPU_ID_OFFSET 8
+#define PERCPU_MM_SLOT_OFFSET 16
 
 struct percpu {
 	struct percpu *self;        /* %gs:0, for this_cpu() */
 	u32 cpu_id;                 /* %gs:8, logical number 0 .. NR_CPUS-1 */
 	u32 apic_id;                /* local APIC ID, from the MADT (BSP: its own) */
+	void *mm_slot;              /* %gs:16, mm/'s (mm_cpu_slot_read/write) */
 	unsigned long stack_bottom; /* the kernel stack; the page below is a guard */
 	unsigned long stack_top;
 	unsigned long df_stack_top; /* IST1 top, for #DF */
@@ -38,6 +40,8 @@ _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF_OFFSET,
 	       "this_cpu() reads %gs:PERCPU_SELF_OFFSET");
 _Static_assert(offsetof(struct percpu, cpu_id) == PERCPU_CPU_ID_OFFSET,
 	       "smp_processor_id() reads %gs:PERCPU_CPU_ID_OFFSET");
+_Static_assert(offsetof(struct percpu, mm_slot) == PERCPU_MM_SLOT_OFFSET,
+	       "mm_cpu_slot_read() reads %gs:PERCPU_MM_SLOT_OFFSET");
 
 extern struct percpu percpu_area[NR_CPUS];
 
