@@ -369,17 +369,10 @@ static __always_inline struct page *pcp_alloc_fast(unsigned int order)
 	return page;
 }
 
-/* Give a batch back to zone @zi if this CPU's list of it is over high. */
-static __noinline void pcp_trim(unsigned int zi)
+/* The fast zone's list is over high: give a batch back, pcp lock held. */
+static __noinline void pcp_trim_locked(struct per_cpu_pages *pcp)
 {
-	unsigned long irq = mm_irq_save();
-	struct per_cpu_pages *pcp = this_cpu_pcp(zi);
-
-	mm_spin_lock(&pcp->lock);
-	if (pcp->room < 0)
-		pcp_drain_locked(zi, pcp, pcp->batch);
-	mm_spin_unlock(&pcp->lock);
-	mm_irq_restore(irq);
+	pcp_drain_locked(pcp_fast_zone, pcp, pcp->batch);
 }
 
 /*
@@ -401,10 +394,10 @@ static void pcp_free(struct page *page, unsigned int order, unsigned long poison
 	page->buddy_list.next = (struct list_head *)pcp->lists[order];
 	pcp->lists[order] = page;
 	room = pcp->room -= 1 << order;
+	if (unlikely(room < 0))
+		pcp_drain_locked((unsigned int)zi, pcp, pcp->batch);
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
-	if (unlikely(room < 0))
-		pcp_trim((unsigned int)zi);
 }
 
 /*
@@ -436,10 +429,10 @@ static __always_inline bool pcp_free_fast(struct page *page, unsigned long flags
 	page->buddy_list.next = (struct list_head *)pcp->lists[order];
 	pcp->lists[order] = page;
 	room = pcp->room -= 1 << order;
+	if (unlikely(room < 0))
+		pcp_trim_locked(pcp);
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
-	if (unlikely(room < 0))
-		pcp_trim(pcp_fast_zone);
 	return true;
 }
 
