@@ -67,6 +67,8 @@ static void span_add(struct span *sp, unsigned long off, unsigned long len)
 
 /* ---- the fake machine ---------------------------------------------------- */
 
+#define HOST_PHYS_ALIGN (1UL << 30)
+
 static void *reserve(size_t size, size_t align)
 {
 	unsigned char *p = mmap(NULL, size + align, PROT_NONE,
@@ -88,12 +90,19 @@ static void host_port_init(void)
 		perror("host port: memfd");
 		abort();
 	}
-	host_phys_base = mmap(NULL, HOST_PHYS_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_SHARED | MAP_NORESERVE, phys_fd, 0);
+	/*
+	 * The direct map of a real kernel is aligned far beyond any block
+	 * mm/ hands out, and mm/ relies on it (a slab's start is its object's
+	 * address rounded down): align ours to 1 GiB, not just to a page.
+	 */
+	host_phys_base = mmap(reserve(HOST_PHYS_SIZE, HOST_PHYS_ALIGN),
+			      HOST_PHYS_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_NORESERVE | MAP_FIXED, phys_fd, 0);
 	if (host_phys_base == MAP_FAILED) {
 		perror("host port: mmap phys");
 		abort();
 	}
+	ASSERT(IS_ALIGNED((unsigned long)host_phys_base, HOST_PHYS_ALIGN));
 	host_vmemmap = reserve(VMEMMAP_BYTES, VMEMMAP_ALIGN);
 	host_vmalloc_start = (unsigned long)reserve(HOST_VMALLOC_SIZE, PAGE_SIZE);
 }
