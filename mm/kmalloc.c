@@ -37,7 +37,7 @@
  * allocator (whole pages), since the slab caches mix zones.
  *
  * Fast paths: a kmalloc() whose size the compiler knows picks its cache
- * inline (mm/slab.h) and calls __kmalloc_cache(); any other size goes
+ * inline (mm/slab.h) and calls __kmalloc_slot(); any other size goes
  * through __kmalloc(). Both pop this CPU's magazine and leave kfree()'s
  * per-CPU hint (slab.c), so that freeing the object just allocated costs
  * no lookup.
@@ -167,12 +167,17 @@ static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long calle
 }
 
 /*
- * kmalloc() of a size the compiler knew: @s is its class's cache. The fast
- * path leaves kfree's hint (slab_kmalloc_mag()) behind.
+ * kmalloc() of a size the compiler knew (see mm/slab.h). The fast path
+ * leaves kfree's hint (slab_kmalloc_mag()) behind, which is why it must only
+ * ever see kmalloc caches.
  */
-void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp)
+void *__kmalloc_slot(unsigned long slot, gfp_t gfp)
 {
+	struct kmem_cache *s;
 	void *obj;
+
+	DEBUG_ASSERT(slot < ARRAY_SIZE(kmalloc_size_cache));
+	s = kmalloc_size_cache[slot];
 
 	if (likely(!(gfp & __GFP_ZERO) && slab_alloc_pop(s, &obj, true)))
 		return obj;

@@ -64,10 +64,13 @@ int kmem_cache_shrink(struct kmem_cache *s);
 /* Requests up to this size come from slab caches, larger ones from pages. */
 #define KMALLOC_MAX_CACHE_SIZE 8192
 
-/* The cache for each 8 bytes of request size: [(size - 1) / 8]. */
-extern struct kmem_cache *kmalloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8];
-/* kmalloc() from a known size class; @gfp without zone modifiers. */
-void *__kmalloc_cache(struct kmem_cache *s, gfp_t gfp);
+/*
+ * kmalloc() of a size known at compile time: @slot is (size - 1) / 8, for
+ * 1 <= size <= KMALLOC_MAX_CACHE_SIZE; @gfp without zone modifiers. Only the
+ * inline kmalloc() below should call it. It takes a slot, not a cache, so
+ * no caller can hand it a cache that is not a kmalloc class.
+ */
+void *__kmalloc_slot(unsigned long slot, gfp_t gfp);
 /* kmalloc() for any size. */
 void *__kmalloc(size_t size, gfp_t gfp);
 
@@ -82,7 +85,7 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE &&
 	    !(gfp & (__GFP_DMA | __GFP_DMA32)))
-		return __kmalloc_cache(kmalloc_size_cache[(size - 1) / 8], gfp);
+		return __kmalloc_slot((size - 1) / 8, gfp);
 	return __kmalloc(size, gfp);
 }
 

@@ -401,6 +401,8 @@ void slab_print_owner(const struct kmem_cache *s, const void *obj);
 #define KMALLOC_SHIFT_MAX  MAX_PAGE_ORDER /* largest kmalloc: 4 MiB */
 extern const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES];
 extern struct kmem_cache *kmalloc_caches[KMALLOC_NR_CLASSES + 1];
+/* The cache for each 8 bytes of request size: [(size - 1) / 8]. */
+extern struct kmem_cache *kmalloc_size_cache[KMALLOC_MAX_CACHE_SIZE / 8];
 extern u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8 + 1];
 void kmalloc_caches_init(void);
 
