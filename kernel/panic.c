@@ -18,8 +18,8 @@ __noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
-	if (panicking++) {
-		printk(KERN_EMERG "Kernel panic - recursive panic, halting\n");
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_ACQ_REL)) {
+		printk(KERN_EMERG "Kernel panic - recursive or concurrent panic, halting\n");
 		qemu_exit(QEMU_EXIT_PANIC);
 	}
 	va_start(ap, fmt);

@@ -148,7 +148,12 @@ int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg)
 	struct smp_mailbox *mb;
 	u32 idle = MB_IDLE;
 
-	if (cpu == 0 || !cpu_online(cpu) || cpu == smp_processor_id())
+	/*
+	 * Only the boot CPU posts: an AP busy running a call does not serve
+	 * its own mailbox, so AP-to-AP calls could wait on each other forever,
+	 * and with one poster a completion can only be collected by it.
+	 */
+	if (cpu == 0 || !cpu_online(cpu) || smp_processor_id() != 0)
 		return -EINVAL;
 	mb = &mailboxes[cpu];
 	if (!__atomic_compare_exchange_n(&mb->state, &idle, MB_CLAIMED, false,
@@ -164,7 +169,7 @@ void smp_wait(unsigned int cpu)
 {
 	struct smp_mailbox *mb;
 
-	if (cpu >= NR_CPUS)
+	if (cpu >= NR_CPUS || smp_processor_id() != 0)
 		return;
 	mb = &mailboxes[cpu];
 	if (__atomic_load_n(&mb->state, __ATOMIC_ACQUIRE) == MB_IDLE)
@@ -219,8 +224,9 @@ __noreturn void smp_ap_main(unsigned int cpu)
 	if (apic_id != pc->apic_id)
 		pr_warn("CPU%u came up with APIC ID %u, the MADT said %u\n",
 			cpu, apic_id, pc->apic_id);
-	__atomic_fetch_add(&nr_online, 1, __ATOMIC_RELAXED);
+	/* Online first, then counted: a counted CPU is always cpu_online(). */
 	__atomic_fetch_or(&online_mask, (u32)BIT(cpu), __ATOMIC_RELEASE);
+	__atomic_fetch_add(&nr_online, 1, __ATOMIC_RELEASE);
 	ap_serve_calls(&mailboxes[cpu]);
 }
 

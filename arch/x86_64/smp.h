@@ -4,9 +4,9 @@
  * running a function on one of them. See the top of smp.c.
  *
  * CPU numbers are logical, 0 .. NR_CPUS-1 (percpu.h); CPU 0 is the boot CPU.
- * Calls go from CPU 0 to an AP: CPU 0 never polls its own mailbox, and a CPU
- * waiting for a call does not serve calls to itself, so an AP that calls
- * another AP must make sure no call runs the other way at the same time.
+ * Calls go from CPU 0 to an AP, never otherwise: CPU 0 never polls a mailbox
+ * of its own, and an AP busy running a call does not serve its mailbox, so
+ * AP-to-AP calls could wait on each other forever.
  */
 #ifndef ARCH_X86_64_SMP_H
 #define ARCH_X86_64_SMP_H
@@ -33,14 +33,15 @@ bool cpu_online(unsigned int cpu);
 
 /*
  * Run @fn(@arg) on CPU @cpu and wait for it to return (on this CPU, just
- * call it). 0, or -EINVAL for CPU 0 from an AP, or a CPU that is not online.
+ * call it). 0, or -EINVAL from an AP (for another CPU), for CPU 0, or for a
+ * CPU that is not online.
  */
 int smp_call_on_cpu(unsigned int cpu, void (*fn)(void *), void *arg);
 
 /*
  * Start @fn(@arg) on AP @cpu and return at once; smp_wait(@cpu) waits for it
  * to finish. 0, -EINVAL as above (and for this CPU itself), or -EBUSY while
- * an earlier call to @cpu has not been waited for.
+ * an earlier call to @cpu has not been waited for. Boot CPU only.
  */
 int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg);
 /* Wait for the call smp_call_async() started on @cpu; at once if there is none. */

@@ -92,6 +92,14 @@ static void dummy_call(void *arg)
 {
 }
 
+/* Run on an AP: a call to another AP must be refused, not deadlock. */
+static void call_from_ap(void *arg)
+{
+	int *ret = arg;
+
+	*ret = smp_call_on_cpu(smp_processor_id() == 1 ? 2 : 1, dummy_call, NULL);
+}
+
 static void each_cpu_reports_itself(struct ktest *t)
 {
 	static struct cpu_report rep[NR_CPUS];
@@ -131,6 +139,12 @@ static void each_cpu_reports_itself(struct ktest *t)
 			KTEST_EXPECT_EQ(t, smp_call_on_cpu(cpu, dummy_call, NULL), -EINVAL);
 			break;
 		}
+	if (num_online_cpus() > 2 && cpu_online(1) && cpu_online(2)) {
+		int ret = 0;
+
+		KTEST_ASSERT_EQ(t, smp_call_on_cpu(1, call_from_ap, &ret), 0);
+		KTEST_EXPECT_EQ(t, ret, -EINVAL);
+	}
 	other = first_ap();
 	KTEST_ASSERT_EQ(t, smp_call_async(other, dummy_call, NULL), 0);
 	KTEST_EXPECT_EQ(t, smp_call_async(other, dummy_call, NULL), -EBUSY);
