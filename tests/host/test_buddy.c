@@ -20,6 +20,7 @@
 #include "mm/vmalloc.h"
 #include "host_mm.h"
 #include "probe.h"
+#include "tests/kernel/ktest_pages.h"
 
 typedef unsigned long snapshot_t[MAX_NR_ZONES][NR_PAGE_ORDERS];
 
@@ -275,38 +276,6 @@ static void fallback_order(struct ktest *t)
 }
 
 /* ---- exhaustion ------------------------------------------------------------ */
-
-/* Take every block @gfp can get, largest first; returns pages taken. */
-static unsigned long grab_all(struct page **list, gfp_t gfp)
-{
-	unsigned long pages = 0;
-	int o;
-
-	for (o = MAX_PAGE_ORDER; o >= 0; o--) {
-		struct page *p;
-
-		while ((p = alloc_pages(gfp | __GFP_NOWARN, (unsigned int)o))) {
-			struct page **slot = page_address(p);
-
-			slot[0] = *list;
-			slot[1] = (struct page *)(unsigned long)o;
-			*list = p;
-			pages += 1UL << o;
-		}
-	}
-	return pages;
-}
-
-static void free_all(struct page *list)
-{
-	while (list) {
-		struct page **slot = page_address(list);
-		struct page *next = slot[0];
-
-		__free_pages(list, (unsigned int)(unsigned long)slot[1]);
-		list = next;
-	}
-}
 
 static void exhaustion_restores_buddyinfo(struct ktest *t)
 {

@@ -21,6 +21,7 @@
 #include "mm/memblock.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
+#include "tests/kernel/ktest_pages.h"
 
 typedef unsigned long snapshot_t[MAX_NR_ZONES][NR_PAGE_ORDERS];
 
@@ -47,41 +48,6 @@ static void alloc_every_order(struct ktest *t)
 		__free_pages(p, o);
 	}
 	expect_healthy(t);
-}
-
-/*
- * Take every block @gfp can get, largest first, chained through the blocks
- * themselves (no other memory is needed). Returns the pages taken.
- */
-static unsigned long grab_all(struct page **list, gfp_t gfp)
-{
-	unsigned long pages = 0;
-	int o;
-
-	for (o = MAX_PAGE_ORDER; o >= 0; o--) {
-		struct page *p;
-
-		while ((p = alloc_pages(gfp | __GFP_NOWARN, (unsigned int)o))) {
-			struct page **slot = page_address(p);
-
-			slot[0] = *list;
-			slot[1] = (struct page *)(unsigned long)o;
-			*list = p;
-			pages += 1UL << o;
-		}
-	}
-	return pages;
-}
-
-static void free_all(struct page *list)
-{
-	while (list) {
-		struct page **slot = page_address(list);
-		struct page *next = slot[0];
-
-		__free_pages(list, (unsigned int)(unsigned long)slot[1]);
-		list = next;
-	}
 }
 
 static void exhaustion(struct ktest *t)

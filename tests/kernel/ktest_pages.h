@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers for page-allocator tests, shared by the in-kernel suites
+ * (tests/kernel/) and the host tests (tests/host/): taking every block the
+ * allocator will give, and giving them all back.
+ */
+#ifndef TESTS_KERNEL_KTEST_PAGES_H
+#define TESTS_KERNEL_KTEST_PAGES_H
+
+#include "mm/gfp.h"
+
+/*
+ * Take every block @gfp can get, largest first, chained through the blocks
+ * themselves (no other memory is needed). Returns the pages taken.
+ */
+static inline unsigned long grab_all(struct page **list, gfp_t gfp)
+{
+	unsigned long pages = 0;
+	int o;
+
+	for (o = MAX_PAGE_ORDER; o >= 0; o--) {
+		struct page *p;
+
+		while ((p = alloc_pages(gfp | __GFP_NOWARN, (unsigned int)o))) {
+			struct page **slot = page_address(p);
+
+			slot[0] = *list;
+			slot[1] = (struct page *)(unsigned long)o;
+			*list = p;
+			pages += 1UL << o;
+		}
+	}
+	return pages;
+}
+
+/* Give back every block of a grab_all() chain. */
+static inline void free_all(struct page *list)
+{
+	while (list) {
+		struct page **slot = page_address(list);
+		struct page *next = slot[0];
+
+		__free_pages(list, (unsigned int)(unsigned long)slot[1]);
+		list = next;
+	}
+}
+
+#endif /* TESTS_KERNEL_KTEST_PAGES_H */
