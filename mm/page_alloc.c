@@ -292,15 +292,23 @@ static void pcp_drain_locked(unsigned int zi, struct per_cpu_pages *pcp,
 
 /*
  * Move up to a batch of pages (at least one block) of @order from @z to
- * @pcp, never below the min watermark: blocks on a per-CPU list are handed
+ * @pcp, never above its high mark, never below the min watermark: blocks on a per-CPU list are handed
  * out to anyone, so the reserve that only __GFP_HIGH may use must stay in
  * the zone. pcp lock held.
  */
 static void pcp_refill_locked(struct zone *z, struct per_cpu_pages *pcp,
 			      unsigned int order)
 {
-	long n = max(pcp->batch >> order, 1U);
+	long n = max(pcp->batch >> order, 1U), fits = (long)pcp->room >> order;
 
+	/*
+	 * Never past high: a list over it with its lock free would be a broken
+	 * invariant to buddy_check() on another CPU. One block always fits,
+	 * since the caller pops it before dropping the lock.
+	 */
+	if (fits < 1)
+		fits = 1;
+	n = min(n, fits);
 	mm_spin_lock(&z->lock);
 	n = min(zone_allowance(z, GFP_KERNEL) >> order, n);
 	while (n-- > 0) {
