@@ -350,29 +350,6 @@ static void atomic_refill_keeps_reserve(struct ktest *t)
 	KTEST_EXPECT_EQ(t, buddy_check(), 0);
 }
 
-static void zero_flag(struct ktest *t)
-{
-	unsigned int o;
-
-	host_mm_setup_default();
-	for (o = 0; o <= 3; o++) {
-		struct page *p = alloc_pages(GFP_KERNEL, o);
-		const u8 *b;
-		unsigned long i;
-
-		KTEST_ASSERT_NOT_NULL(t, p);
-		memset(page_address(p), 0x5c, PAGE_SIZE << o);
-		__free_pages(p, o);
-		p = alloc_pages(GFP_KERNEL | __GFP_ZERO, o);
-		KTEST_ASSERT_NOT_NULL(t, p);
-		b = page_address(p);
-		for (i = 0; i < (PAGE_SIZE << o) && !b[i]; i++)
-			;
-		KTEST_EXPECT_EQ(t, i, PAGE_SIZE << o);
-		__free_pages(p, o);
-	}
-}
-
 /* ---- misuse -------------------------------------------------------------- */
 
 /* Free @page at @order expecting a refusal that prints @text. */
@@ -890,7 +867,6 @@ static const struct ktest_case buddy_host_cases[] = {
 	KTEST_CASE(fallback_order),
 	KTEST_CASE(exhaustion_restores_buddyinfo),
 	KTEST_CASE(atomic_refill_keeps_reserve),
-	KTEST_CASE(zero_flag),
 	KTEST_CASE(misuse_double_free),
 	KTEST_CASE(misuse_wrong_order),
 	KTEST_CASE(misuse_tail_page),
