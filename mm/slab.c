@@ -626,9 +626,11 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		       s->name, (void *)caller);
 		return NULL;
 	}
+	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
+		return NULL;
 	flags = mm_irq_save();
 	m = slab_cpu_magazine(s);
-	if (m->avail) { /* only __GFP_ZERO brought us here */
+	if (m->avail) { /* __GFP_ZERO or failslab brought us here */
 		obj = m->slot[m->avail--];
 		m->last = obj;
 		goto out;
