@@ -126,6 +126,11 @@
  * uses the cache at the same time (docs/porting.md); the fast paths stay
  * lock-free for it.
  *
+ * Fault injection (failslab=, mm/fault_inject.c): while it may inject,
+ * slab_alloc_pop() sends every allocation to slab_alloc_slow(), which asks
+ * should_failslab() before touching anything; off, it costs the fast path
+ * one compare of a global flag.
+ *
  * Calling contexts: any, including interrupt handlers, once
  * kmem_cache_init() has run. Nothing here sleeps.
  */
