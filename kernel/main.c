@@ -107,22 +107,9 @@ static int opt_fail_page_alloc(const char *v)
 	return setup_fault_attr(&fail_page_alloc_attr, v);
 }
 
-/* Linux's debugfs min-order: orders below it are never failed. 0 .. MAX_PAGE_ORDER. */
 static int opt_fail_page_alloc_min_order(const char *v)
 {
-	unsigned int order = 0;
-
-	if (!v || !*v)
-		return -EINVAL;
-	for (; *v; v++) {
-		if (*v < '0' || *v > '9' || order > MAX_PAGE_ORDER)
-			return -EINVAL;
-		order = order * 10 + (unsigned int)(*v - '0');
-	}
-	if (order > MAX_PAGE_ORDER)
-		return -EINVAL;
-	fail_page_alloc_min_order = order;
-	return 0;
+	return setup_fail_page_alloc_min_order(v);
 }
 
 /* Options read by the self-tests themselves; accepted here so none warns. */

@@ -234,6 +234,28 @@ int setup_fault_attr(struct fault_attr *attr, const char *str)
 	return 0;
 }
 
+int setup_fail_page_alloc_min_order(const char *str)
+{
+	const char *p = str ? str : "";
+	long long order;
+	char why[96];
+	int err;
+
+	err = parse_field(&p, "order", 0, MAX_PAGE_ORDER, &order, why, sizeof(why));
+
+	if (!err && *p) {
+		snprintf(why, sizeof(why), "order \"%s\" is not a decimal number", str);
+		err = -EINVAL;
+	}
+	if (err) {
+		pr_warn("FAULT_INJECTION: fail_page_alloc_min_order=%s: %s; it stays %u\n",
+			str ? str : "", why, fail_page_alloc_min_order);
+		return -EINVAL;
+	}
+	fail_page_alloc_min_order = (unsigned int)order;
+	return 0;
+}
+
 void fault_attr_set(struct fault_attr *attr, const struct fault_config *c,
 		    u64 seed)
 {

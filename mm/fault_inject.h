@@ -88,6 +88,9 @@ int fault_config_parse(const char *str, struct fault_config *c, char *why,
  */
 int setup_fault_attr(struct fault_attr *attr, const char *str);
 
+/* fail_page_alloc_min_order=: 0 .. MAX_PAGE_ORDER, or a warning and -EINVAL. */
+int setup_fail_page_alloc_min_order(const char *str);
+
 /*
  * Replace @attr's setting (NULL: unconfigured, off) and reset its counters;
  * @seed drives the probability. For tests and the command line.

@@ -114,6 +114,28 @@ static void setup_garbled_stays_off(struct ktest *t)
 	fault_inject_stop();
 }
 
+static void min_order_option(struct ktest *t)
+{
+	unsigned long mark;
+
+	fresh();
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order("3"), 0);
+	KTEST_EXPECT_EQ(t, fail_page_alloc_min_order, 3);
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order("10"), 0);
+	KTEST_EXPECT_EQ(t, fail_page_alloc_min_order, 10);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order("11"), -EINVAL);
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+		"FAULT_INJECTION: fail_page_alloc_min_order=11: order 11 is out of range (0 .. 10); it stays 10"), 1);
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order("2,"), -EINVAL);
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order("x"), -EINVAL);
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order(""), -EINVAL);
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order(NULL), -EINVAL);
+	KTEST_EXPECT_EQ(t, setup_fail_page_alloc_min_order("-1"), -EINVAL);
+	KTEST_EXPECT_EQ(t, fail_page_alloc_min_order, 10);
+	fail_page_alloc_min_order = 0;
+}
+
 /* ---- the decisions --------------------------------------------------------- */
 
 /* How many of @n calls of @size fail under @c, as a bitmap of the first 64. */
@@ -387,6 +409,7 @@ static const struct ktest_case fault_inject_cases[] = {
 	KTEST_CASE(parse_valid),
 	KTEST_CASE(parse_garbled),
 	KTEST_CASE(setup_garbled_stays_off),
+	KTEST_CASE(min_order_option),
 	KTEST_CASE(interval_every_nth),
 	KTEST_CASE(times_limits_failures),
 	KTEST_CASE(space_lets_bytes_through),
