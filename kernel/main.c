@@ -32,6 +32,7 @@
 #include "mm/memblock.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
+#include "mm/fault_inject.h"
 
 struct kernel_options kernel_options = {
 	.ktest = "all",
@@ -96,6 +97,21 @@ static int opt_nosmp(const char *v)
 	return 0;
 }
 
+static int opt_failslab(const char *v)
+{
+	return setup_fault_attr(&failslab_attr, v);
+}
+
+static int opt_fail_page_alloc(const char *v)
+{
+	return setup_fault_attr(&fail_page_alloc_attr, v);
+}
+
+static int opt_fail_page_alloc_min_order(const char *v)
+{
+	return setup_fail_page_alloc_min_order(v);
+}
+
 /* Options read by the self-tests themselves; accepted here so none warns. */
 static int opt_for_tests(const char *v)
 {
@@ -111,6 +127,9 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "slab_random", opt_slab_random },
 	{ "ptdump", opt_ptdump },
 	{ "nosmp", opt_nosmp },
+	{ "failslab", opt_failslab },
+	{ "fail_page_alloc", opt_fail_page_alloc },
+	{ "fail_page_alloc_min_order", opt_fail_page_alloc_min_order },
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
 	{ "expect_gbpages", opt_for_tests },
@@ -231,6 +250,7 @@ void kmain(u64 magic, u64 info_phys)
 	smp_init();
 
 	mm_report_boot();
+	fault_inject_start(); /* failslab=, fail_page_alloc=: boot is exempt */
 
 	failed = ktest_run_all(kernel_options.ktest);
 	pr_info("kmm: self-tests finished: %s\n",

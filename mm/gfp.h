@@ -21,6 +21,7 @@ typedef unsigned int gfp_t;
 #define ___GFP_NOWARN   0x10u
 #define ___GFP_ATOMIC   0x20u /* caller cannot sleep (we never sleep anyway) */
 #define ___GFP_COMP     0x40u
+#define ___GFP_NOFAIL   0x80u /* the caller cannot handle failure */
 
 #define __GFP_DMA     ((gfp_t)___GFP_DMA)
 #define __GFP_DMA32   ((gfp_t)___GFP_DMA32)
@@ -29,6 +30,11 @@ typedef unsigned int gfp_t;
 #define __GFP_NOWARN  ((gfp_t)___GFP_NOWARN)
 #define __GFP_ATOMIC  ((gfp_t)___GFP_ATOMIC)
 #define __GFP_COMP    ((gfp_t)___GFP_COMP)
+/*
+ * Fault injection never fails such a call. Nothing here sleeps or reclaims,
+ * so there is nothing to retry: real exhaustion still returns NULL.
+ */
+#define __GFP_NOFAIL  ((gfp_t)___GFP_NOFAIL)
 
 #define GFP_KERNEL ((gfp_t)0)
 #define GFP_NOWAIT ((gfp_t)0)

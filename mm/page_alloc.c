@@ -57,7 +57,7 @@
  * lists of one zone, the fast zone: the one GFP_KERNEL tries first. Every check that is
  * not a load and a compare lives on the slow path, which they leave for on
  * any doubt: a list that is empty or over high, a request with a zone
- * modifier or __GFP_ZERO, a page outside the fast window (below), a block
+ * modifier or __GFP_ZERO, fault injection on (mm/fault_inject.c), a page outside the fast window (below), a block
  * that is not a plain allocated block of the order given, poisoning, or a list lock
  * that another CPU holds. The slow path serves the same per-CPU lists, of
  * every zone, taking their lock.
@@ -86,6 +86,7 @@
 #define pr_fmt(fmt) "page_alloc: " fmt
 #include "mm/gfp.h"
 #include "mm/internal.h"
+#include "mm/fault_inject.h"
 #include "kmm/string.h"
 
 struct zone zones[MAX_NR_ZONES];
@@ -502,6 +503,10 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 {
 	struct zone **zl;
 
+	/* An injected failure changes nothing and, as in Linux, warns no more. */
+	if (unlikely(READ_ONCE(fail_page_alloc_active)) &&
+	    should_fail_alloc_page(gfp, order, caller))
+		return NULL;
 	if (order <= MAX_PAGE_ORDER) {
 		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
 			struct page *page = order <= PCP_MAX_ORDER ?
@@ -529,7 +534,8 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 static __always_inline struct page *alloc_pages_fast(gfp_t gfp,
 						     unsigned int order)
 {
-	if (likely(!(gfp & (__GFP_ZERO | GFP_ZONE_MASK)))) {
+	if (likely(!(gfp & (__GFP_ZERO | GFP_ZONE_MASK)) &&
+		   !fail_page_alloc_active)) {
 		struct page *page = NULL;
 
 		/* Order 0 gets its own copy, with the constants folded in. */

@@ -126,6 +126,11 @@
  * uses the cache at the same time (docs/porting.md); the fast paths stay
  * lock-free for it.
  *
+ * Fault injection (failslab=, mm/fault_inject.c): while it may inject,
+ * slab_alloc_pop() sends every allocation to slab_alloc_slow(), which asks
+ * should_failslab() before touching anything; off, it costs the fast path
+ * one compare of a global flag.
+ *
  * Calling contexts: any, including interrupt handlers, once
  * kmem_cache_init() has run. Nothing here sleeps.
  */
@@ -626,9 +631,11 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		       s->name, (void *)caller);
 		return NULL;
 	}
+	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
+		return NULL;
 	flags = mm_irq_save();
 	m = slab_cpu_magazine(s);
-	if (m->avail) { /* only __GFP_ZERO brought us here */
+	if (m->avail) { /* __GFP_ZERO or failslab brought us here */
 		obj = m->slot[m->avail--];
 		m->last = obj;
 		goto out;

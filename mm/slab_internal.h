@@ -24,6 +24,7 @@
 #include "kmm/string.h"
 #include "mm/internal.h"
 #include "mm/slab.h"
+#include "mm/fault_inject.h"
 
 /* Internal cache flags, above the public ones. */
 #define SLAB_KMALLOC     0x1000u /* a kmalloc size class: never destroyed */
@@ -278,11 +279,17 @@ static __always_inline void slab_set_kmalloc_mag(struct slab_magazine *m)
 static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 					   bool kmalloc_hint)
 {
-	unsigned long flags = mm_irq_save();
-	struct slab_magazine *m = s->mag[mm_cpu_id()];
-	unsigned int n = m->avail;
+	unsigned long flags;
+	struct slab_magazine *m;
+	unsigned int n;
 	void *obj;
 
+	/* failslab= on: every allocation asks should_failslab() on the slow path. */
+	if (unlikely(failslab_active))
+		return false;
+	flags = mm_irq_save();
+	m = s->mag[mm_cpu_id()];
+	n = m->avail;
 	if (unlikely(!n)) {
 		mm_irq_restore(flags);
 		return false;

@@ -241,6 +241,15 @@ void *vmalloc(unsigned long size)
 	return vmalloc_caller(size, GFP_KERNEL, _RET_IP_);
 }
 
+/*
+ * The same with @gfp for the pages: __GFP_NOWARN keeps a failure quiet,
+ * __GFP_ZERO zeroes, __GFP_NOFAIL exempts them from fault injection.
+ */
+void *__vmalloc(unsigned long size, gfp_t gfp)
+{
+	return vmalloc_caller(size, gfp, _RET_IP_);
+}
+
 /* The same, zeroed. */
 void *vzalloc(unsigned long size)
 {

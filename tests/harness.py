@@ -109,6 +109,9 @@ MATRIX = [
     Boot("efi-smp2",       "efi",    "128M", smp=2),
     Boot("bios-smp4-max",  "bios",   "1G",   smp=4, cpu="max"),
     Boot("bios-nosmp",     "bios",   "128M", smp=2, cmdline="nosmp"),
+    Boot("bios-fail-stress", "bios", "64M",  smp=2,
+         cmdline="ktest=fail_stress failslab=1,10,4096,-1 fail_page_alloc=2,15,16,-1",
+         expect_text="fail_page_alloc: interval 2, probability 15"),
 ]
 
 # Deliberate failures (suites the default selection leaves out): the harness
