@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# libkmm's own tests (included by the top-level Makefile), all in make test:
+#
+#   lib-symbols  tests/lib/symbols.sh over build/libkmm.a (GCC) and
+#                build/libkmm-clang.a (the same library built by clang)
+#   lib-clash    tests/lib/clash.sh over the installed public headers
+
+LIB_CLANG_OBJS := $(patsubst %.c,$(BUILD)/libkmm-clang/%.o,$(LIB_SRCS))
+
+$(LIB_CLANG_OBJS): | $(BUILD)/.deps-ok
+$(BUILD)/libkmm-clang/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(filter 0,$(V)),echo "  CLANG   $< (libkmm)")
+	$(Q)$(CLANG) $(LIB_CFLAGS) $(call lib_config,$(KMM_MAX_CPUS),$(KMM_PERCPU_GS)) -c $< -o $@
+
+$(BUILD)/libkmm-clang.a: $(LIB_CLANG_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+TEST_PROGRAMS += "lib-symbols::tests/lib/symbols.sh $(BUILD)/libkmm.a $(NM) $(CC)" \
+	"lib-symbols-clang::tests/lib/symbols.sh $(BUILD)/libkmm-clang.a $(NM) $(CLANG)" \
+	"lib-clash::tests/lib/clash.sh $(BUILD)/include"
+TEST_PROGRAM_DEPS += lib $(BUILD)/libkmm-clang.a
+
