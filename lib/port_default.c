@@ -101,10 +101,13 @@ __attribute__((weak)) void kmm_port_flush_tlb(unsigned long start, unsigned long
 #endif
 }
 
-/* Default KMM_HOOK_CPU_ID: only asked when nr_cpus > 1, so a port must say. */
+/*
+ * Default KMM_HOOK_CPU_ID: only asked when nr_cpus > 1, where it must not
+ * be missing; kmm_setup() asks once and refuses this answer.
+ */
 __attribute__((weak)) unsigned int kmm_port_cpu_id(void)
 {
-	return 0;
+	return ~0u;
 }
 
 /* Default KMM_HOOK_MAP_HUGE: none; the vmemmap goes in 4 KiB pages. */

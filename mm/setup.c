@@ -78,6 +78,10 @@ int kmm_setup(const struct kmm_layout *l)
 		       cpus, (unsigned int)MM_NR_CPUS);
 		return -EINVAL;
 	}
+#ifndef KMM_PERCPU_GS_CPU_ID
+	if (cpus > 1 && kmm_port_cpu_id() >= cpus)
+		return layout_error("nr_cpus > 1 needs KMM_HOOK_CPU_ID (kmm/port.h) answering below nr_cpus");
+#endif
 	if (memblock_is_retired())
 		return layout_error("called after mem_init()");
 

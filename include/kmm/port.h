@@ -32,8 +32,9 @@
  *                          drop stale translations of [start, end) on every
  *                          CPU. Default: invlpg on this CPU (right for one CPU).
  *   KMM_HOOK_CPU_ID        unsigned int f(void): this CPU, 0 .. nr_cpus - 1,
- *                          stable while interrupts are off. Default: 0. Asked
- *                          only when kmm_layout.nr_cpus > 1.
+ *                          stable while interrupts are off. Asked only when
+ *                          kmm_layout.nr_cpus > 1, and then required:
+ *                          kmm_setup() refuses nr_cpus > 1 without it.
  *   KMM_HOOK_RANDOM        unsigned long long f(void): seeds for slab
  *                          hardening; need not be strong. Default: a
  *                          splitmix64 stream seeded from the TSC.
