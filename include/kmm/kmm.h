@@ -10,7 +10,9 @@
  * any kernel's own headers. Its own types and constants are kmm_/KMM_
  * prefixed; the Linux API names (alloc_pages, kmalloc, GFP_*, ...) are not.
  * The hooks a kernel provides are in kmm/port.h; docs/porting.md walks
- * through a port.
+ * through a port. These two are libkmm's whole public interface and all
+ * that `make lib` installs in build/include/kmm/; the other headers beside
+ * them in the source tree are kmm's own kernel's, not the library's.
  */
 #ifndef KMM_KMM_H
 #define KMM_KMM_H

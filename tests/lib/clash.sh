@@ -5,7 +5,8 @@
 # The umbrella header <kmm/kmm.h> and the glue header <kmm/port.h> must
 # compile, with every warning an error, under GCC and clang, after and before
 # a header full of a hobby kernel's usual definitions (tests/lib/hobby.h)
-# and after <stdint.h>/<stddef.h>/<stdbool.h>. The last cases prove the test
+# and after <stdint.h>/<stddef.h>/<stdbool.h>; every macro they define is
+# KMM_/kmm_ prefixed or a Linux API name. The last cases prove the test
 # can fail: a generic typedef added to a copy of the header must clash, and
 # the glue header without a required hook must stop with an #error naming it.
 set -u
@@ -36,7 +37,7 @@ write_case() {
 
 cases="hobby_first hobby_after libc_first umbrella_only"
 n=0
-total=$(( $(wc -w <<< "$cases") * $(wc -w <<< "$compilers") + 2 ))
+total=$(( $(wc -w <<< "$cases") * $(wc -w <<< "$compilers") + 3 ))
 echo "KTAP version 1"
 echo "1..$total"
 fail=0
@@ -53,6 +54,21 @@ for cc in $compilers; do
 		fi
 	done
 done
+
+# Every macro the headers define is prefixed or one of Linux's API names.
+n=$((n + 1))
+gcc -E -dM -ffreestanding -x c /dev/null | sort > "$tmp/macros.base"
+printf '%s\n#include <kmm/port.h>\n' "$glue" > "$tmp/macros.c"
+gcc -E -dM -ffreestanding -I"$inc" "$tmp/macros.c" | sort > "$tmp/macros.all"
+stray=$(comm -13 "$tmp/macros.base" "$tmp/macros.all" | awk '{ sub(/\(.*/, "", $2); print $2 }' |
+	grep -v -E '^(KMM_|kmm_|__GFP_|GFP_|SLAB_|ZERO_SIZE_PTR$|ZERO_OR_NULL_PTR$)')
+if [ -z "$stray" ]; then
+	echo "ok $n macros_prefixed"
+else
+	for m in $stray; do echo "# $m: a macro of the public headers without a kmm or Linux API name"; done
+	echo "not ok $n macros_prefixed"
+	fail=1
+fi
 
 # A generic name put back into a copy of the header must be caught.
 n=$((n + 1))
