@@ -113,6 +113,14 @@ lib: $(BUILD)/libkmm.a $(patsubst include/%,$(BUILD)/include/%,$(LIB_PUBLIC_HEAD
 	@echo "libkmm: $(abspath $(BUILD)/libkmm.a) (KMM_MAX_CPUS=$(KMM_MAX_CPUS)$(if $(KMM_PERCPU_GS), KMM_PERCPU_GS=$(KMM_PERCPU_GS)))"
 	@echo "headers: -I$(abspath $(BUILD)/include)  (#include <kmm/kmm.h>; glue: <kmm/port.h>)"
 
+# Objects follow the configuration: changing CC, KMM_MAX_CPUS or
+# KMM_PERCPU_GS rebuilds them (the stamp is rewritten only when it changes).
+LIB_CONFIG := $(CC) $(call lib_config,$(KMM_MAX_CPUS),$(KMM_PERCPU_GS))
+LIB_STAMP := $(BUILD)/libkmm/.config
+$(shell mkdir -p $(BUILD)/libkmm && echo '$(LIB_CONFIG)' | cmp -s - $(LIB_STAMP) || \
+	echo '$(LIB_CONFIG)' > $(LIB_STAMP))
+$(LIB_OBJS): $(LIB_STAMP)
+
 $(BUILD)/libkmm/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  CC      $< (libkmm)")

@@ -10,7 +10,7 @@
 
 LIB_CLANG_OBJS := $(patsubst %.c,$(BUILD)/libkmm-clang/%.o,$(LIB_SRCS))
 
-$(LIB_CLANG_OBJS): | $(BUILD)/.deps-ok
+$(LIB_CLANG_OBJS): $(LIB_STAMP) | $(BUILD)/.deps-ok
 $(BUILD)/libkmm-clang/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  CLANG   $< (libkmm)")
