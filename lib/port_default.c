@@ -110,6 +110,29 @@ __attribute__((weak)) unsigned int kmm_port_cpu_id(void)
 	return ~0u;
 }
 
+#if !defined(KMM_HOST) && !defined(KMM_PERCPU_GS_CPU_ID)
+/*
+ * kmm_port_cpu_id() for mm_cpu_id() (mm/port.h): caller-saved registers
+ * kept, the stack aligned for the hook, the id zero-extended in %rax.
+ */
+__asm__(".text\n"
+	".globl kmm_cpu_id_preserving\n"
+	".type kmm_cpu_id_preserving, @function\n"
+	"kmm_cpu_id_preserving:\n\t"
+	"pushq %rbp\n\t"
+	"movq %rsp, %rbp\n\t"
+	"andq $-16, %rsp\n\t"
+	"pushq %rdi\n\tpushq %rsi\n\tpushq %rdx\n\tpushq %rcx\n\t"
+	"pushq %r8\n\tpushq %r9\n\tpushq %r10\n\tpushq %r11\n\t"
+	"call kmm_port_cpu_id\n\t"
+	"movl %eax, %eax\n\t"
+	"popq %r11\n\tpopq %r10\n\tpopq %r9\n\tpopq %r8\n\t"
+	"popq %rcx\n\tpopq %rdx\n\tpopq %rsi\n\tpopq %rdi\n\t"
+	"leave\n\t"
+	"ret\n"
+	".size kmm_cpu_id_preserving, . - kmm_cpu_id_preserving\n");
+#endif
+
 /* Default KMM_HOOK_MAP_HUGE: none; the vmemmap goes in 4 KiB pages. */
 __attribute__((weak)) int kmm_port_map_huge(unsigned long va, phys_addr_t pa,
 					    unsigned int prot)

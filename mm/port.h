@@ -118,10 +118,26 @@ static inline unsigned long mm_cpu_id(void)
 	__asm__("movl %%gs:%c1, %k0" : "=r"(id) : "i"(KMM_PERCPU_GS_CPU_ID));
 	return id;
 }
-#else
+#elif defined(KMM_HOST)
 static inline unsigned long mm_cpu_id(void)
 {
 	return likely(kmm_nr_cpus <= 1) ? 0 : kmm_port_cpu_id();
+}
+#else
+/*
+ * One CPU: 0. Several: the port's hook, called through a trampoline that
+ * keeps every register but %rax (lib/port_default.c), so that the fast
+ * paths around it need no registers saved for a call they rarely make. (A
+ * kernel has no red zone below %rsp for the call to overwrite.)
+ */
+static inline unsigned long mm_cpu_id(void)
+{
+	unsigned long id;
+
+	if (likely(kmm_nr_cpus <= 1))
+		return 0;
+	__asm__ __volatile__("call kmm_cpu_id_preserving" : "=a"(id) : : "cc");
+	return id;
 }
 #endif
 
