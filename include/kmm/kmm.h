@@ -49,13 +49,15 @@ struct kmm_layout {
 	kmm_phys_addr_t zone_dma_end;   /* GFP_DMA below this (16 MiB) */
 	kmm_phys_addr_t zone_dma32_end; /* GFP_DMA32 below this (4 GiB) */
 	unsigned int nr_cpus;           /* CPUs that call in (1; at most
-					   KMM_MAX_CPUS, see kmm_max_cpus()) */
+					   kmm_max_cpus(); more than 1 needs
+					   KMM_HOOK_CPU_ID) */
 };
 
 /*
  * Check and adopt @layout. Returns 0, or -22 (-EINVAL) after printing what
- * is wrong (overlapping or unaligned ranges, too many CPUs); kmm is then
- * unusable. Call once, before memblock_add().
+ * is wrong (overlapping or unaligned ranges, too many CPUs, several CPUs
+ * without KMM_HOOK_CPU_ID, a call after mem_init()) and keeping the layout
+ * in force, at first none. Call once, before memblock_add().
  */
 int kmm_setup(const struct kmm_layout *layout);
 /* The most CPUs this build of the library keeps per-CPU state for. */
