@@ -14,4 +14,7 @@ extern struct kernel_options kernel_options;
 /* Print the layout map, ptdump (if asked), buddyinfo, meminfo and slabinfo. */
 void mm_report_boot(void);
 
+/* Hand libkmm the kernel's layout (arch/x86_64/mm_port.c); first thing in kmain. */
+void arch_mm_setup(void);
+
 #endif /* KERNEL_KMM_H */

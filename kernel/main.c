@@ -232,6 +232,7 @@ void kmain(u64 magic, u64 info_phys)
 	int failed;
 
 	serial_init();
+	arch_mm_setup(); /* libkmm's __va() and friends need the layout */
 	smp_prepare_boot_cpu(); /* mm_cpu_id() and the trap handler read %gs */
 	traps_init();
 	cpu_detect();

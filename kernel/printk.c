@@ -22,25 +22,37 @@ static spinlock_t printk_lock = SPINLOCK_INIT;
 static char log_storage[CONSOLE_LOG_SIZE];
 static struct logbuf console_log = LOGBUF_INIT(log_storage);
 
+/*
+ * Store and print one formatted message of level @level (-1: it had no
+ * KERN_* marker, which counts as LOGLEVEL_DEFAULT - 1, as in Linux). Also
+ * libkmm's console hook (arch/x86_64/mm_port.c).
+ */
+void printk_emit(int level, const char *text, unsigned long len)
+{
+	unsigned long flags;
+
+	if ((level < 0 ? LOGLEVEL_DEFAULT - 1 : level) > console_loglevel)
+		return;
+	spin_lock_irqsave(&printk_lock, flags);
+	logbuf_store(&console_log, text, (size_t)len);
+	serial_write(text, (size_t)len);
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[1024];
 	const char *text = buf;
-	unsigned long flags;
 	bool marked;
 	int level, len;
 
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (len >= (int)sizeof(buf))
 		len = sizeof(buf) - 1;
-	/* An unmarked message counts as KERN_WARNING-ish, as in Linux. */
-	level = printk_strip_level(&text, &len, LOGLEVEL_DEFAULT - 1, &marked);
-	if (level > console_loglevel)
+	level = printk_strip_level(&text, &len, -1, &marked);
+	if ((level < 0 ? LOGLEVEL_DEFAULT - 1 : level) > console_loglevel)
 		return 0;
-	spin_lock_irqsave(&printk_lock, flags);
-	logbuf_store(&console_log, text, (size_t)len);
-	serial_write(text, (size_t)len);
-	spin_unlock_irqrestore(&printk_lock, flags);
+	printk_emit(level, text, (unsigned long)len);
 	return len;
 }
 

@@ -13,12 +13,9 @@
 #include "mm/mm.h"
 
 /*
- * No physical address reaches this (x86_64 MAXPHYADDR is at most 52 bits);
- * map entries beyond it are absurd. A port may define a lower limit.
+ * RAM at or above MM_MAX_PHYS_ADDR (the size of the port's direct map,
+ * mm/port.h) is ignored: map entries beyond it are absurd.
  */
-#ifndef MM_MAX_PHYS_ADDR
-#define MM_MAX_PHYS_ADDR (1ULL << 52)
-#endif
 
 struct boot_mem_range;
 
@@ -42,7 +39,8 @@ struct memblock {
 	bool debug;        /* memblock=debug: log every change */
 };
 
-extern struct memblock memblock;
+/* The symbol is kmm_memblock (mm/namespace.h). */
+extern struct memblock memblock __asm__("kmm_memblock");
 
 /* Register RAM. Unaligned edges are trimmed inward to whole pages. 0 or -errno. */
 int memblock_add(phys_addr_t base, phys_addr_t size);

@@ -45,17 +45,10 @@ extern unsigned long min_pfn_mapped, max_pfn_mapped;
 bool pfn_valid(unsigned long pfn);
 
 /*
- * Page-table figures for show_meminfo(), which mm/ cannot count itself: how
- * much of the direct map uses each page size, and page-table pages. A port
- * that keeps them defines mm_port_meminfo(); mm/ has a weak one that
- * reports zeroes.
+ * Page-table figures for show_meminfo(), which mm/ cannot count itself: the
+ * port's KMM_HOOK_MEMINFO fills struct kmm_port_meminfo (include/kmm/kmm.h);
+ * mm/ has a weak one that reports zeroes.
  */
-struct mm_port_meminfo {
-	unsigned long direct_map_4k; /* number of 4 KiB mappings */
-	unsigned long direct_map_2m; /* number of 2 MiB mappings */
-	unsigned long direct_map_1g; /* number of 1 GiB mappings */
-	unsigned long pagetable_pages;
-};
 void mm_port_meminfo(struct mm_port_meminfo *mi);
 
 #endif /* MM_MM_H */

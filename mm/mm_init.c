@@ -46,24 +46,16 @@ bool pfn_valid(unsigned long pfn)
 	return pfn < max_pfn_mapped && memmap_block_present(pfn);
 }
 
-static const unsigned long zone_end_pfn[MAX_NR_ZONES] = {
-	[ZONE_DMA] = PHYS_PFN(ZONE_DMA_END),
-	[ZONE_DMA32] = PHYS_PFN(ZONE_DMA32_END),
-	[ZONE_NORMAL] = ~0UL,
-};
-
+/* The port's zone limits (kmm_layout), as pfns; set by mem_init(). */
+static unsigned long zone_end_pfn[MAX_NR_ZONES];
 
 /*
- * Map a whole VMEMMAP_CHUNK with one large page when the port can (it
- * defines MM_HAVE_MAP_KERNEL_HUGE); true when done.
+ * Map a whole VMEMMAP_CHUNK with one large page when the port can (its
+ * KMM_HOOK_MAP_HUGE succeeds); true when done.
  */
 static bool vmemmap_map_huge(unsigned long va, phys_addr_t pa)
 {
-#ifdef MM_HAVE_MAP_KERNEL_HUGE
 	return mm_map_kernel_huge(va, pa, MM_PROT_READ | MM_PROT_WRITE) == 0;
-#else
-	return false;
-#endif
 }
 
 /* Allocate and map the struct pages of [start_pfn, end_pfn). */
@@ -266,8 +258,13 @@ static void setup_watermarks(void)
  */
 void mem_init(void)
 {
+	if (!kmm_vmemmap_base)
+		panic("mm: mem_init() before kmm_setup()");
 	if (!memblock.memory.cnt)
 		panic("mm: mem_init() with no memory registered");
+	zone_end_pfn[ZONE_DMA] = PHYS_PFN(ZONE_DMA_END);
+	zone_end_pfn[ZONE_DMA32] = PHYS_PFN(ZONE_DMA32_END);
+	zone_end_pfn[ZONE_NORMAL] = ~0UL;
 	if (memblock.debug)
 		memblock_dump();
 	memmap_pages = 0;

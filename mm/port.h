@@ -1,56 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The port: everything mm/ needs from the kernel it runs in.
+ * The port, inside the library: everything mm/ needs from the kernel it
+ * runs in, in the names mm/ uses.
  *
- * mm/ never includes an arch/ header. Instead the build puts a directory on
- * the include path that holds "mm_port_impl.h", which must provide:
+ * A kernel hands libkmm its layout at run time (kmm_setup() with a struct
+ * kmm_layout, include/kmm/kmm.h) and a few hooks at link time
+ * (include/kmm/port.h); this header turns those into what mm/ calls:
  *
  *   __va(phys_addr_t) -> void *      the direct map, both ways; the only
  *   __pa(const void *) -> phys_addr_t bridges between the two address types
+ *   __pa_direct(const void *)        __pa() for direct-map addresses only; any
+ *                                    other pointer comes out at or above
+ *                                    MM_MAX_PHYS_ADDR (kmm_setup checks it)
  *   vmemmap                          struct page * indexed by pfn
  *   VMALLOC_START, VMALLOC_END       the virtual range vmalloc may use
  *   MM_NR_CPUS                       the most CPUs mm/ keeps state for
- *   mm_cpu_id(void)                  this CPU, 0 .. MM_NR_CPUS-1, as unsigned
- *                                    int or unsigned long (which spares the
- *                                    callers a zero-extension when indexing)
- *   mm_spinlock_t, MM_SPINLOCK_INIT, mm_spin_lock_init(l), mm_spin_lock(l),
- *   mm_spin_unlock(l), mm_spin_is_locked(l)
- *   unsigned long mm_irq_save(void) / void mm_irq_restore(unsigned long)
- *                                    keep this CPU's interrupt handlers out
- *   int  mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned prot)
- *                                    0 or -ENOMEM; prot is MM_PROT_* below
- *   void mm_unmap_kernel_page(unsigned long va)
- *   void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
- *   u64  mm_random_u64(void)         for hardening secrets; need not be strong
+ *                                    (KMM_MAX_CPUS, fixed when the library is built)
+ *   mm_cpu_id(void)                  this CPU, 0 .. MM_NR_CPUS-1
+ *   mm_cpu_slot_read/write           one pointer per CPU for mm/, NULL until
+ *                                    first written, used by its own CPU with
+ *                                    interrupts off
+ *   mm_spinlock_t and mm_spin_*      a test-and-test-and-set byte lock
+ *   mm_irq_save/mm_irq_restore       keep this CPU's interrupt handlers out
+ *   mm_map_kernel_page, mm_unmap_kernel_page, mm_flush_tlb_kernel_range,
+ *   mm_map_kernel_huge, mm_random_u64, mm_port_meminfo: the hooks
  *
- * and may provide:
- *
- *   mm_spin_trylock(l)               lets the per-CPU fast paths skip the lock
- *                                    when another CPU holds it (default: take it)
- *   MM_MAX_PHYS_ADDR                 RAM above it is ignored (default 2^52)
- *   phys_addr_t __pa_direct(const void *)
- *                                    __pa() for direct-map addresses only; any
- *                                    other pointer must come out at or above
- *                                    MM_MAX_PHYS_ADDR, where no pfn has a struct
- *                                    page (the slab free fast paths; default __pa)
- *   void *mm_cpu_slot_read(void), void mm_cpu_slot_write(void *)
- *                                    with #define MM_HAVE_CPU_SLOT: one pointer
- *                                    per CPU for mm/, NULL until first written,
- *                                    used by its own CPU with interrupts off
- *                                    (default: an array indexed by mm_cpu_id())
- *   int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned prot)
- *                                    map one 2 MiB page (both addresses 2 MiB
- *                                    aligned), with #define MM_HAVE_MAP_KERNEL_HUGE;
- *                                    vmemmap then costs no page tables below
- *                                    the PMD
- *   void mm_port_meminfo(struct mm_port_meminfo *)
- *                                    direct-map and page-table figures for
- *                                    show_meminfo() (mm/mm.h; default: zeroes)
- *
- * and the functions declared in kmm/printk.h (printk, with %pS) and
- * kmm/assert.h (panic). Our kernel's port is arch/x86_64/mm_port_impl.h; the
- * host tests' port (a large anonymous mapping posing as physical memory) is
- * tests/host/mm_port_impl.h. docs/porting.md walks through writing one.
+ * The per-CPU accessors have two builds. By default the CPU id comes from
+ * the KMM_HOOK_CPU_ID hook (0 when kmm_layout.nr_cpus is 1) and the slots
+ * are an array. A kernel that keeps its CPU number and a spare pointer at
+ * fixed offsets from %gs builds the library with KMM_PERCPU_GS_CPU_ID and
+ * KMM_PERCPU_GS_SLOT (make lib KMM_PERCPU_GS=8,16): one %gs-relative load
+ * each, which is what kmm's own kernel does (docs/porting.md#fast-per-cpu).
  *
  * Lock order inside mm/: slab cache lock -> zone lock. Per-CPU state is only
  * touched with interrupts off on its own CPU (mm_irq_save).
@@ -58,47 +38,124 @@
 #ifndef MM_PORT_H
 #define MM_PORT_H
 
+#include "mm/namespace.h"
 #include "kmm/types.h"
 #include "kmm/compiler.h"
 #include "kmm/errno.h"
 #include "kmm/assert.h"
 #include "kmm/printk.h"
+#define KMM_INTERNAL_PAGE_HELPERS
+#include "kmm/kmm.h"
 
-#define PAGE_SHIFT 12
+#define PAGE_SHIFT KMM_PAGE_SHIFT
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 
-/* Protection for mm_map_kernel_page(). Kernel mappings are never user. */
-#define MM_PROT_READ  0x1u
-#define MM_PROT_WRITE 0x2u
-#define MM_PROT_EXEC  0x4u
+#define MM_PROT_READ  KMM_PROT_READ
+#define MM_PROT_WRITE KMM_PROT_WRITE
+#define MM_PROT_EXEC  KMM_PROT_EXEC
 
 struct page;
 
-#include "mm_port_impl.h"
+/* ---- the layout, set by kmm_setup() (mm/setup.c) -------------------------- */
 
-/* The contract is checked here, at compile time, not found missing at link. */
-#ifndef VMALLOC_START
-#error "mm port: VMALLOC_START not defined"
+extern unsigned long kmm_page_offset_base; /* direct map of physical 0 */
+extern unsigned long kmm_vmemmap_base;
+extern unsigned long kmm_vmalloc_start, kmm_vmalloc_end;
+extern unsigned long kmm_image_base, kmm_image_size;
+extern phys_addr_t kmm_image_base_pa;
+extern phys_addr_t kmm_max_phys_addr;      /* size of the direct map */
+extern phys_addr_t kmm_zone_dma_end, kmm_zone_dma32_end;
+extern unsigned int kmm_nr_cpus;
+
+static inline void *__va(phys_addr_t pa)
+{
+	return (void *)(unsigned long)(pa + kmm_page_offset_base);
+}
+
+/* Direct-map and kernel-image addresses, as Linux's __pa. */
+static inline phys_addr_t __pa(const void *va)
+{
+	unsigned long x = (unsigned long)va;
+
+	if (x - kmm_image_base < kmm_image_size)
+		return x - kmm_image_base + kmm_image_base_pa;
+	return x - kmm_page_offset_base;
+}
+
+/*
+ * Direct-map addresses only, for the slab free fast paths: one subtract.
+ * Any pointer outside [direct map, + MM_MAX_PHYS_ADDR) wraps to
+ * MM_MAX_PHYS_ADDR or above (kmm_setup() refuses a layout where it would
+ * not), beyond every pfn the memmap covers, so those paths hand it to their
+ * slow path, which uses __pa() and reports it.
+ */
+static inline phys_addr_t __pa_direct(const void *va)
+{
+	return (unsigned long)va - kmm_page_offset_base;
+}
+
+#define vmemmap       ((struct page *)kmm_vmemmap_base)
+#define VMALLOC_START kmm_vmalloc_start
+#define VMALLOC_END   kmm_vmalloc_end
+#define MM_MAX_PHYS_ADDR kmm_max_phys_addr
+
+/* ---- CPUs --------------------------------------------------------------- */
+
+#ifndef KMM_MAX_CPUS
+#define KMM_MAX_CPUS 8
 #endif
-#ifndef VMALLOC_END
-#error "mm port: VMALLOC_END not defined"
-#endif
-#ifndef MM_NR_CPUS
-#error "mm port: MM_NR_CPUS not defined"
-#endif
-#ifndef MM_SPINLOCK_INIT
-#error "mm port: MM_SPINLOCK_INIT not defined"
-#endif
-#ifndef vmemmap
-#error "mm port: vmemmap not defined"
+#define MM_NR_CPUS KMM_MAX_CPUS
+
+unsigned int kmm_port_cpu_id(void);
+
+#ifdef KMM_PERCPU_GS_CPU_ID
+/* A 32-bit load zero-extends: an unsigned long spares the callers one. */
+static inline unsigned long mm_cpu_id(void)
+{
+	unsigned long id;
+
+	__asm__("movl %%gs:%c1, %k0" : "=r"(id) : "i"(KMM_PERCPU_GS_CPU_ID));
+	return id;
+}
+#elif defined(KMM_HOST)
+static inline unsigned long mm_cpu_id(void)
+{
+	return likely(kmm_nr_cpus <= 1) ? 0 : kmm_port_cpu_id();
+}
+#else
+/*
+ * One CPU: 0. Several: the port's hook, called through a trampoline that
+ * keeps every register but %rax (lib/port_default.c), so that the fast
+ * paths around it need no registers saved for a call they rarely make. (A
+ * kernel has no red zone below %rsp for the call to overwrite.)
+ */
+static inline unsigned long mm_cpu_id(void)
+{
+	unsigned long id;
+
+	if (likely(kmm_nr_cpus <= 1))
+		return 0;
+	__asm__ __volatile__("call kmm_cpu_id_preserving" : "=a"(id) : : "cc");
+	return id;
+}
 #endif
 
-#ifndef __pa_direct
-#define __pa_direct(va) __pa(va)
-#endif
+#ifdef KMM_PERCPU_GS_SLOT
+static inline void *mm_cpu_slot_read(void)
+{
+	void *p;
 
-#ifndef MM_HAVE_CPU_SLOT
+	__asm__ __volatile__("movq %%gs:%c1, %0" : "=r"(p) : "i"(KMM_PERCPU_GS_SLOT));
+	return p;
+}
+
+static inline void mm_cpu_slot_write(void *p)
+{
+	__asm__ __volatile__("movq %0, %%gs:%c1" : : "r"(p), "i"(KMM_PERCPU_GS_SLOT)
+			     : "memory");
+}
+#else
 /* One cache line per CPU: the slot is written on hot paths. */
 struct mm_cpu_slot {
 	void *p;
@@ -115,5 +172,91 @@ static inline void mm_cpu_slot_write(void *p)
 	mm_cpu_slots[mm_cpu_id()].p = p;
 }
 #endif
+
+/* ---- locks and interrupts ----------------------------------------------- */
+
+typedef struct {
+	volatile u8 locked;
+} mm_spinlock_t;
+
+#define MM_SPINLOCK_INIT { 0 }
+
+/* Out of line: the uncontended path stays an exchange and a branch. */
+void kmm_spin_lock_contended(mm_spinlock_t *l);
+
+static inline void mm_spin_lock_init(mm_spinlock_t *l)
+{
+	l->locked = 0;
+}
+
+static inline void mm_spin_lock(mm_spinlock_t *l)
+{
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		kmm_spin_lock_contended(l);
+}
+
+/* Lets mm/'s fast paths give up instead of spinning. */
+static inline bool mm_spin_trylock(mm_spinlock_t *l)
+{
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+#define mm_spin_trylock mm_spin_trylock
+
+static inline void mm_spin_unlock(mm_spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline bool mm_spin_is_locked(const mm_spinlock_t *l)
+{
+	return l->locked;
+}
+
+#ifdef KMM_HOST
+/* Host threads have no interrupts. */
+static inline unsigned long mm_irq_save(void)
+{
+	return 0;
+}
+
+static inline void mm_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+#else
+static inline unsigned long mm_irq_save(void)
+{
+	unsigned long f;
+
+	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(f) : : "memory");
+	return f;
+}
+
+/* Interrupts on again if @f had IF (bit 9) set; the test reads @f in place. */
+static inline void mm_irq_restore(unsigned long f)
+{
+	__asm__ __volatile__("testl %1, %k0\n\tjz 1f\n\tsti\n1:"
+			     : : "r"(f), "i"(0x200) : "memory", "cc");
+}
+#endif
+
+/* ---- the hooks (include/kmm/port.h), in mm/'s names ---------------------- */
+
+int kmm_port_map_page(unsigned long va, phys_addr_t pa, unsigned int prot);
+void kmm_port_unmap_page(unsigned long va);
+void kmm_port_flush_tlb(unsigned long start, unsigned long end);
+int kmm_port_map_huge(unsigned long va, phys_addr_t pa, unsigned int prot);
+unsigned long long kmm_port_random(void);
+void kmm_port_console_write(int level, const char *text, unsigned long len);
+__noreturn void kmm_port_panic(const char *msg);
+bool kmm_port_symbol(unsigned long addr, const char **name,
+		     unsigned long *offset, unsigned long *size);
+void kmm_port_relax(void);
+
+#define mm_map_kernel_page(va, pa, prot) kmm_port_map_page(va, pa, prot)
+#define mm_map_kernel_huge(va, pa, prot) kmm_port_map_huge(va, pa, prot)
+#define mm_unmap_kernel_page(va)         kmm_port_unmap_page(va)
+#define mm_flush_tlb_kernel_range(s, e)  kmm_port_flush_tlb(s, e)
+#define mm_random_u64()                  ((u64)kmm_port_random())
 
 #endif /* MM_PORT_H */

@@ -143,7 +143,7 @@ bool slab_freelist_random = true;
 /* avail = limit = 0, slot[0] = NULL: every fast path misses. */
 struct slab_magazine slab_empty_mag;
 
-#ifndef MM_HAVE_CPU_SLOT
+#ifndef KMM_PERCPU_GS_SLOT
 struct mm_cpu_slot mm_cpu_slots[MM_NR_CPUS]; /* the port's default (mm/port.h) */
 #endif
 

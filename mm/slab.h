@@ -12,15 +12,7 @@
 #include "kmm/types.h"
 #include "mm/gfp.h"
 
-/* Cache flags */
-#define SLAB_HWCACHE_ALIGN 0x0001u /* align objects to the cache line */
-#define SLAB_POISON        0x0002u /* P: 0x6b/0xa5 on free, 0x5a uninitialised */
-#define SLAB_RED_ZONE      0x0004u /* Z: guard bytes around each object */
-#define SLAB_STORE_USER    0x0008u /* U: record who allocated and freed */
-#define SLAB_PANIC         0x0010u /* panic if creation fails */
-#define SLAB_CONSISTENCY_CHECKS 0x0020u /* F: check on every alloc and free */
-#define SLAB_NO_RANDOM     0x0040u /* keep free lists in address order */
-
+/* The cache flags (SLAB_*) are public: include/kmm/kmm.h. */
 struct kmem_cache;
 
 /* Create a cache. Returns NULL on failure (or panics with SLAB_PANIC). */
@@ -57,12 +49,7 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
  */
 int kmem_cache_shrink(struct kmem_cache *s);
 
-/* kmalloc(0) returns this: not NULL, faults if touched, kfree accepts it. */
-#define ZERO_SIZE_PTR ((void *)16)
-#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
-
-/* Requests up to this size come from slab caches, larger ones from pages. */
-#define KMALLOC_MAX_CACHE_SIZE 8192
+#define KMALLOC_MAX_CACHE_SIZE KMM_KMALLOC_MAX_CACHE_SIZE
 
 /*
  * kmalloc() of a size known at compile time: @slot is (size - 1) / 8, for
@@ -74,21 +61,7 @@ void *__kmalloc_slot(unsigned long slot, gfp_t gfp);
 /* kmalloc() for any size. */
 void *__kmalloc(size_t size, gfp_t gfp);
 
-/*
- * Allocate @size bytes, naturally aligned if a power of two, else 8-aligned.
- * NULL when memory runs out or @size is above 4 MiB; ZERO_SIZE_PTR for 0.
- * The caller owns the memory until kfree(). A size the compiler knows picks
- * its cache here, as Linux's kmalloc() does; anything else goes through
- * __kmalloc().
- */
-static __always_inline void *kmalloc(size_t size, gfp_t gfp)
-{
-	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE &&
-	    !(gfp & (__GFP_DMA | __GFP_DMA32)))
-		return __kmalloc_slot((size - 1) / 8, gfp);
-	return __kmalloc(size, gfp);
-}
-
+/* kmalloc() itself is inline, in include/kmm/kmm.h. */
 void *kzalloc(size_t size, gfp_t gfp);
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
 void *krealloc(const void *p, size_t new_size, gfp_t gfp);

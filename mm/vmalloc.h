@@ -12,8 +12,6 @@
 /* Allocate @size bytes (rounded up to pages). NULL on failure. */
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
-/* vmalloc with the pages' GFP flags (__GFP_NOWARN: no failure warning). */
-void *__vmalloc(unsigned long size, gfp_t gfp);
 /* Free a vmalloc area; anything else is reported and refused. */
 void vfree(const void *addr);
 /* True when @addr lies in the vmalloc area (mapped or not). */

@@ -1,8 +1,23 @@
 // SPDX-License-Identifier: MIT
-/* The kernel side of the mm port: mapping pages and a source of randomness. */
+/*
+ * The kernel's port of libkmm: its layout (Linux's, arch/x86_64/layout.h)
+ * and the hooks of include/kmm/port.h. The library is built for this
+ * kernel with KMM_PERCPU_GS_CPU_ID / KMM_PERCPU_GS_SLOT (Makefile), so
+ * mm/'s per-CPU accesses are single %gs loads from struct percpu.
+ */
 #include "mm/port.h"
 #include "mm/mm.h"
+#include "kmm/printk.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pgtable.h"
+#include "kernel/kmm.h"
+
+_Static_assert(KMM_PERCPU_GS_CPU_ID == PERCPU_CPU_ID_OFFSET &&
+	       KMM_PERCPU_GS_SLOT == PERCPU_MM_SLOT_OFFSET,
+	       "libkmm reads the CPU id and its slot where struct percpu keeps them");
+_Static_assert(MM_NR_CPUS == NR_CPUS, "libkmm keeps state for every CPU we start");
 
 static u64 prot_to_pte(unsigned int prot)
 {
@@ -15,24 +30,19 @@ static u64 prot_to_pte(unsigned int prot)
 	return p;
 }
 
-int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
+static int map_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 {
 	return kernel_map_range(va, pa, PAGE_SIZE, prot_to_pte(prot), PG_LEVEL_4K);
 }
 
-int mm_map_kernel_huge(unsigned long va, phys_addr_t pa, unsigned int prot)
+static int map_huge(unsigned long va, phys_addr_t pa, unsigned int prot)
 {
 	return kernel_map_range(va, pa, PMD_SIZE, prot_to_pte(prot), PG_LEVEL_2M);
 }
 
-void mm_unmap_kernel_page(unsigned long va)
+static void unmap_page(unsigned long va)
 {
 	kernel_unmap_range(va, PAGE_SIZE);
-}
-
-void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
-{
-	flush_tlb_kernel_range(start, end);
 }
 
 /*
@@ -40,7 +50,7 @@ void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
  * free-list order and pointer-hardening secrets differ between boots; under
  * QEMU -icount the TSC, and so the stream, repeat exactly.
  */
-u64 mm_random_u64(void)
+static u64 random_u64(void)
 {
 	static u64 state;
 	u64 z;
@@ -53,10 +63,46 @@ u64 mm_random_u64(void)
 	return z ^ (z >> 31);
 }
 
-void mm_port_meminfo(struct mm_port_meminfo *mi)
+static void port_meminfo(struct kmm_port_meminfo *mi)
 {
 	mi->direct_map_4k = direct_map_pages[PG_LEVEL_4K];
 	mi->direct_map_2m = direct_map_pages[PG_LEVEL_2M];
 	mi->direct_map_1g = direct_map_pages[PG_LEVEL_1G];
 	mi->pagetable_pages = nr_pagetable_pages;
 }
+
+static __noreturn void port_panic(const char *msg)
+{
+	panic("%s", msg);
+}
+
+/* Linux's layout, the whole of the kernel image mapping for __pa(). */
+void arch_mm_setup(void)
+{
+	static const struct kmm_layout layout = {
+		.direct_map_base = PAGE_OFFSET,
+		.direct_map_size = DIRECT_MAP_SIZE,
+		.vmemmap_base = VMEMMAP_BASE,
+		.vmalloc_start = VMALLOC_BASE,
+		.vmalloc_end = VMALLOC_LIMIT,
+		.image_base = __START_KERNEL_map,
+		.image_base_pa = 0,
+		.image_size = -__START_KERNEL_map,
+		.nr_cpus = NR_CPUS,
+	};
+
+	if (kmm_setup(&layout))
+		panic("kmm_setup refused the kernel's layout");
+}
+
+#define KMM_HOOK_MAP_PAGE      map_page
+#define KMM_HOOK_UNMAP_PAGE    unmap_page
+#define KMM_HOOK_CONSOLE_WRITE printk_emit
+#define KMM_HOOK_PANIC         port_panic
+#define KMM_HOOK_FLUSH_TLB     flush_tlb_kernel_range
+#define KMM_HOOK_CPU_ID        smp_processor_id
+#define KMM_HOOK_RANDOM        random_u64
+#define KMM_HOOK_MAP_HUGE      map_huge
+#define KMM_HOOK_SYMBOL        kallsyms_lookup
+#define KMM_HOOK_MEMINFO       port_meminfo
+#include "kmm/port.h"

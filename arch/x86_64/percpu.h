@@ -9,7 +9,8 @@
  * an AP sets its own before it runs any C code that could call into mm/.
  * Nothing in kmm loads a GS selector afterwards (that would zero the base).
  *
- * Included by mm_port_impl.h, so keep it to definitions and inlines.
+ * libkmm is built to read the CPU id and its slot at these offsets
+ * (KMM_PERCPU_GS_*, Makefile; arch/x86_64/mm_port.c checks they agree).
  */
 #ifndef ARCH_X86_64_PERCPU_H
 #define ARCH_X86_64_PERCPU_H

@@ -5,7 +5,7 @@
  * A message may start with a KERN_* level marker ("\001" then a digit).
  * Messages above the console log level (loglevel= on the command line) are
  * dropped. The kernel implements printk() on the serial console; host builds
- * implement it on stdout. Both share the formatter in kernel/vsprintf.c.
+ * implement it on stdout. Both share the formatter in lib/vsprintf.c.
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %% with the l, ll, z and h length
  * modifiers, the '0', '-', '+', ' ' and '#' flags, a field width and a
@@ -51,16 +51,27 @@ int vprintk(const char *fmt, va_list ap);
 /*
  * Format into @buf (at most @size bytes, always NUL-terminated when size > 0).
  * Returns the length the full output would have had, like C99 snprintf.
+ * libkmm's formatter (lib/vsprintf.c), kmm_ prefixed there so that it never
+ * collides with another kernel's; kmm's kernel and host tests use it.
  */
+#define vsnprintf kmm_vsnprintf
+#define snprintf  kmm_snprintf
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+/*
+ * Store and print one formatted message of @level (0..7, -1 for none):
+ * printk's back end, and libkmm's console hook in the kernel.
+ */
+void printk_emit(int level, const char *text, unsigned long len);
 
 /* Messages with a level number above this are not printed. */
 extern int console_loglevel;
 
 /*
  * Resolve @addr to a symbol name and offset for %pS. Returns false when
- * unknown. Provided by the kernel (kernel/kallsyms.c) or the host port.
+ * unknown. Provided by the kernel (kernel/kallsyms.c) or the host port;
+ * the formatter asks the port's KMM_HOOK_SYMBOL, which they point here.
  */
 bool kallsyms_lookup(unsigned long addr, const char **name,
 		     unsigned long *offset, unsigned long *size);

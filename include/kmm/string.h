@@ -1,13 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The few string functions kmm needs. The kernel implements them in
- * kernel/string.c; host builds get them from the C library, and strlcpy
- * (missing from glibc 2.36) from tests/host/compat.c.
+ * The few string functions kmm needs. In the kernel they are libkmm's
+ * (lib/string.c), named kmm_* so that they never collide with another
+ * kernel's own; the names below map to them. Host builds get them from the
+ * C library, and strlcpy (missing from glibc 2.36) from tests/host/compat.c.
  */
 #ifndef KMM_STRING_H
 #define KMM_STRING_H
 
 #include <stddef.h>
+
+#ifndef KMM_HOST
+#define memset  kmm_memset
+#define memcpy  kmm_memcpy
+#define memmove kmm_memmove
+#define memcmp  kmm_memcmp
+#define strlen  kmm_strlen
+#define strnlen kmm_strnlen
+#define strcmp  kmm_strcmp
+#define strncmp kmm_strncmp
+#define strchr  kmm_strchr
+#define strlcpy kmm_strlcpy
+#endif
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

@@ -85,7 +85,7 @@ static void machine_reset(void)
 			bench_kmm_ram_pages += bench_map[i].size / PAGE_SIZE;
 }
 
-static const char *kmm_setup(void)
+static const char *kmm_backend_setup(void)
 {
 	host_console_quiet(true);
 	machine_reset();
@@ -118,7 +118,7 @@ static double kmm_run(enum bench_workload w, long n)
 }
 
 const struct bench_backend bench_kmm_backends[] = {
-	{ "kmalloc", kmm_setup, kmm_run, kmalloc_replay, NULL },
-	{ "kmem_cache", kmm_setup, cache_run, NULL, NULL },
+	{ "kmalloc", kmm_backend_setup, kmm_run, kmalloc_replay, NULL },
+	{ "kmem_cache", kmm_backend_setup, cache_run, NULL, NULL },
 };
 const unsigned int bench_nr_kmm_backends = ARRAY_SIZE(bench_kmm_backends);

@@ -16,7 +16,7 @@ BENCH_CFLAGS  := -std=gnu11 -O2 -g -fno-omit-frame-pointer -DKMM_HOST \
 	$(COMMON_WARN) -Wno-missing-prototypes $(INCLUDES) -Itests/host -MMD -MP
 BENCH_LDFLAGS := -pthread
 BENCH_LDLIBS  := -ldl
-BENCH_LIB_SRCS := $(sort $(wildcard mm/*.c)) kernel/vsprintf.c kernel/cmdline.c kernel/logbuf.c \
+BENCH_LIB_SRCS := $(LIB_HOST_SRCS) kernel/cmdline.c kernel/logbuf.c \
 	tests/host/port.c tests/host/compat.c tests/host/seed_alloc.c
 BENCH_SRCS    := $(sort $(wildcard tests/bench/*.c))
 BENCH_OBJS    := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(BENCH_LIB_SRCS) $(BENCH_SRCS))
@@ -39,6 +39,7 @@ $(BUILD)/.deps-bench-ok: tools/install-deps.sh
 	$(Q)tools/install-deps.sh bench
 	$(Q)touch $@
 
+$(BENCH_DIR)/obj/mm/%.o $(BENCH_DIR)/obj/lib/%.o: BENCH_CFLAGS += -DKMM_LIBRARY_BUILD
 $(BENCH_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  BENCHCC $<")

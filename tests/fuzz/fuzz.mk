@@ -21,8 +21,8 @@ FUZZ_BINS    := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
 
 # The same code as the host tests (the port in tests/host), built by clang
 # with coverage for libFuzzer; the tests' own main() and cases stay out.
-FUZZ_LIB_SRCS := $(sort $(wildcard mm/*.c) $(filter-out boot/efi/%,$(wildcard boot/*.c)) \
-	kernel/vsprintf.c kernel/ktest.c kernel/cmdline.c kernel/logbuf.c \
+FUZZ_LIB_SRCS := $(sort $(LIB_HOST_SRCS) $(filter-out boot/efi/%,$(wildcard boot/*.c)) \
+	kernel/ktest.c kernel/cmdline.c kernel/logbuf.c \
 	$(filter-out tests/host/test_%.c tests/host/main.c,$(wildcard tests/host/*.c)))
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(FUZZ_LIB_SRCS))
 
@@ -40,6 +40,7 @@ fuzz-build: $(FUZZ_BINS)
 
 $(FUZZ_LIB_OBJS) $(FUZZ_BINS): | $(BUILD)/.deps-ok
 
+$(FUZZ_DIR)/mm/%.o $(FUZZ_DIR)/lib/%.o: FUZZ_CFLAGS += -DKMM_LIBRARY_BUILD
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  FUZZCC  $<")

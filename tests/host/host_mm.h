@@ -19,6 +19,31 @@
 #include "boot/boot_info.h"
 
 /*
+ * The fake machine (tests/host/port.c), handed to libkmm with kmm_setup():
+ *
+ *   host_phys_base  one MAP_SHARED mapping of a memfd, HOST_PHYS_SIZE bytes:
+ *                   "physical" address pa lives at host_phys_base + pa (the
+ *                   direct map). Untouched pages cost nothing.
+ *   host_vmemmap    a PROT_NONE reservation for HOST_PHYS_SIZE / PAGE_SIZE
+ *                   struct pages; mem_init() maps backing into it from
+ *                   memblock, exactly as the kernel does.
+ *   vmalloc area    a PROT_NONE reservation of HOST_VMALLOC_SIZE bytes.
+ *
+ * The map-page hook maps the memfd page at offset pa at va with
+ * mmap(MAP_FIXED), so the same physical page is reachable through both
+ * addresses; unmapping puts PROT_NONE back, so guard pages and unmapped
+ * struct pages really fault. CPUs are threads: each says which CPU it is
+ * with host_set_cpu(). Interrupts do not exist.
+ */
+#define HOST_PHYS_SIZE    (8ULL << 30)
+#define HOST_VMALLOC_SIZE (1UL << 30)
+#define HOST_NR_CPUS      8
+
+extern unsigned char *host_phys_base;
+extern struct page *host_vmemmap;
+extern unsigned long host_vmalloc_start;
+
+/*
  * The default machine: 640 KiB + 15 MiB of DMA, 112 MiB of DMA32 with a hole
  * in it, 64 MiB of Normal above 4 GiB; a reserved entry inside the RAM.
  */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The host port of mm/ (see mm_port_impl.h for the fake machine's layout),
- * plus what the kernel would otherwise provide to mm/ and the test runner:
- * printk with a recorded console, panic, kallsyms_lookup.
+ * The host port of libkmm (see host_mm.h for the fake machine's layout):
+ * its hooks, through include/kmm/port.h like any kernel's, plus what the
+ * kernel would otherwise provide to the test runner: printk with a recorded
+ * console, panic, kallsyms_lookup.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -35,7 +36,7 @@
 unsigned char *host_phys_base;
 struct page *host_vmemmap;
 unsigned long host_vmalloc_start;
-__thread unsigned int host_cpu_id;
+static __thread unsigned int host_cpu_id;
 
 static int phys_fd = -1;
 static unsigned long mapped_pages;
@@ -105,6 +106,15 @@ static void host_port_init(void)
 	ASSERT(IS_ALIGNED((unsigned long)host_phys_base, HOST_PHYS_ALIGN));
 	host_vmemmap = reserve(VMEMMAP_BYTES, VMEMMAP_ALIGN);
 	host_vmalloc_start = (unsigned long)reserve(HOST_VMALLOC_SIZE, PAGE_SIZE);
+	if (kmm_setup(&(struct kmm_layout){
+		    .direct_map_base = (unsigned long)host_phys_base,
+		    .direct_map_size = HOST_PHYS_SIZE,
+		    .vmemmap_base = (unsigned long)host_vmemmap,
+		    .vmalloc_start = host_vmalloc_start,
+		    .vmalloc_end = host_vmalloc_start + HOST_VMALLOC_SIZE,
+		    .nr_cpus = HOST_NR_CPUS,
+	    }))
+		abort();
 }
 
 /* PROT_NONE over [va, va + size) again, keeping the reservation. */
@@ -194,7 +204,7 @@ static bool in_range(unsigned long va, unsigned long start, unsigned long size)
 	return va >= start && va - start < size;
 }
 
-int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
+static int host_map_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 {
 	int p = PROT_READ;
 
@@ -218,17 +228,11 @@ int mm_map_kernel_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 	return 0;
 }
 
-void mm_unmap_kernel_page(unsigned long va)
+static void host_unmap_page(unsigned long va)
 {
 	ASSERT(in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE));
 	unmap_range(va, PAGE_SIZE);
 	__atomic_fetch_sub(&mapped_pages, 1, __ATOMIC_RELAXED);
-}
-
-void mm_flush_tlb_kernel_range(unsigned long start, unsigned long end)
-{
-	(void)start;
-	(void)end;
 }
 
 unsigned long host_mapped_pages(void)
@@ -239,7 +243,7 @@ unsigned long host_mapped_pages(void)
 static u64 random_state = 0x6b6d6d2d686f7374ULL;
 
 /* splitmix64: deterministic, so a failing run repeats. */
-u64 mm_random_u64(void)
+static u64 host_random(void)
 {
 	u64 z = __atomic_add_fetch(&random_state, 0x9e3779b97f4a7c15ULL,
 				   __ATOMIC_RELAXED);
@@ -249,23 +253,25 @@ u64 mm_random_u64(void)
 	return z ^ (z >> 31);
 }
 
-void host_spin_lock_contended(mm_spinlock_t *l)
+/* Host CPUs are threads that may share a core: yield now and then. */
+static void host_relax(void)
 {
-	unsigned int spins = 0;
+	static __thread unsigned int spins;
 
-	do {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
-			if (++spins % 64 == 0)
-				sched_yield();
-			else
-				__builtin_ia32_pause();
-		}
-	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
+	if (++spins % 64 == 0)
+		sched_yield();
+	else
+		__builtin_ia32_pause();
+}
+
+static unsigned int host_get_cpu(void)
+{
+	return host_cpu_id;
 }
 
 void host_set_cpu(unsigned int cpu)
 {
-	ASSERT(cpu < MM_NR_CPUS);
+	ASSERT(cpu < HOST_NR_CPUS && cpu < MM_NR_CPUS);
 	host_cpu_id = cpu;
 }
 
@@ -340,6 +346,21 @@ bool host_console_quiet(bool quiet)
 	return old;
 }
 
+/* Record and print one message; @level -1: it had no KERN_* marker. */
+static int host_console_write(int level, const char *text, unsigned long len)
+{
+	bool marked = level >= 0;
+
+	if ((marked ? level : LOGLEVEL_DEFAULT - 1) > console_loglevel)
+		return 0;
+	pthread_mutex_lock(&console_lock);
+	logbuf_store(&console, text, len);
+	if (!console_quiet || !marked)
+		fwrite(text, 1, len, stdout);
+	pthread_mutex_unlock(&console_lock);
+	return (int)len;
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[1024];
@@ -350,15 +371,8 @@ int vprintk(const char *fmt, va_list ap)
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (len >= (int)sizeof(buf))
 		len = sizeof(buf) - 1;
-	level = printk_strip_level(&text, &len, LOGLEVEL_DEFAULT - 1, &marked);
-	if (level > console_loglevel)
-		return 0;
-	pthread_mutex_lock(&console_lock);
-	logbuf_store(&console, text, (size_t)len);
-	if (!console_quiet || !marked)
-		fwrite(text, 1, len, stdout);
-	pthread_mutex_unlock(&console_lock);
-	return len;
+	level = printk_strip_level(&text, &len, -1, &marked);
+	return host_console_write(level, text, (unsigned long)len);
 }
 
 int printk(const char *fmt, ...)
@@ -399,6 +413,13 @@ bool ktest_console_contains(unsigned long mark, const char *text)
 
 /* ---- panic and symbols ---------------------------------------------------- */
 
+static __noreturn void host_panic(const char *msg)
+{
+	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+	fflush(stdout);
+	abort();
+}
+
 void panic(const char *fmt, ...)
 {
 	char buf[512];
@@ -407,9 +428,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
-	fflush(stdout);
-	abort();
+	host_panic(buf);
 }
 
 /* Only symbols the dynamic linker knows (those exported by the binary). */
@@ -427,3 +446,15 @@ bool kallsyms_lookup(unsigned long addr, const char **name,
 	*size = sym ? sym->st_size : 0;
 	return true;
 }
+
+/* ---- the hooks libkmm calls ---------------------------------------------- */
+
+#define KMM_HOOK_MAP_PAGE      host_map_page
+#define KMM_HOOK_UNMAP_PAGE    host_unmap_page
+#define KMM_HOOK_CONSOLE_WRITE (void)host_console_write
+#define KMM_HOOK_PANIC         host_panic
+#define KMM_HOOK_CPU_ID        host_get_cpu
+#define KMM_HOOK_RANDOM        host_random
+#define KMM_HOOK_SYMBOL        kallsyms_lookup
+#define KMM_HOOK_RELAX         host_relax
+#include "kmm/port.h"

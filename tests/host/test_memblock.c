@@ -143,7 +143,7 @@ static void absurd_map(struct ktest *t)
 		R(~0ULL & PAGE_MASK, 0x1000, USABLE),
 	};
 	static const struct want w[] = {
-		{ 0x100000, MM_MAX_PHYS_ADDR - 0x100000 },
+		{ 0x100000, HOST_PHYS_SIZE - 0x100000 },
 	};
 	unsigned long mark;
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * kernel/vsprintf.c against the host C library's vsnprintf.
+ * lib/vsprintf.c against the host C library's vsnprintf.
  *
- * Our vsnprintf/snprintf are linked into this binary and so replace the C
- * library's for every direct call; the reference is the next definition in
- * link order, found with dlsym(RTLD_NEXT). Calls to ours go through
+ * Ours are kmm_vsnprintf/kmm_snprintf (kmm/printk.h maps the usual names
+ * to them); the reference is the C library's, found by its own name with
+ * dlsym(RTLD_NEXT). Calls to ours go through
  * vsnprintf with a va_list so the compiler cannot fold a constant format
  * at build time and bypass the code under test.
  */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The string functions of include/kmm/string.h, for the kernel. GCC may also
- * emit calls to memset/memcpy/memmove/memcmp on its own, so they must exist
- * even with -fno-builtin. Kept simple: rep movsb/stosb are fast on modern x86.
+ * The string functions of include/kmm/string.h, in libkmm: kmm_memset and
+ * so on (the header renames them). GCC may also emit calls to plain
+ * memset/memcpy/memmove/memcmp on its own, even with -fno-builtin, so those
+ * four exist too, as weak aliases: a kernel's own definitions win. Kept
+ * simple: rep movsb/stosb are fast on modern x86.
  */
 #include "kmm/string.h"
 #include "kmm/types.h"
@@ -114,3 +116,13 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+
+/* What the compiler may call by these names, if the kernel has none. */
+#undef memset
+#undef memcpy
+#undef memmove
+#undef memcmp
+void *memset(void *s, int c, size_t n) __attribute__((weak, alias("kmm_memset")));
+void *memcpy(void *dst, const void *src, size_t n) __attribute__((weak, alias("kmm_memcpy")));
+void *memmove(void *dst, const void *src, size_t n) __attribute__((weak, alias("kmm_memmove")));
+int memcmp(const void *a, const void *b, size_t n) __attribute__((weak, alias("kmm_memcmp")));

@@ -25,6 +25,10 @@
 #include "kmm/string.h"
 #include "kmm/types.h"
 
+/* The port's symbol lookup (KMM_HOOK_SYMBOL, include/kmm/port.h). */
+bool kmm_port_symbol(unsigned long addr, const char **name,
+		     unsigned long *offset, unsigned long *size);
+
 #define FL_LEFT  0x01 /* '-': pad on the right */
 #define FL_PLUS  0x02 /* '+': sign for non-negative signed values */
 #define FL_SPACE 0x04 /* ' ': space for non-negative signed values */
@@ -189,7 +193,7 @@ static void put_symbol(struct outbuf *o, const struct spec *sp,
 	size_t name_len;
 	int len, pad;
 
-	if (!kallsyms_lookup(addr, &name, &offset, &size) || !name) {
+	if (!kmm_port_symbol(addr, &name, &offset, &size) || !name) {
 		put_pointer(o, sp, addr);
 		return;
 	}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libkmm's private namespace (the jemalloc way): every global of the library
+ * that is not public API (include/kmm/kmm.h) is really kmm_<name>, so that
+ * linking libkmm.a into a kernel never collides with the kernel's own
+ * zones, memblock or slab_lookup. mm/'s sources keep the short names; this
+ * header, included first by mm/port.h, renames them. The memblock table
+ * itself, whose name is also a word (a ktest suite's), gets its symbol from
+ * an asm label in mm/memblock.h instead. tests/lib/symbols.sh
+ * fails the build when a global slips out without a prefix: add it here.
+ */
+#ifndef MM_NAMESPACE_H
+#define MM_NAMESPACE_H
+
+#define buddy_add_free_block         kmm_buddy_add_free_block
+#define buddy_snapshot               kmm_buddy_snapshot
+#define build_zonelists              kmm_build_zonelists
+#define fail_page_alloc_active       kmm_fail_page_alloc_active
+#define fail_page_alloc_attr         kmm_fail_page_alloc_attr
+#define fail_page_alloc_min_order    kmm_fail_page_alloc_min_order
+#define failslab_active              kmm_failslab_active
+#define failslab_attr                kmm_failslab_attr
+#define fault_attr_get               kmm_fault_attr_get
+#define fault_attr_set               kmm_fault_attr_set
+#define fault_attr_show              kmm_fault_attr_show
+#define fault_config_parse           kmm_fault_config_parse
+#define fault_inject_start           kmm_fault_inject_start
+#define fault_inject_stop            kmm_fault_inject_stop
+#define setup_fail_page_alloc_min_order kmm_setup_fail_page_alloc_min_order
+#define setup_fault_attr             kmm_setup_fault_attr
+#define should_fail_alloc_page       kmm_should_fail_alloc_page
+#define should_fail_ex               kmm_should_fail_ex
+#define should_failslab              kmm_should_failslab
+#define kmalloc_caches               kmm_kmalloc_caches
+#define kmalloc_caches_init          kmm_kmalloc_caches_init
+#define kmalloc_class_size           kmm_kmalloc_class_size
+#define kmalloc_size_cache           kmm_kmalloc_size_cache
+#define kmalloc_size_index           kmm_kmalloc_size_index
+#define kmem_cache_boot              kmm_kmem_cache_boot
+#define max_pfn_mapped               kmm_max_pfn_mapped
+#define memblock_add_map             kmm_memblock_add_map
+#define memblock_phys_alloc_try      kmm_memblock_phys_alloc_try
+#define memblock_reset               kmm_memblock_reset
+#define memblock_retire              kmm_memblock_retire
+#define memmap_pages                 kmm_memmap_pages
+#define memmap_present               kmm_memmap_present
+#define min_pfn_mapped               kmm_min_pfn_mapped
+#define page_poison_block            kmm_page_poison_block
+#define page_poison_check_block      kmm_page_poison_check_block
+#define pcp_lists                    kmm_pcp_lists
+#define slab_alloc_slow              kmm_slab_alloc_slow
+#define slab_bug                     kmm_slab_bug
+#define slab_cache_setup             kmm_slab_cache_setup
+#define slab_caches                  kmm_slab_caches
+#define slab_caches_lock             kmm_slab_caches_lock
+#define slab_check_slab              kmm_slab_check_slab
+#define slab_create                  kmm_slab_create
+#define slab_dead_cache              kmm_slab_dead_cache
+#define slab_debug_flags_for         kmm_slab_debug_flags_for
+#define slab_debug_init_object       kmm_slab_debug_init_object
+#define slab_debug_init_slab         kmm_slab_debug_init_slab
+#define slab_debug_on_alloc          kmm_slab_debug_on_alloc
+#define slab_debug_on_free           kmm_slab_debug_on_free
+#define slab_discard                 kmm_slab_discard
+#define slab_drain_all_magazines     kmm_slab_drain_all_magazines
+#define slab_empty_mag               kmm_slab_empty_mag
+#define slab_expected_state          kmm_slab_expected_state
+#define slab_free_slow               kmm_slab_free_slow
+#define slab_lookup                  kmm_slab_lookup
+#define slab_magazine_cache          kmm_slab_magazine_cache
+#define slab_obj_index               kmm_slab_obj_index
+#define slab_print_owner             kmm_slab_print_owner
+#define slab_report_live             kmm_slab_report_live
+#define slab_set_nfree               kmm_slab_set_nfree
+#define slab_truncate_freelist       kmm_slab_truncate_freelist
+#define totalram_pages               kmm_totalram_pages
+#define vmalloc_init                 kmm_vmalloc_init
+#define zone_init_free_lists         kmm_zone_init_free_lists
+#define zone_setup_pcp               kmm_zone_setup_pcp
+#define zonelists                    kmm_zonelists
+#define zones                        kmm_zones
+#define mm_cpu_slots                 kmm_mm_cpu_slots
+#define mm_port_meminfo              kmm_port_meminfo
+
+/*
+ * The library's own printk and panic, for its sources only:
+ * a kernel's files that include mm/ headers keep their own printk and panic.
+ */
+#ifdef KMM_LIBRARY_BUILD
+#define printk          kmm_printk
+#define vprintk         kmm_vprintk
+#define panic           kmm_panic
+#endif
+
+#endif /* MM_NAMESPACE_H */
