@@ -11,10 +11,16 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 
-/* The direct map: all RAM at PAGE_OFFSET + physical address. */
+/*
+ * The layout is chosen at boot (arch/x86_64/mem_layout.c: paging depth,
+ * KASLR), so these read Linux's variables page_offset_base, vmalloc_base
+ * and vmemmap_base (layout.h), never constants.
+ */
+
+/* The direct map: all RAM at page_offset_base + physical address. */
 static inline void *__va(phys_addr_t pa)
 {
-	return (void *)(unsigned long)(pa + PAGE_OFFSET);
+	return (void *)(unsigned long)(pa + page_offset_base);
 }
 
 /* Accepts direct-map addresses and kernel-image addresses, as Linux's __pa. */
@@ -24,31 +30,29 @@ static inline phys_addr_t __pa(const void *va)
 
 	if (x >= __START_KERNEL_map)
 		return x - __START_KERNEL_map;
-	return x - PAGE_OFFSET;
+	return x - page_offset_base;
 }
 
 /*
  * Direct-map addresses only, for the slab free fast paths: one subtract.
- * Any pointer outside the direct-map window [PAGE_OFFSET, DIRECT_MAP_END)
- * (kernel image, vmalloc, user, NULL) wraps to DIRECT_MAP_SIZE or above,
- * beyond every pfn the memmap covers, so those paths hand it to their slow
- * path, which uses __pa() and reports it.
+ * Any pointer outside the direct-map region [page_offset_base, +
+ * direct_map_size) (kernel image, vmalloc, user, NULL) wraps to
+ * direct_map_size or above, beyond every pfn the memmap covers (the region
+ * holds all RAM plus padding, and lies below every other kernel range:
+ * mem_layout.c places it first), so those paths hand it to their slow path,
+ * which uses __pa() and reports it.
  */
 static inline phys_addr_t __pa_direct(const void *va)
 {
-	return (unsigned long)va - PAGE_OFFSET;
+	return (unsigned long)va - page_offset_base;
 }
 #define __pa_direct __pa_direct
-_Static_assert(PAGE_OFFSET + DIRECT_MAP_SIZE <= VMALLOC_BASE &&
-	       PAGE_OFFSET + DIRECT_MAP_SIZE <= VMEMMAP_BASE &&
-	       PAGE_OFFSET + DIRECT_MAP_SIZE <= __START_KERNEL_map,
-	       "__pa_direct: the direct map lies below every other kernel range");
 
-#define vmemmap ((struct page *)VMEMMAP_BASE)
-#define VMALLOC_START VMALLOC_BASE
-#define VMALLOC_END   VMALLOC_LIMIT
-/* The most RAM the direct map and vmemmap have room for (64 TB). */
-#define MM_MAX_PHYS_ADDR DIRECT_MAP_SIZE
+#define vmemmap ((struct page *)vmemmap_base)
+#define VMALLOC_START vmalloc_base
+#define VMALLOC_END   (vmalloc_base + vmalloc_size)
+/* The most RAM the 4-level direct map and vmemmap have room for (64 TB). */
+#define MM_MAX_PHYS_ADDR DIRECT_MAP_SIZE_L4
 
 /*
  * One load from this CPU's struct percpu (arch/x86_64/percpu.h). A 32-bit

@@ -4,15 +4,19 @@
  * W+X check, and a one-screen map of the address space.
  *
  * Theory of operation. All three are clients of one walker, walk_range(),
- * which visits the kernel's PML4 in address order and calls back once per
- * *leaf* (a 4 KiB PTE, a 2 MiB or 1 GiB large page) and once per *absent*
- * entry (not present, at whatever level the walk found it missing):
+ * which visits the kernel's top table in address order and calls back once
+ * per *leaf* (a 4 KiB PTE, a 2 MiB or 1 GiB large page) and once per
+ * *absent* entry (not present, at whatever level the walk found it missing).
+ * With 4-level paging:
  *
  *   PML4[i] absent ----------------------------> visit(va, 512G, pgd, absent)
  *   PML4[i] -> PDPT[j] absent -----------------> visit(va,   1G, pud, absent)
  *               PDPT[j] PSE -------------------> visit(va,   1G, pud, leaf)
  *               PDPT[j] -> PD[k] PSE ----------> visit(va,   2M, pmd, leaf)
  *                           PD[k] -> PT[l] ----> visit(va,   4K, pte, ...)
+ *
+ * With 5-level paging a PML5 (pgd, 256 TiB per entry) sits on top and the
+ * PML4 becomes the p4d level, as in Linux's ptdump.
  *
  * so an unmapped 512 GiB slot costs one call, never 2^27 of them: a walk of
  * the whole kernel half touches only the tables that exist. Along the way
@@ -29,6 +33,7 @@
 #include "arch/x86_64/ptdump.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/mem_layout.h"
 #include "mm/port.h"
 #include "kmm/printk.h"
 #include "kmm/string.h"
@@ -61,12 +66,12 @@ struct pt_walker {
 	unsigned long tables; /* page-table pages below the PML4 */
 };
 
-#define VA_BITS (PGDIR_SHIFT + 9)
-
-/* Bits 63..VA_BITS copy bit VA_BITS-1: the canonical form of @va. */
+/* Bits 63..57 (or 48) copy bit 56 (or 47): the canonical form of @va. */
 static unsigned long canonical(unsigned long va)
 {
-	return (unsigned long)((long)(va << (64 - VA_BITS)) >> (64 - VA_BITS));
+	unsigned int shift = 63 - __VIRTUAL_MASK_SHIFT;
+
+	return (unsigned long)((long)(va << shift) >> shift);
 }
 
 static unsigned long entry_attrs(u64 e, enum pg_level level)
@@ -142,15 +147,19 @@ static void walk_table(struct pt_walker *w, const u64 *table,
 	}
 }
 
-/* Walk PML4 entries [first, last] of the kernel's tables. */
+/* Walk top-level entries [first, last] of the kernel's tables. */
 static void walk_range(struct pt_walker *w, unsigned int first,
 		       unsigned int last)
 {
-	walk_table(w, kernel_pml4, PG_LEVEL_512G, 0, first, last,
+	walk_table(w, kernel_pml4, pgtable_top_level(), 0, first, last,
 		   ATTR_USER | ATTR_RW);
 }
 
-#define PGD_KERNEL_FIRST ((KERNEL_SPACE_START >> PGDIR_SHIFT) & (PTRS_PER_TABLE - 1))
+/* The kernel half starts at top-level entry 256 in both modes. */
+#define PGD_KERNEL_FIRST (PTRS_PER_TABLE / 2)
+_Static_assert(((KERNEL_SPACE_START_L4 >> 39) & 511) == 256 &&
+	       ((KERNEL_SPACE_START_L5 >> 48) & 511) == 256,
+	       "the kernel half is the top table's upper half");
 
 static void walk_kernel_half(struct pt_walker *w)
 {
@@ -164,30 +173,55 @@ struct marker {
 	const char *name;
 };
 
-/* Linux's x86_64 section markers, at the documented addresses (layout.h). */
-static const struct marker markers[] = {
-	{ KERNEL_SPACE_START, "Kernel Space" },
-	{ LDT_REMAP_START, "LDT remap" },
-	{ PAGE_OFFSET, "Low Kernel Mapping" },
-	{ VMALLOC_BASE, "vmalloc() Area" },
-	{ VMEMMAP_BASE, "Vmemmap" },
-	{ KASAN_SHADOW_START, "KASAN shadow" },
-	{ CPU_ENTRY_AREA_BASE, "CPU entry Area" },
-	{ ESPFIX_BASE, "ESPfix Area" },
-	{ EFI_VA_START, "EFI Runtime Services" },
-	{ __START_KERNEL_map, "High Kernel Mapping" },
-	{ MODULES_VADDR, "Modules" },
-	{ MODULES_END, "End Modules" },
-	{ FIXADDR_START, "Fixmap Area" },
+/*
+ * Linux's x86_64 section markers, at this boot's addresses (layout.h): the
+ * paging depth and KASLR move some, so they are filled in at each dump, as
+ * Linux's pt_dump_init() does. Same order as the addresses, in every layout.
+ */
+enum {
+	M_KERNEL, M_LDT, M_DIRECT, M_VMALLOC, M_VMEMMAP, M_KASAN, M_CEA,
+	M_ESPFIX, M_EFI, M_KTEXT, M_MODULES, M_MODULES_END, M_FIXMAP, M_NR
+};
+static struct marker markers[M_NR] = {
+	[M_KERNEL] = { 0, "Kernel Space" },
+	[M_LDT] = { 0, "LDT remap" },
+	[M_DIRECT] = { 0, "Low Kernel Mapping" },
+	[M_VMALLOC] = { 0, "vmalloc() Area" },
+	[M_VMEMMAP] = { 0, "Vmemmap" },
+	[M_KASAN] = { 0, "KASAN shadow" },
+	[M_CEA] = { CPU_ENTRY_AREA_BASE, "CPU entry Area" },
+	[M_ESPFIX] = { ESPFIX_BASE, "ESPfix Area" },
+	[M_EFI] = { EFI_VA_START, "EFI Runtime Services" },
+	[M_KTEXT] = { __START_KERNEL_map, "High Kernel Mapping" },
+	[M_MODULES] = { MODULES_VADDR, "Modules" },
+	[M_MODULES_END] = { MODULES_END, "End Modules" },
+	[M_FIXMAP] = { FIXADDR_START, "Fixmap Area" },
 };
 
-static const char *const level_name[PG_LEVEL_NUM] = {
-	[PG_LEVEL_NONE] = "???",
-	[PG_LEVEL_4K] = "pte",
-	[PG_LEVEL_2M] = "pmd",
-	[PG_LEVEL_1G] = "pud",
-	[PG_LEVEL_512G] = "pgd",
-};
+static void markers_init(void)
+{
+	markers[M_KERNEL].start = KERNEL_SPACE_START;
+	markers[M_LDT].start = LDT_REMAP_START;
+	markers[M_DIRECT].start = PAGE_OFFSET;
+	markers[M_VMALLOC].start = VMALLOC_BASE;
+	markers[M_VMEMMAP].start = VMEMMAP_BASE;
+	markers[M_KASAN].start = KASAN_SHADOW_START;
+}
+
+static const char *level_name(enum pg_level level)
+{
+	static const char *const name[PG_LEVEL_NUM] = {
+		[PG_LEVEL_NONE] = "???",
+		[PG_LEVEL_4K] = "pte",
+		[PG_LEVEL_2M] = "pmd",
+		[PG_LEVEL_1G] = "pud",
+		[PG_LEVEL_512G] = "p4d",
+		[PG_LEVEL_256T] = "pgd",
+	};
+
+	/* The top level is Linux's pgd whichever table it is. */
+	return level == pgtable_top_level() ? "pgd" : name[level];
+}
 
 struct ptdump_state {
 	struct pt_walker w;
@@ -230,7 +264,7 @@ static void print_run(const struct ptdump_state *st, unsigned long end)
 	}
 	format_flags(flags, sizeof(flags), st->attrs);
 	printk(KERN_INFO "0x%016lx-0x%016lx   %9lu%c %s%s\n", st->start, end,
-	       delta, *unit, flags, level_name[st->level]);
+	       delta, *unit, flags, level_name(st->level));
 }
 
 static void print_markers_upto(struct ptdump_state *st, unsigned long va)
@@ -279,6 +313,7 @@ void ptdump_show_kernel(void)
 {
 	struct ptdump_state st = { .w = { .visit = ptdump_visit } };
 
+	markers_init();
 	walk_kernel_half(&st.w);
 	if (st.started)
 		print_run(&st, 0); /* up to the top: the end wraps to 0 */
@@ -340,24 +375,37 @@ struct region {
 	unsigned long start, end; /* [start, end); end 0 is the top of the space */
 };
 
-/* The documented regions of the kernel half (layout.h), in address order. */
-static const struct region kernel_regions[] = {
-	{ "guard hole", GUARD_HOLE_START, GUARD_HOLE_END },
-	{ "LDT remap", LDT_REMAP_START, LDT_REMAP_END },
-	{ "direct map", PAGE_OFFSET, DIRECT_MAP_END },
-	{ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT },
-	{ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + VMEMMAP_SIZE },
-	{ "KASAN shadow", KASAN_SHADOW_START, KASAN_SHADOW_END },
-	{ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END },
-	{ "ESPfix stacks", ESPFIX_BASE, ESPFIX_END },
-	{ "EFI runtime", EFI_VA_START, EFI_VA_END },
-	{ "kernel image", __START_KERNEL_map, __START_KERNEL_map + KERNEL_IMAGE_SIZE },
-	{ "modules", MODULES_VADDR, MODULES_END },
-	{ "fixmap", FIXADDR_START, FIXADDR_TOP },
-	{ "vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE },
-};
+/*
+ * The regions of the kernel half (layout.h), in address order, at this
+ * boot's addresses. Under KASLR the KASAN shadow's documented place may
+ * hold vmalloc or vmemmap (KASAN is not built), so it is listed only when
+ * the randomised regions leave it alone.
+ */
+static unsigned int kernel_regions(struct region *r)
+{
+	unsigned int n = 0;
 
-#define MAX_ROWS (2 * ARRAY_SIZE(kernel_regions) + 1)
+	r[n++] = (struct region){ "guard hole", GUARD_HOLE_START, GUARD_HOLE_END };
+	r[n++] = (struct region){ "LDT remap", LDT_REMAP_START, LDT_REMAP_END };
+	r[n++] = (struct region){ "direct map", PAGE_OFFSET, DIRECT_MAP_END };
+	r[n++] = (struct region){ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT };
+	r[n++] = (struct region){ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size };
+	if (VMEMMAP_BASE + vmemmap_size <= KASAN_SHADOW_START)
+		r[n++] = (struct region){ "KASAN shadow", KASAN_SHADOW_START,
+					  KASAN_SHADOW_END };
+	r[n++] = (struct region){ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END };
+	r[n++] = (struct region){ "ESPfix stacks", ESPFIX_BASE, ESPFIX_END };
+	r[n++] = (struct region){ "EFI runtime", EFI_VA_START, EFI_VA_END };
+	r[n++] = (struct region){ "kernel image", __START_KERNEL_map,
+				  __START_KERNEL_map + KERNEL_IMAGE_SIZE };
+	r[n++] = (struct region){ "modules", MODULES_VADDR, MODULES_END };
+	r[n++] = (struct region){ "fixmap", FIXADDR_START, FIXADDR_TOP };
+	r[n++] = (struct region){ "vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE };
+	return n;
+}
+
+#define MAX_REGIONS 13
+#define MAX_ROWS (2 * MAX_REGIONS + 1)
 
 struct row {
 	struct region r;
@@ -426,13 +474,13 @@ static void format_counts(char *buf, size_t len, const struct row *row)
 {
 	static const char *const name[PG_LEVEL_NUM] = {
 		[PG_LEVEL_4K] = "4K", [PG_LEVEL_2M] = "2M", [PG_LEVEL_1G] = "1G",
-		[PG_LEVEL_512G] = "512G",
+		[PG_LEVEL_512G] = "512G", [PG_LEVEL_256T] = "256T",
 	};
 	size_t pos = 0;
 	int l;
 
 	buf[0] = '\0';
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K && pos < len; l--) {
+	for (l = PG_LEVEL_256T; l >= PG_LEVEL_4K && pos < len; l--) {
 		if (!row->count[l])
 			continue;
 		pos += snprintf(buf + pos, len - pos, "%s%s x %lu",
@@ -461,21 +509,22 @@ static void print_row(const struct row *row, const char *empty)
 void layout_map_show(void)
 {
 	struct row rows[MAX_ROWS];
+	struct region regions[MAX_REGIONS];
 	struct layout_state st = { .w = { .visit = layout_visit }, .rows = rows };
 	struct row user = { .r = { "user space", 0, USER_SPACE_END + PAGE_SIZE } };
 	struct layout_state ust = { .w = { .visit = layout_visit }, .rows = &user,
 				    .nr = 1 };
 	unsigned long prev = KERNEL_SPACE_START, tables;
+	unsigned int i, nr_regions = kernel_regions(regions);
 	char hole[24];
-	unsigned int i;
 
 	memset(rows, 0, sizeof(rows));
-	for (i = 0; i < ARRAY_SIZE(kernel_regions); i++) {
-		if (kernel_regions[i].start > prev)
+	for (i = 0; i < nr_regions; i++) {
+		if (regions[i].start > prev)
 			rows[st.nr++].r = (struct region){ "(unused hole)", prev,
-							   kernel_regions[i].start };
-		rows[st.nr++].r = kernel_regions[i];
-		prev = kernel_regions[i].end;
+							   regions[i].start };
+		rows[st.nr++].r = regions[i];
+		prev = regions[i].end;
 	}
 	if (prev != 0)
 		rows[st.nr++].r = (struct region){ "(unused hole)", prev, 0 };
@@ -483,7 +532,9 @@ void layout_map_show(void)
 	walk_range(&ust.w, 0, PGD_KERNEL_FIRST - 1);
 	walk_kernel_half(&st.w);
 
-	printk(KERN_INFO "kmm: virtual address space, from the live page tables (4-level, 48-bit):\n");
+	printk(KERN_INFO "kmm: virtual address space, from the live page tables (%d-level, %d-bit: %s; %s):\n",
+	       pgtable_l5_enabled() ? 5 : 4, pgtable_l5_enabled() ? 57 : 48,
+	       paging_mode_reason, kaslr_memory_enabled ? "KASLR" : "nokaslr");
 	print_row(&user, "empty");
 	format_size(hole, sizeof(hole), KERNEL_SPACE_START - user.r.end);
 	printk(KERN_INFO "  %016lx-%016lx %10s  %-15s %s\n", user.r.end,
@@ -491,6 +542,7 @@ void layout_map_show(void)
 	for (i = 0; i < st.nr; i++)
 		print_row(&rows[i], rows[i].r.name[0] == '(' ? "-" : "reserved, empty");
 	tables = 1 + st.w.tables + ust.w.tables;
-	printk(KERN_INFO "  page tables: %lu pages (%lu KiB), the PML4 included\n",
-	       tables, tables * (PAGE_SIZE >> 10));
+	printk(KERN_INFO "  page tables: %lu pages (%lu KiB), the %s included\n",
+	       tables, tables * (PAGE_SIZE >> 10),
+	       pgtable_l5_enabled() ? "PML5" : "PML4");
 }
