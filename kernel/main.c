@@ -132,6 +132,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "expect_gbpages", opt_for_tests },
 	{ "expect_boot", opt_for_tests },
 	{ "expect_la57", opt_for_tests },
+	{ "expect_nx", opt_for_tests },
 };
 
 /* Turn whatever the loader handed over into boot_info, or stop. */

@@ -321,9 +321,20 @@ void ptdump_show_kernel(void)
 
 /* ---- the W+X check ------------------------------------------------------ */
 
+/*
+ * With NX, a W+X page is one writable at every level with NX at none. A CPU
+ * without NX executes every mapped page, so every writable page is W+X and
+ * nothing can change that: the check then says so, counts them, and judges
+ * only what it can still prove, that no page of the kernel's text (the code
+ * meant to run) is writable.
+ */
+extern char _text[], _etext[];
+
 struct wx_state {
 	struct pt_walker w;
-	unsigned long pages;      /* W+X 4 KiB pages so far */
+	bool nx;                  /* the CPU enforces no-execute */
+	unsigned long pages;      /* W+X 4 KiB pages so far (text only without NX) */
+	unsigned long writable;   /* without NX: all writable 4 KiB pages */
 	unsigned long run_start, run_end; /* the W+X range being merged */
 	bool in_run;
 };
@@ -341,6 +352,12 @@ static void wx_visit(struct pt_walker *w, const struct pt_visit *v)
 	bool wx = (v->eff_attrs & ATTR_PRESENT) && (v->eff_attrs & ATTR_RW) &&
 		  !(v->eff_attrs & ATTR_NX);
 
+	if (!st->nx) {
+		if (wx)
+			st->writable += v->size / PAGE_SIZE;
+		wx = wx && v->va < (unsigned long)_etext &&
+		     v->va + (v->size - 1) >= (unsigned long)_text;
+	}
 	if (st->in_run && (!wx || v->va != st->run_end))
 		wx_report(st);
 	if (!wx)
@@ -355,11 +372,22 @@ static void wx_visit(struct pt_walker *w, const struct pt_visit *v)
 
 unsigned long ptdump_check_wx(void)
 {
-	struct wx_state st = { .w = { .visit = wx_visit } };
+	struct wx_state st = { .w = { .visit = wx_visit },
+			       .nx = __supported_pte_mask & _PAGE_NX };
 
 	walk_kernel_half(&st.w);
 	if (st.in_run)
 		wx_report(&st);
+	if (!st.nx) {
+		pr_info("x86/mm: Checked W+X mappings: NX absent, so W^X cannot be enforced: all %lu writable pages are executable\n",
+			st.writable);
+		if (st.pages)
+			pr_warn("x86/mm: Checked W+X mappings: FAILED, %lu writable kernel text pages found.\n",
+				st.pages);
+		else
+			pr_info("x86/mm: Checked W+X mappings: passed what can be proved without NX: no writable kernel text.\n");
+		return st.pages;
+	}
 	if (st.pages)
 		pr_warn("x86/mm: Checked W+X mappings: FAILED, %lu W+X pages found.\n",
 			st.pages);

@@ -15,6 +15,12 @@
  *
  * Command-line facts a harness may pass (read here, accepted by kmain):
  *   expect_gbpages=0|1   the CPU the harness chose does (not) have 1 GiB pages
+ *   expect_la57=0|1      the kernel must run 5-level paging (or not)
+ *   expect_nx=0|1        the CPU the harness chose does (not) have NX
+ *
+ * On a CPU without NX nothing is no-execute: the expected bits drop NX
+ * (__supported_pte_mask), the exec probes must *run* (proving the absence
+ * the boot log reports), and the W+X check judges only the kernel text.
  */
 #include "kernel/ktest.h"
 #include "kernel/cmdline.h"
@@ -272,6 +278,8 @@ static bool check_mapping(struct ktest *t, const char *what, unsigned long va,
 	u64 flags;
 	enum pg_level level;
 
+	mask &= __supported_pte_mask;
+	want &= __supported_pte_mask;
 	if (!virt_to_phys_walk(va, &pa, &flags, &level)) {
 		KTEST_FAIL(t, "%s: %016lx is not mapped", what, va);
 		return false;
@@ -340,9 +348,12 @@ static void expect_pf(struct ktest *t, const char *what, int ret, u64 before,
 static void cpu_protections(struct ktest *t)
 {
 	unsigned long cr4 = read_cr4();
+	char val[8];
 
-	KTEST_EXPECT_TRUE(t, boot_cpu.nx);
-	KTEST_EXPECT_TRUE(t, rdmsr(MSR_EFER) & EFER_NXE);
+	if (cmdline_get(boot_info.cmdline, "expect_nx", val, sizeof(val)))
+		KTEST_EXPECT_EQ(t, boot_cpu.nx, val[0] == '1');
+	KTEST_EXPECT_EQ(t, !!(rdmsr(MSR_EFER) & EFER_NXE), boot_cpu.nx);
+	KTEST_EXPECT_EQ(t, !!(__supported_pte_mask & _PAGE_NX), boot_cpu.nx);
 	KTEST_EXPECT_TRUE(t, read_cr0() & X86_CR0_WP);
 	KTEST_EXPECT_TRUE(t, boot_cpu.pge);
 	KTEST_EXPECT_TRUE(t, cr4 & X86_CR4_PGE);
@@ -635,40 +646,50 @@ static void exec_text_runs(struct ktest *t)
 	KTEST_EXPECT_EQ(t, last_trap.count, before);
 }
 
-static void exec_data_faults(struct ktest *t)
+/*
+ * Executing the `ret` at @p must fault with NX; without NX it must run (the
+ * CPU cannot refuse it, and the boot log says no-execute is not enforced).
+ */
+static void expect_exec_fault(struct ktest *t, const char *what, const void *p)
 {
 	u64 before = last_trap.count;
+	int ret = probe_exec(p);
 
+	if (boot_cpu.nx) {
+		expect_pf(t, what, ret, before, (unsigned long)p,
+			  X86_PF_PROT | X86_PF_INSTR, X86_PF_WRITE);
+		return;
+	}
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_EQ(t, last_trap.count, before);
+	printk("    # NX absent: %s at %p ran, as it must without NX\n", what, p);
+}
+
+static void exec_data_faults(struct ktest *t)
+{
 	KTEST_ASSERT_TRUE(t, data_ret >= (u8 *)_data && data_ret < (u8 *)_edata);
 	WRITE_ONCE(data_ret[0], 0xc3);
-	expect_pf(t, "exec from data", probe_exec(data_ret), before,
-		  (unsigned long)data_ret, X86_PF_PROT | X86_PF_INSTR,
-		  X86_PF_WRITE);
+	expect_exec_fault(t, "exec from data", data_ret);
 }
 
 static void exec_stack_faults(struct ktest *t)
 {
 	volatile u8 buf[16];
-	u64 before = last_trap.count;
 
 	buf[0] = 0xc3;
-	expect_pf(t, "exec from the stack", probe_exec((const void *)buf),
-		  before, (unsigned long)buf, X86_PF_PROT | X86_PF_INSTR,
-		  X86_PF_WRITE);
+	expect_exec_fault(t, "exec from the stack", (const void *)buf);
 }
 
 static void exec_direct_map_faults(struct ktest *t)
 {
 	/* data_ret seen through the direct map: the same byte, another alias. */
 	u8 *alias = __va(__pa(data_ret));
-	u64 before = last_trap.count;
 
 	KTEST_ASSERT_TRUE(t, (unsigned long)alias >= PAGE_OFFSET &&
 			     (unsigned long)alias < DIRECT_MAP_END);
 	WRITE_ONCE(data_ret[0], 0xc3);
 	KTEST_EXPECT_EQ(t, READ_ONCE(alias[0]), 0xc3);
-	expect_pf(t, "exec from the direct map", probe_exec(alias), before,
-		  (unsigned long)alias, X86_PF_PROT | X86_PF_INSTR, X86_PF_WRITE);
+	expect_exec_fault(t, "exec from the direct map", alias);
 }
 
 /* ---- paging: the mapping API, the fixmap, ptdump, W+X -------------------- */
@@ -797,8 +818,33 @@ static void wx_check_passes(struct ktest *t)
 	unsigned long mark = ktest_console_mark();
 
 	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 0);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, boot_cpu.nx ?
+		"x86/mm: Checked W+X mappings: passed, no W+X pages found." :
+		"x86/mm: Checked W+X mappings: passed what can be proved without NX: no writable kernel text."));
+	if (!boot_cpu.nx)
+		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+			"NX absent, so W^X cannot be enforced"));
+}
+
+/*
+ * The should-fail case without NX: a kernel text page made writable on
+ * purpose must be counted (the text stays executable: nothing breaks).
+ */
+static void wx_check_catches_writable_text(struct ktest *t)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)probe_target_fn, PAGE_SIZE);
+	unsigned long mark;
+
+	KTEST_ASSERT_EQ(t, kernel_change_prot(va, PAGE_SIZE,
+					      PAGE_KERNEL_RX | _PAGE_RW), 0);
+	printk("    # making the text page at %016lx writable; the check below must fail\n",
+	       va);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
-		"x86/mm: Checked W+X mappings: passed, no W+X pages found."));
+		"x86/mm: Checked W+X mappings: FAILED, 1 writable kernel text pages found."));
+	KTEST_EXPECT_EQ(t, kernel_change_prot(va, PAGE_SIZE, PAGE_KERNEL_RX), 0);
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 0);
 }
 
 /* The should-fail case: a W+X page planted on purpose must be counted. */
@@ -806,6 +852,11 @@ static void wx_check_catches_wx_page(struct ktest *t)
 {
 	unsigned long va = fix_to_virt(FIX_TEST_1), mark;
 	void *p;
+
+	if (!boot_cpu.nx) {
+		wx_check_catches_writable_text(t);
+		return;
+	}
 
 	p = fixmap_map(FIX_TEST_1, __pa(map_test_page), PAGE_KERNEL & ~_PAGE_NX);
 	KTEST_ASSERT_NOT_NULL(t, p);
@@ -847,7 +898,8 @@ static void ptdump_format(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 		"    ro                 GLB x  pte\n"));
 	/* The direct map's first run, RW NX global, in its largest page size. */
-	snprintf(big, sizeof(big), "RW         PSE     GLB NX %s\n",
+	snprintf(big, sizeof(big), "RW         PSE     GLB %s %s\n",
+		 boot_cpu.nx ? "NX" : "x ",
 		 direct_map_pages[PG_LEVEL_1G] ? "pud" : "pmd");
 	if (direct_map_pages[PG_LEVEL_1G] || direct_map_pages[PG_LEVEL_2M])
 		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, big));
