@@ -237,9 +237,9 @@ void kmain(u64 magic, u64 info_phys)
 	boot_parse(magic, info_phys);
 	cmdline_parse(boot_info.cmdline, kernel_cmdline_options,
 		      ARRAY_SIZE(kernel_cmdline_options));
-	layout_init();
 	show_banner();
 	print_memory_map();
+	layout_init();
 
 	memblock_setup(magic, info_phys);
 	paging_init();

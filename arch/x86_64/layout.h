@@ -66,7 +66,7 @@
 #define VMEMMAP_SIZE_L5          _AC(0x0002000000000000, UL) /* 0.5 PB */
 #define KASAN_SHADOW_START_L5    _AC(0xffdf000000000000, UL)
 
-/* Both: the guard hole starts the kernel half, the LDT remap ends at the direct map's fixed base. */
+/* Both layouts, from -4 TB up. */
 #define KASAN_SHADOW_END     _AC(0xfffffc0000000000, UL)
 #define CPU_ENTRY_AREA_BASE  _AC(0xfffffe0000000000, UL)
 #define CPU_ENTRY_AREA_END   _AC(0xfffffe8000000000, UL) /* 0.5 TB */

@@ -176,36 +176,35 @@ struct marker {
 /*
  * Linux's x86_64 section markers, at this boot's addresses (layout.h): the
  * paging depth and KASLR move some, so they are filled in at each dump, as
- * Linux's pt_dump_init() does. Same order as the addresses, in every layout.
+ * Linux's pt_dump_init() does, in address order. As in Linux, where memory
+ * KASLR runs there is no KASAN shadow (its place may hold vmalloc or
+ * vmemmap), so no marker for it.
  */
-enum {
-	M_KERNEL, M_LDT, M_DIRECT, M_VMALLOC, M_VMEMMAP, M_KASAN, M_CEA,
-	M_ESPFIX, M_EFI, M_KTEXT, M_MODULES, M_MODULES_END, M_FIXMAP, M_NR
-};
-static struct marker markers[M_NR] = {
-	[M_KERNEL] = { 0, "Kernel Space" },
-	[M_LDT] = { 0, "LDT remap" },
-	[M_DIRECT] = { 0, "Low Kernel Mapping" },
-	[M_VMALLOC] = { 0, "vmalloc() Area" },
-	[M_VMEMMAP] = { 0, "Vmemmap" },
-	[M_KASAN] = { 0, "KASAN shadow" },
-	[M_CEA] = { CPU_ENTRY_AREA_BASE, "CPU entry Area" },
-	[M_ESPFIX] = { ESPFIX_BASE, "ESPfix Area" },
-	[M_EFI] = { EFI_VA_START, "EFI Runtime Services" },
-	[M_KTEXT] = { __START_KERNEL_map, "High Kernel Mapping" },
-	[M_MODULES] = { MODULES_VADDR, "Modules" },
-	[M_MODULES_END] = { MODULES_END, "End Modules" },
-	[M_FIXMAP] = { FIXADDR_START, "Fixmap Area" },
-};
+#define MAX_MARKERS 13
+static struct marker markers[MAX_MARKERS];
+static unsigned int nr_markers;
 
 static void markers_init(void)
 {
-	markers[M_KERNEL].start = KERNEL_SPACE_START;
-	markers[M_LDT].start = LDT_REMAP_START;
-	markers[M_DIRECT].start = PAGE_OFFSET;
-	markers[M_VMALLOC].start = VMALLOC_BASE;
-	markers[M_VMEMMAP].start = VMEMMAP_BASE;
-	markers[M_KASAN].start = KASAN_SHADOW_START;
+	unsigned int n = 0;
+
+#define MARK(addr, name) markers[n++] = (struct marker){ addr, name }
+	MARK(KERNEL_SPACE_START, "Kernel Space");
+	MARK(LDT_REMAP_START, "LDT remap");
+	MARK(PAGE_OFFSET, "Low Kernel Mapping");
+	MARK(VMALLOC_BASE, "vmalloc() Area");
+	MARK(VMEMMAP_BASE, "Vmemmap");
+	if (!kaslr_memory_enabled)
+		MARK(KASAN_SHADOW_START, "KASAN shadow");
+	MARK(CPU_ENTRY_AREA_BASE, "CPU entry Area");
+	MARK(ESPFIX_BASE, "ESPfix Area");
+	MARK(EFI_VA_START, "EFI Runtime Services");
+	MARK(__START_KERNEL_map, "High Kernel Mapping");
+	MARK(MODULES_VADDR, "Modules");
+	MARK(MODULES_END, "End Modules");
+	MARK(FIXADDR_START, "Fixmap Area");
+#undef MARK
+	nr_markers = n;
 }
 
 static const char *level_name(enum pg_level level)
@@ -269,7 +268,7 @@ static void print_run(const struct ptdump_state *st, unsigned long end)
 
 static void print_markers_upto(struct ptdump_state *st, unsigned long va)
 {
-	while (st->next_marker < ARRAY_SIZE(markers) &&
+	while (st->next_marker < nr_markers &&
 	       markers[st->next_marker].start <= va) {
 		printk(KERN_INFO "---[ %s ]---\n", markers[st->next_marker].name);
 		st->next_marker++;
@@ -280,7 +279,7 @@ static void print_markers_upto(struct ptdump_state *st, unsigned long va)
 static void note(struct ptdump_state *st, unsigned long va, enum pg_level level,
 		 unsigned long attrs)
 {
-	bool crosses = st->next_marker < ARRAY_SIZE(markers) &&
+	bool crosses = st->next_marker < nr_markers &&
 		       markers[st->next_marker].start <= va;
 
 	if (st->started && !crosses && attrs == st->attrs && level == st->level)
@@ -300,7 +299,7 @@ static void ptdump_visit(struct pt_walker *w, const struct pt_visit *v)
 	unsigned long va = v->va, last = v->va + (v->size - 1);
 
 	/* Cut an entry that straddles a marker, so sections start on time. */
-	while (st->next_marker < ARRAY_SIZE(markers) &&
+	while (st->next_marker < nr_markers &&
 	       markers[st->next_marker].start > va &&
 	       markers[st->next_marker].start <= last) {
 		note(st, va, v->level, v->attrs);
@@ -406,8 +405,8 @@ struct region {
 /*
  * The regions of the kernel half (layout.h), in address order, at this
  * boot's addresses. Under KASLR the KASAN shadow's documented place may
- * hold vmalloc or vmemmap (KASAN is not built), so it is listed only when
- * the randomised regions leave it alone.
+ * hold vmalloc or vmemmap, so it is not listed (Linux, too, randomises the
+ * regions only without KASAN).
  */
 static unsigned int kernel_regions(struct region *r)
 {
@@ -418,7 +417,7 @@ static unsigned int kernel_regions(struct region *r)
 	r[n++] = (struct region){ "direct map", PAGE_OFFSET, DIRECT_MAP_END };
 	r[n++] = (struct region){ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT };
 	r[n++] = (struct region){ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size };
-	if (VMEMMAP_BASE + vmemmap_size <= KASAN_SHADOW_START)
+	if (!kaslr_memory_enabled)
 		r[n++] = (struct region){ "KASAN shadow", KASAN_SHADOW_START,
 					  KASAN_SHADOW_END };
 	r[n++] = (struct region){ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END };
