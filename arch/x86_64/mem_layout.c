@@ -284,7 +284,6 @@ static void set_paging_depth(bool l5)
 void layout_init(void)
 {
 	bool l5 = boot_cpu.la57 && !layout_no5lvl;
-	unsigned long base;
 
 	if (!boot_cpu.la57)
 		paging_mode_reason = "CPU lacks LA57";
@@ -294,16 +293,14 @@ void layout_init(void)
 		paging_mode_reason = "LA57 enabled";
 	set_paging_depth(l5);
 
+	/* Nothing may call __va() from here until the early map is in. */
 	if (layout_nokaslr) {
 		fixed_bases();
 	} else {
 		kaslr_memory_enabled = true;
 		randomize_bases();
 	}
-	base = page_offset_base;
-	page_offset_base = 0; /* __va() stays the identity map until mapped */
-	early_map_low4g(base);
-	page_offset_base = base;
+	early_map_low4g(page_offset_base);
 
 	pr_info("x86/mm: %d-level paging, %d-bit virtual addresses: %s\n",
 		pgtable_l5_enabled() ? 5 : 4, pgtable_l5_enabled() ? 57 : 48,
