@@ -242,7 +242,8 @@ start64_high:
  * (back in long mode, now at the new depth) and return through the higher
  * half. Interrupts must be off. The caller's GDT is saved and restored; the
  * switch runs on boot_gdt, at its physical address, which has the 32-bit
- * code segment. FS/GS are not reloaded (their bases survive).
+ * code segment. FS and GS are not reloaded; the caller rewrites their base
+ * MSRs afterwards, in case the trip through legacy mode cut them to 32 bits.
  */
 	.globl paging_mode_switch
 paging_mode_switch:
