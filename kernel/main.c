@@ -6,6 +6,7 @@
  *   console, traps, CPU   so that anything after can report a failure
  *   boot_info             firmware facts, normalised (boot/)
  *   command line          options that steer what follows
+ *   layout_init           paging depth (LA57) and region bases (KASLR)
  *   memblock              RAM and reservations, the boot-time allocator
  *   paging_init           the kernel's own page tables (arch/x86_64)
  *   mem_init              struct pages in vmemmap, RAM into the buddy
@@ -29,6 +30,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/mem_layout.h"
 #include "mm/memblock.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
@@ -112,6 +114,18 @@ static int opt_fail_page_alloc_min_order(const char *v)
 	return setup_fail_page_alloc_min_order(v);
 }
 
+static int opt_no5lvl(const char *v)
+{
+	layout_no5lvl = true;
+	return 0;
+}
+
+static int opt_nokaslr(const char *v)
+{
+	layout_nokaslr = true;
+	return 0;
+}
+
 /* Options read by the self-tests themselves; accepted here so none warns. */
 static int opt_for_tests(const char *v)
 {
@@ -130,10 +144,14 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "failslab", opt_failslab },
 	{ "fail_page_alloc", opt_fail_page_alloc },
 	{ "fail_page_alloc_min_order", opt_fail_page_alloc_min_order },
+	{ "no5lvl", opt_no5lvl },
+	{ "nokaslr", opt_nokaslr },
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
 	{ "expect_gbpages", opt_for_tests },
 	{ "expect_boot", opt_for_tests },
+	{ "expect_la57", opt_for_tests },
+	{ "expect_nx", opt_for_tests },
 };
 
 /* Turn whatever the loader handed over into boot_info, or stop. */
@@ -232,15 +250,16 @@ void kmain(u64 magic, u64 info_phys)
 	int failed;
 
 	serial_init();
-	arch_mm_setup(); /* libkmm's __va() and friends need the layout */
 	smp_prepare_boot_cpu(); /* mm_cpu_id() and the trap handler read %gs */
 	traps_init();
 	cpu_detect();
 	boot_parse(magic, info_phys);
 	cmdline_parse(boot_info.cmdline, kernel_cmdline_options,
 		      ARRAY_SIZE(kernel_cmdline_options));
-	show_banner();
 	print_memory_map();
+	layout_init();
+	arch_mm_setup(); /* libkmm's __va() and friends take the chosen layout */
+	show_banner();
 
 	memblock_setup(magic, info_phys);
 	paging_init();

@@ -96,8 +96,8 @@
  * for any other object). In the kernel (QEMU -icount, docs/bench-kernel.md)
  * a kmem_cache pair in a loop is 45 instructions and a kmalloc(64) pair 47:
  * the kernel pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore
- * but reads the CPU id with one %gs load and has vmemmap and PAGE_OFFSET
- * as constants. With more live objects than a magazine holds (1000
+ * but reads the CPU id with one %gs load (vmemmap and the direct map's base
+ * are variables, chosen at boot by KASLR; the figures did not move). With more live objects than a magazine holds (1000
  * kmalloc(64), then 1000 kfree) each object also passes through its slab
  * once each way: per alloc + free, host 33 instructions in slab_take_run,
  * 32 in slab_put_run, 13 in the flush loop and 24 making and discarding

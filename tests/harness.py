@@ -6,6 +6,7 @@
     harness.py boot [BOOT OPTIONS] [--name N] [--expect-exit 33|35|37] [--expect-text T]
     harness.py host BIN...                  run host test binaries
     harness.py all --host BIN...            host tests, the boot matrix, the self-check
+    harness.py kaslr                        KASLR: bases move, stay apart and in the window
     harness.py selfcheck                    prove that failures and panics are caught
 
 BOOT OPTIONS: --mem 128M --smp 1 --cpu qemu64 --firmware bios|uefi|efi
@@ -26,6 +27,7 @@ To add a boot to `make test`, add a row to MATRIX below, e.g.
 import argparse
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -112,6 +114,15 @@ MATRIX = [
     Boot("bios-fail-stress", "bios", "64M",  smp=2,
          cmdline="ktest=fail_stress failslab=1,10,4096,-1 fail_page_alloc=2,15,16,-1",
          expect_text="fail_page_alloc: interval 2, probability 15"),
+    # 5-level paging (LA57) on each boot path; no5lvl on an LA57 CPU; no NX.
+    Boot("bios-la57",      "bios",   "256M", smp=2, cpu="max,+la57", cmdline="expect_la57=1"),
+    Boot("uefi-la57",      "uefi",   "128M", cpu="max,+la57", cmdline="expect_la57=1"),
+    Boot("efi-la57",       "efi",    "128M", smp=2, cpu="max,+la57",
+         cmdline="expect_la57=1 nokaslr"),
+    Boot("bios-no5lvl",    "bios",   "128M", cpu="max,+la57",
+         cmdline="no5lvl expect_la57=0 ktest=layout,paging"),
+    Boot("bios-nonx",      "bios",   "128M", smp=2, cpu="qemu64,-nx", cmdline="expect_nx=0",
+         expect_text="NX absent (CPU lacks it: no-execute is not enforced)"),
 ]
 
 # Deliberate failures (suites the default selection leaves out): the harness
@@ -125,6 +136,22 @@ SELFCHECK = [
     Boot("ap-stack-overflow", "bios", smp=2, cmdline="ktest=smp_stack_overflow",
          expect_exit=37, expect_text="kernel stack overflow"),
 ]
+
+
+# The KASLR check (run_kaslr): boots of a short suite whose printed region
+# bases must move between boots, stay in Linux's window, and never overlap.
+KASLR_BOOTS = 4
+KASLR_MEM = "64M"
+KASLR_CMDLINE = "ktest=layout"
+# [first possible base, cpu_entry_area) per paging depth, and the fixed
+# (`nokaslr`) bases, from Linux's Documentation/arch/x86/x86_64/mm.rst.
+KASLR_WINDOW = {4: (0xffff888000000000, 0xfffffe0000000000),
+                5: (0xff11000000000000, 0xfffffe0000000000)}
+FIXED_BASES = {4: {"direct map": 0xffff888000000000, "vmalloc": 0xffffc90000000000,
+                   "vmemmap": 0xffffea0000000000},
+               5: {"direct map": 0xff11000000000000, "vmalloc": 0xffa0000000000000,
+                   "vmemmap": 0xffd4000000000000}}
+GIB = 1 << 30
 
 
 class HarnessError(Exception):
@@ -374,6 +401,94 @@ def run_boot(boot, trace=False):
     return out
 
 
+# --- KASLR of the memory regions -------------------------------------------------
+
+_MODE_RE = re.compile(r"x86/mm: (\d)-level paging, (\d+)-bit virtual addresses: (.+)")
+_REGION_RE = re.compile(r"x86/mm:\s+(direct map|vmalloc|vmemmap)\s+0x([0-9a-f]{16})-0x([0-9a-f]{16})")
+
+
+def parse_layout(text):
+    """-> (paging levels or None, {region: (start, last)}) from a boot log."""
+    flat = "\n".join(ktap.clean(text))
+    m = _MODE_RE.search(flat)
+    regions = {r: (int(a, 16), int(b, 16)) for r, a, b in _REGION_RE.findall(flat)}
+    return (int(m.group(1)) if m else None), regions
+
+
+def layout_problems(levels, regions, mem_bytes):
+    """What is wrong with one boot's printed regions (an empty list: nothing)."""
+    if levels not in KASLR_WINDOW:
+        return ["no 'x86/mm: N-level paging' line"]
+    if sorted(regions) != ["direct map", "vmalloc", "vmemmap"]:
+        return [f"printed regions {sorted(regions)}, want direct map, vmalloc, vmemmap"]
+    lo, hi = KASLR_WINDOW[levels]
+    bad = []
+    for name, (start, last) in regions.items():
+        if start % GIB:
+            bad.append(f"{name} base {start:#x} is not 1 GiB aligned")
+        if start < lo or last >= hi:
+            bad.append(f"{name} {start:#x}-{last:#x} leaves the window {lo:#x}-{hi - 1:#x}")
+    order = [regions[n] for n in ("direct map", "vmalloc", "vmemmap")]
+    for (s1, l1), (s2, l2) in zip(order, order[1:]):
+        if s2 <= l1:
+            bad.append(f"regions overlap or are out of order: {s1:#x}-{l1:#x}, {s2:#x}-{l2:#x}")
+    start, last = regions["direct map"]
+    if last - start + 1 < mem_bytes:
+        bad.append(f"direct map {start:#x}-{last:#x} is smaller than the RAM")
+    return bad
+
+
+def run_kaslr():
+    """Boot KASLR_BOOTS times with KASLR on and once with nokaslr; check the
+    printed bases: in the window, aligned, apart, moving, or Linux's fixed ones."""
+    out = Outcome("kaslr", "kaslr", f"{KASLR_BOOTS} boots + nokaslr, bios, {KASLR_MEM}")
+    start = time.monotonic()
+    mem_bytes = int(KASLR_MEM[:-1]) << 20
+    boots = [Boot(f"kaslr-{i + 1}", "bios", KASLR_MEM, cmdline=KASLR_CMDLINE)
+             for i in range(KASLR_BOOTS)]
+    boots.append(Boot("kaslr-off", "bios", KASLR_MEM, cmdline=KASLR_CMDLINE + " nokaslr"))
+    bases = []
+
+    def check(label, ok, why=""):
+        out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {label}" + ("" if ok else f": {why}"))
+        if ok:
+            out.passed += 1
+        else:
+            out.failed += 1
+
+    # The checker itself must catch a bad layout: misaligned, overlapping,
+    # outside the window.
+    bad = layout_problems(4, {"direct map": (0xffff888000001000, 0xffffc90000000fff),
+                              "vmalloc": (0xffffc90000000000, 0xffffe8ffffffffff),
+                              "vmemmap": (0xfffffe0000000000, 0xfffffeffffffffff)}, mem_bytes)
+    check("the checker rejects a misaligned, overlapping, out-of-window layout",
+          len(bad) == 3, bad)
+    for b in boots:
+        r = run_boot(b)
+        check(f"{b.name} boots and passes its suite", r.ok,
+              "; ".join(l.strip() for l in r.lines if "ERROR" in l or "not ok" in l) or "failed")
+        text = (LOGS / f"{b.name}.log").read_text(errors="replace") \
+            if (LOGS / f"{b.name}.log").exists() else ""
+        levels, regions = parse_layout(text)
+        bad = layout_problems(levels, regions, mem_bytes)
+        shown = ", ".join(f"{n} {regions[n][0]:#x}" for n in sorted(regions))
+        check(f"{b.name} regions in the window, aligned, apart ({shown})", not bad, "; ".join(bad))
+        if b.name == "kaslr-off" and not bad:
+            got = {n: regions[n][0] for n in regions}
+            check("nokaslr gives Linux's fixed bases", got == FIXED_BASES[levels],
+                  f"got {got}")
+        elif not bad:
+            bases.append(regions["direct map"][0])
+    # Two equal bases among 4 happen by chance about once in 4000 runs
+    # (about 24,000 possible 1 GiB slots); three equal ones never.
+    check(f"the direct-map base moves between boots ({len(set(bases))} distinct of {len(bases)})",
+          len(bases) == KASLR_BOOTS and len(set(bases)) >= KASLR_BOOTS - 1,
+          [hex(b) for b in bases])
+    out.seconds = time.monotonic() - start
+    out.status = "-"
+    return out
+
+
 # --- host tests ------------------------------------------------------------------
 
 def run_host(path):
@@ -487,7 +602,7 @@ def run_all(jobs, tasks, trace=False):
             except HarnessError:
                 pass            # run_boot reports it
     runners = {"host": run_host, "boot": lambda b: run_boot(b, trace),
-               "parser": lambda _: parser_checks()}
+               "parser": lambda _: parser_checks(), "kaslr": lambda _: run_kaslr()}
     outcomes = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [(pool.submit(runners[kind], what), kind, what) for kind, what in tasks]
@@ -495,7 +610,8 @@ def run_all(jobs, tasks, trace=False):
             try:
                 out = fut.result()
             except Exception:       # a harness bug must not pass as a clean run
-                name = what.name if kind == "boot" else Path(str(what)).name
+                name = what.name if kind == "boot" else kind if what is None \
+                    else Path(str(what)).name
                 lines = traceback.format_exc().splitlines()
                 out = Outcome(kind, name, status="error", failed=1,
                               lines=[f"  HARNESS ERROR: {l}" for l in lines])
@@ -593,9 +709,14 @@ def cmd_all(a):
     if not a.host:
         print("harness: no host test binaries given")
     tasks = [("host", b) for b in a.host] + [("boot", b) for b in MATRIX]
-    tasks += [("parser", None)] + [("boot", b) for b in SELFCHECK]
+    tasks += [("kaslr", None), ("parser", None)] + [("boot", b) for b in SELFCHECK]
     outcomes = run_all(a.jobs, tasks, a.trace)
     print_table(outcomes)
+    return summary(outcomes)
+
+
+def cmd_kaslr(a):
+    outcomes = run_all(1, [("kaslr", None)])
     return summary(outcomes)
 
 
@@ -647,6 +768,9 @@ def main(argv=None):
     p.add_argument("--jobs", type=int, default=jobs)
     p.add_argument("--trace", action="store_true")
     p.set_defaults(fn=cmd_all)
+    p = sub.add_parser("kaslr", parents=[common],
+                       help="boot several times: region bases move, stay apart and in the window")
+    p.set_defaults(fn=cmd_kaslr)
     p = sub.add_parser("selfcheck", parents=[common],
                        help="prove that failures and panics are caught")
     p.add_argument("--jobs", type=int, default=jobs)

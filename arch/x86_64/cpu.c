@@ -3,6 +3,8 @@
 #include "arch/x86_64/cpu.h"
 #include "kmm/printk.h"
 #include "kmm/string.h"
+#include "arch/x86_64/mem_layout.h"
+#include "arch/x86_64/layout.h"
 
 struct cpu_features boot_cpu;
 
@@ -20,9 +22,11 @@ void cpu_detect(void)
 		boot_cpu.smep = b & BIT(7);
 		boot_cpu.smap = b & BIT(20);
 		boot_cpu.la57 = c & BIT(16);
+		boot_cpu.rdseed = b & BIT(18);
 	}
 	cpuid_count(1, 0, &a, &b, &c, &d);
 	boot_cpu.pge = d & BIT(13);
+	boot_cpu.rdrand = c & BIT(30);
 
 	cpuid_count(0x80000000, 0, &max_ext, &b, &c, &d);
 	if (max_ext >= 0x80000001) {
@@ -54,7 +58,8 @@ void cpu_detect(void)
 }
 
 /*
- * EFER.NXE and CR0.WP were set on the way in; make sure, and add CR4.PGE,
+ * EFER.NXE (where the CPU has NX) and CR0.WP were set on the way in; make
+ * sure, and add CR4.PGE,
  * and SMEP/SMAP where the CPU has them (there is no user space yet, but a
  * kernel that forgets them is the one that gets exploited later).
  */
@@ -62,7 +67,8 @@ void cpu_enable_protections(void)
 {
 	unsigned long cr4 = read_cr4();
 
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (boot_cpu.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr0(read_cr0() | X86_CR0_WP);
 	if (boot_cpu.pge)
 		cr4 |= X86_CR4_PGE;
@@ -71,11 +77,13 @@ void cpu_enable_protections(void)
 	if (boot_cpu.smap)
 		cr4 |= X86_CR4_SMAP;
 	write_cr4(cr4);
-	pr_info("CPU: %s %s, %u-bit physical, %u-bit virtual addresses\n",
+	pr_info("CPU: %s %s, %u-bit physical, %u-bit virtual addresses (%s)\n",
 		boot_cpu.vendor, boot_cpu.brand[0] ? boot_cpu.brand : "",
-		boot_cpu.phys_addr_bits, boot_cpu.virt_addr_bits);
+		boot_cpu.phys_addr_bits, pgtable_l5_enabled() ? 57 : 48,
+		paging_mode_reason);
 	pr_info("CPU protections: NX %s, WP on, PGE %s, SMEP %s, SMAP %s\n",
-		boot_cpu.nx ? "on" : "absent", boot_cpu.pge ? "on" : "absent",
+		boot_cpu.nx ? "on" :
+		"absent (CPU lacks it: no-execute is not enforced)", boot_cpu.pge ? "on" : "absent",
 		boot_cpu.smep ? "on" : "absent (CPU lacks it)",
 		boot_cpu.smap ? "on" : "absent (CPU lacks it)");
 }

@@ -150,7 +150,7 @@ __noreturn void qemu_exit(u32 code);
 
 /* CPU features kmm cares about, read once at boot. */
 struct cpu_features {
-	bool nx, pdpe1gb, pge, smep, smap, la57, invariant_tsc;
+	bool nx, pdpe1gb, pge, smep, smap, la57, invariant_tsc, rdrand, rdseed;
 	u8 phys_addr_bits, virt_addr_bits;
 	char vendor[13];
 	char brand[49];

@@ -76,15 +76,19 @@ static __noreturn void port_panic(const char *msg)
 	panic("%s", msg);
 }
 
-/* Linux's layout, the whole of the kernel image mapping for __pa(). */
+/*
+ * Hand libkmm the layout layout_init() chose (arch/x86_64/mem_layout.c:
+ * paging depth and KASLR), with the whole kernel image mapping for __pa().
+ * Until then libkmm's bases are 0 and __va() is the boot identity map.
+ */
 void arch_mm_setup(void)
 {
-	static const struct kmm_layout layout = {
-		.direct_map_base = PAGE_OFFSET,
-		.direct_map_size = DIRECT_MAP_SIZE,
-		.vmemmap_base = VMEMMAP_BASE,
-		.vmalloc_start = VMALLOC_BASE,
-		.vmalloc_end = VMALLOC_LIMIT,
+	const struct kmm_layout layout = {
+		.direct_map_base = page_offset_base,
+		.direct_map_size = direct_map_size,
+		.vmemmap_base = vmemmap_base,
+		.vmalloc_start = vmalloc_base,
+		.vmalloc_end = vmalloc_base + vmalloc_size,
 		.image_base = __START_KERNEL_map,
 		.image_base_pa = 0,
 		.image_size = -__START_KERNEL_map,

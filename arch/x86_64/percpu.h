@@ -21,6 +21,7 @@
 /* The most CPUs kmm brings up; mm/'s MM_NR_CPUS must match (smp.c checks). */
 #define NR_CPUS 8
 
+#define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 
 #define PERCPU_SELF_OFFSET   0

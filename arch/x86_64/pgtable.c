@@ -2,8 +2,9 @@
 /*
  * The kernel's page tables.
  *
- * paging_init() builds a fresh PML4 and switches to it, leaving behind the
- * boot tables of entry.S (identity map included). What it maps:
+ * paging_init() builds a fresh top-level table (PML4, or PML5 with LA57)
+ * and switches to it, leaving behind the boot tables of entry.S (identity
+ * map included). What it maps:
  *
  *   PAGE_OFFSET + pa      every RAM range memblock knows (and nothing else:
  *                         firmware and MMIO holes stay unmapped), RW NX G,
@@ -31,6 +32,7 @@
 #include "kmm/string.h"
 #include "kmm/errno.h"
 
+u64 __supported_pte_mask = ~0ULL;
 u64 *kernel_pml4;
 phys_addr_t kernel_pml4_phys;
 unsigned long direct_map_pages[PG_LEVEL_NUM];
@@ -111,7 +113,7 @@ static int map_range_locked(unsigned long va, phys_addr_t pa, unsigned long size
 		enum pg_level level;
 		u64 leaf_flags = prot;
 
-		for (level = PG_LEVEL_512G; level > PG_LEVEL_4K; level--) {
+		for (level = pgtable_top_level(); level > PG_LEVEL_4K; level--) {
 			e = &table[pt_index(va, level)];
 			if (level <= PG_LEVEL_1G &&
 			    level_allowed(va, pa, size, level, max_level) &&
@@ -145,7 +147,7 @@ int kernel_map_range(unsigned long va, phys_addr_t pa, unsigned long size,
 	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || va < KERNEL_SPACE_START)
 		return -EINVAL;
 	spin_lock_irqsave(&pgtable_lock, flags);
-	err = map_range_locked(va, pa, size, prot, max_level);
+	err = map_range_locked(va, pa, size, prot & __supported_pte_mask, max_level);
 	spin_unlock_irqrestore(&pgtable_lock, flags);
 	return err;
 }
@@ -155,7 +157,7 @@ u64 *lookup_address(unsigned long va, enum pg_level *level)
 	u64 *table = kernel_pml4, *e;
 	enum pg_level l;
 
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
+	for (l = pgtable_top_level(); l >= PG_LEVEL_4K; l--) {
 		e = &table[pt_index(va, l)];
 		if (!(*e & _PAGE_PRESENT)) {
 			*level = l;
@@ -178,7 +180,7 @@ bool virt_to_phys_walk(unsigned long va, phys_addr_t *pa, u64 *eff_flags,
 	u64 rw = _PAGE_RW, user = _PAGE_USER, nx = 0;
 	enum pg_level l;
 
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
+	for (l = pgtable_top_level(); l >= PG_LEVEL_4K; l--) {
 		e = table[pt_index(va, l)];
 		if (!(e & _PAGE_PRESENT))
 			return false;
@@ -243,7 +245,7 @@ int kernel_unmap_range(unsigned long va, unsigned long size)
 
 int kernel_change_prot(unsigned long va, unsigned long size, u64 prot)
 {
-	return update_4k_range(va, size, prot, true, false);
+	return update_4k_range(va, size, prot & __supported_pte_mask, true, false);
 }
 
 void flush_tlb_all(void)
@@ -312,6 +314,8 @@ void paging_init(void)
 	phys_addr_t start, end;
 	unsigned int i;
 
+	if (!boot_cpu.nx)
+		__supported_pte_mask &= ~_PAGE_NX;
 	kernel_pml4_phys = alloc_table();
 	if (!kernel_pml4_phys)
 		panic("paging_init: no memory for the top-level page table");

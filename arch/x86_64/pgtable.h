@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86_64 4-level page tables: entry bits, and the kernel-half mapping API.
+ * x86_64 page tables: entry bits, and the kernel-half mapping API.
  *
- *   PML4 (pgd) -> PDPT (pud) -> PD (pmd) -> PT (pte), 512 entries each;
- *   a PDPT entry with PSE maps 1 GiB, a PD entry with PSE maps 2 MiB.
+ *   4-level:            PML4 (pgd) -> PDPT (pud) -> PD (pmd) -> PT (pte)
+ *   5-level (LA57): PML5 (pgd) -> PML4 (p4d) -> PDPT -> PD -> PT
+ *
+ * 512 entries each; a PDPT entry with PSE maps 1 GiB, a PD entry with PSE
+ * maps 2 MiB. The depth is chosen at boot (mem_layout.c); walkers start at
+ * pgtable_top_level().
  *
  * All kernel mappings are supervisor-only and global. Page-table pages come
  * from memblock until the buddy allocator runs, then from the buddy.
@@ -13,6 +17,7 @@
 
 #include "kmm/types.h"
 #include "kmm/compiler.h"
+#include "arch/x86_64/layout.h"
 
 #define _PAGE_PRESENT  BIT_ULL(0)
 #define _PAGE_RW       BIT_ULL(1)
@@ -46,10 +51,10 @@ enum pg_level {
 	PG_LEVEL_2M,
 	PG_LEVEL_1G,
 	PG_LEVEL_512G,
+	PG_LEVEL_256T, /* a PML5 entry, with LA57 */
 	PG_LEVEL_NUM,
 };
 
-#define PGDIR_SHIFT 39
 #define PUD_SHIFT   30
 #define PMD_SHIFT   21
 #define PTRS_PER_TABLE 512
@@ -66,7 +71,23 @@ static inline unsigned long page_level_size(enum pg_level level)
 	return 1UL << (12 + 9 * (level - 1));
 }
 
-/* The kernel's top-level table (direct-map pointer) and its physical address. */
+/* The level of the top table: PML5 with 5-level paging, else PML4. */
+static inline enum pg_level pgtable_top_level(void)
+{
+	return pgtable_l5_enabled() ? PG_LEVEL_256T : PG_LEVEL_512G;
+}
+
+/*
+ * The PTE bits this CPU accepts: without NX, bit 63 is reserved and every
+ * mapping is executable (Linux's __supported_pte_mask). The mapping API
+ * applies it to every protection it is given.
+ */
+extern u64 __supported_pte_mask;
+
+/*
+ * The kernel's top-level table (PML4, or PML5 with LA57; a direct-map
+ * pointer) and its physical address.
+ */
 extern u64 *kernel_pml4;
 extern phys_addr_t kernel_pml4_phys;
 

@@ -4,15 +4,19 @@
  * W+X check, and a one-screen map of the address space.
  *
  * Theory of operation. All three are clients of one walker, walk_range(),
- * which visits the kernel's PML4 in address order and calls back once per
- * *leaf* (a 4 KiB PTE, a 2 MiB or 1 GiB large page) and once per *absent*
- * entry (not present, at whatever level the walk found it missing):
+ * which visits the kernel's top table in address order and calls back once
+ * per *leaf* (a 4 KiB PTE, a 2 MiB or 1 GiB large page) and once per
+ * *absent* entry (not present, at whatever level the walk found it missing).
+ * With 4-level paging:
  *
  *   PML4[i] absent ----------------------------> visit(va, 512G, pgd, absent)
  *   PML4[i] -> PDPT[j] absent -----------------> visit(va,   1G, pud, absent)
  *               PDPT[j] PSE -------------------> visit(va,   1G, pud, leaf)
  *               PDPT[j] -> PD[k] PSE ----------> visit(va,   2M, pmd, leaf)
  *                           PD[k] -> PT[l] ----> visit(va,   4K, pte, ...)
+ *
+ * With 5-level paging a PML5 (pgd, 256 TiB per entry) sits on top and the
+ * PML4 becomes the p4d level, as in Linux's ptdump.
  *
  * so an unmapped 512 GiB slot costs one call, never 2^27 of them: a walk of
  * the whole kernel half touches only the tables that exist. Along the way
@@ -29,6 +33,7 @@
 #include "arch/x86_64/ptdump.h"
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/mem_layout.h"
 #include "mm/port.h"
 #include "kmm/printk.h"
 #include "kmm/string.h"
@@ -61,12 +66,12 @@ struct pt_walker {
 	unsigned long tables; /* page-table pages below the PML4 */
 };
 
-#define VA_BITS (PGDIR_SHIFT + 9)
-
-/* Bits 63..VA_BITS copy bit VA_BITS-1: the canonical form of @va. */
+/* Bits 63..57 (or 48) copy bit 56 (or 47): the canonical form of @va. */
 static unsigned long canonical(unsigned long va)
 {
-	return (unsigned long)((long)(va << (64 - VA_BITS)) >> (64 - VA_BITS));
+	unsigned int shift = 63 - __VIRTUAL_MASK_SHIFT;
+
+	return (unsigned long)((long)(va << shift) >> shift);
 }
 
 static unsigned long entry_attrs(u64 e, enum pg_level level)
@@ -142,15 +147,19 @@ static void walk_table(struct pt_walker *w, const u64 *table,
 	}
 }
 
-/* Walk PML4 entries [first, last] of the kernel's tables. */
+/* Walk top-level entries [first, last] of the kernel's tables. */
 static void walk_range(struct pt_walker *w, unsigned int first,
 		       unsigned int last)
 {
-	walk_table(w, kernel_pml4, PG_LEVEL_512G, 0, first, last,
+	walk_table(w, kernel_pml4, pgtable_top_level(), 0, first, last,
 		   ATTR_USER | ATTR_RW);
 }
 
-#define PGD_KERNEL_FIRST ((KERNEL_SPACE_START >> PGDIR_SHIFT) & (PTRS_PER_TABLE - 1))
+/* The kernel half starts at top-level entry 256 in both modes. */
+#define PGD_KERNEL_FIRST (PTRS_PER_TABLE / 2)
+_Static_assert(((KERNEL_SPACE_START_L4 >> 39) & 511) == 256 &&
+	       ((KERNEL_SPACE_START_L5 >> 48) & 511) == 256,
+	       "the kernel half is the top table's upper half");
 
 static void walk_kernel_half(struct pt_walker *w)
 {
@@ -164,30 +173,54 @@ struct marker {
 	const char *name;
 };
 
-/* Linux's x86_64 section markers, at the documented addresses (layout.h). */
-static const struct marker markers[] = {
-	{ KERNEL_SPACE_START, "Kernel Space" },
-	{ LDT_REMAP_START, "LDT remap" },
-	{ PAGE_OFFSET, "Low Kernel Mapping" },
-	{ VMALLOC_BASE, "vmalloc() Area" },
-	{ VMEMMAP_BASE, "Vmemmap" },
-	{ KASAN_SHADOW_START, "KASAN shadow" },
-	{ CPU_ENTRY_AREA_BASE, "CPU entry Area" },
-	{ ESPFIX_BASE, "ESPfix Area" },
-	{ EFI_VA_START, "EFI Runtime Services" },
-	{ __START_KERNEL_map, "High Kernel Mapping" },
-	{ MODULES_VADDR, "Modules" },
-	{ MODULES_END, "End Modules" },
-	{ FIXADDR_START, "Fixmap Area" },
-};
+/*
+ * Linux's x86_64 section markers, at this boot's addresses (layout.h): the
+ * paging depth and KASLR move some, so they are filled in at each dump, as
+ * Linux's pt_dump_init() does, in address order. As in Linux, where memory
+ * KASLR runs there is no KASAN shadow (its place may hold vmalloc or
+ * vmemmap), so no marker for it.
+ */
+#define MAX_MARKERS 13
+static struct marker markers[MAX_MARKERS];
+static unsigned int nr_markers;
 
-static const char *const level_name[PG_LEVEL_NUM] = {
-	[PG_LEVEL_NONE] = "???",
-	[PG_LEVEL_4K] = "pte",
-	[PG_LEVEL_2M] = "pmd",
-	[PG_LEVEL_1G] = "pud",
-	[PG_LEVEL_512G] = "pgd",
-};
+static void markers_init(void)
+{
+	unsigned int n = 0;
+
+#define MARK(addr, name) markers[n++] = (struct marker){ addr, name }
+	MARK(KERNEL_SPACE_START, "Kernel Space");
+	MARK(LDT_REMAP_START, "LDT remap");
+	MARK(PAGE_OFFSET, "Low Kernel Mapping");
+	MARK(VMALLOC_BASE, "vmalloc() Area");
+	MARK(VMEMMAP_BASE, "Vmemmap");
+	if (!kaslr_memory_enabled)
+		MARK(KASAN_SHADOW_START, "KASAN shadow");
+	MARK(CPU_ENTRY_AREA_BASE, "CPU entry Area");
+	MARK(ESPFIX_BASE, "ESPfix Area");
+	MARK(EFI_VA_START, "EFI Runtime Services");
+	MARK(__START_KERNEL_map, "High Kernel Mapping");
+	MARK(MODULES_VADDR, "Modules");
+	MARK(MODULES_END, "End Modules");
+	MARK(FIXADDR_START, "Fixmap Area");
+#undef MARK
+	nr_markers = n;
+}
+
+static const char *level_name(enum pg_level level)
+{
+	static const char *const name[PG_LEVEL_NUM] = {
+		[PG_LEVEL_NONE] = "???",
+		[PG_LEVEL_4K] = "pte",
+		[PG_LEVEL_2M] = "pmd",
+		[PG_LEVEL_1G] = "pud",
+		[PG_LEVEL_512G] = "p4d",
+		[PG_LEVEL_256T] = "pgd",
+	};
+
+	/* The top level is Linux's pgd whichever table it is. */
+	return level == pgtable_top_level() ? "pgd" : name[level];
+}
 
 struct ptdump_state {
 	struct pt_walker w;
@@ -230,12 +263,12 @@ static void print_run(const struct ptdump_state *st, unsigned long end)
 	}
 	format_flags(flags, sizeof(flags), st->attrs);
 	printk(KERN_INFO "0x%016lx-0x%016lx   %9lu%c %s%s\n", st->start, end,
-	       delta, *unit, flags, level_name[st->level]);
+	       delta, *unit, flags, level_name(st->level));
 }
 
 static void print_markers_upto(struct ptdump_state *st, unsigned long va)
 {
-	while (st->next_marker < ARRAY_SIZE(markers) &&
+	while (st->next_marker < nr_markers &&
 	       markers[st->next_marker].start <= va) {
 		printk(KERN_INFO "---[ %s ]---\n", markers[st->next_marker].name);
 		st->next_marker++;
@@ -246,7 +279,7 @@ static void print_markers_upto(struct ptdump_state *st, unsigned long va)
 static void note(struct ptdump_state *st, unsigned long va, enum pg_level level,
 		 unsigned long attrs)
 {
-	bool crosses = st->next_marker < ARRAY_SIZE(markers) &&
+	bool crosses = st->next_marker < nr_markers &&
 		       markers[st->next_marker].start <= va;
 
 	if (st->started && !crosses && attrs == st->attrs && level == st->level)
@@ -266,7 +299,7 @@ static void ptdump_visit(struct pt_walker *w, const struct pt_visit *v)
 	unsigned long va = v->va, last = v->va + (v->size - 1);
 
 	/* Cut an entry that straddles a marker, so sections start on time. */
-	while (st->next_marker < ARRAY_SIZE(markers) &&
+	while (st->next_marker < nr_markers &&
 	       markers[st->next_marker].start > va &&
 	       markers[st->next_marker].start <= last) {
 		note(st, va, v->level, v->attrs);
@@ -279,6 +312,7 @@ void ptdump_show_kernel(void)
 {
 	struct ptdump_state st = { .w = { .visit = ptdump_visit } };
 
+	markers_init();
 	walk_kernel_half(&st.w);
 	if (st.started)
 		print_run(&st, 0); /* up to the top: the end wraps to 0 */
@@ -286,9 +320,20 @@ void ptdump_show_kernel(void)
 
 /* ---- the W+X check ------------------------------------------------------ */
 
+/*
+ * With NX, a W+X page is one writable at every level with NX at none. A CPU
+ * without NX executes every mapped page, so every writable page is W+X and
+ * nothing can change that: the check then says so, counts them, and judges
+ * only what it can still prove, that no page of the kernel's text (the code
+ * meant to run) is writable.
+ */
+extern char _text[], _etext[];
+
 struct wx_state {
 	struct pt_walker w;
-	unsigned long pages;      /* W+X 4 KiB pages so far */
+	bool nx;                  /* the CPU enforces no-execute */
+	unsigned long pages;      /* W+X 4 KiB pages so far (text only without NX) */
+	unsigned long writable;   /* without NX: all writable 4 KiB pages */
 	unsigned long run_start, run_end; /* the W+X range being merged */
 	bool in_run;
 };
@@ -306,6 +351,12 @@ static void wx_visit(struct pt_walker *w, const struct pt_visit *v)
 	bool wx = (v->eff_attrs & ATTR_PRESENT) && (v->eff_attrs & ATTR_RW) &&
 		  !(v->eff_attrs & ATTR_NX);
 
+	if (!st->nx) {
+		if (wx)
+			st->writable += v->size / PAGE_SIZE;
+		wx = wx && v->va < (unsigned long)_etext &&
+		     v->va + (v->size - 1) >= (unsigned long)_text;
+	}
 	if (st->in_run && (!wx || v->va != st->run_end))
 		wx_report(st);
 	if (!wx)
@@ -320,11 +371,22 @@ static void wx_visit(struct pt_walker *w, const struct pt_visit *v)
 
 unsigned long ptdump_check_wx(void)
 {
-	struct wx_state st = { .w = { .visit = wx_visit } };
+	struct wx_state st = { .w = { .visit = wx_visit },
+			       .nx = __supported_pte_mask & _PAGE_NX };
 
 	walk_kernel_half(&st.w);
 	if (st.in_run)
 		wx_report(&st);
+	if (!st.nx) {
+		pr_info("x86/mm: Checked W+X mappings: NX absent, so W^X cannot be enforced: all %lu writable pages are executable\n",
+			st.writable);
+		if (st.pages)
+			pr_warn("x86/mm: Checked W+X mappings: FAILED, %lu writable kernel text pages found.\n",
+				st.pages);
+		else
+			pr_info("x86/mm: Checked W+X mappings: passed what can be proved without NX: no writable kernel text.\n");
+		return st.pages;
+	}
 	if (st.pages)
 		pr_warn("x86/mm: Checked W+X mappings: FAILED, %lu W+X pages found.\n",
 			st.pages);
@@ -340,24 +402,37 @@ struct region {
 	unsigned long start, end; /* [start, end); end 0 is the top of the space */
 };
 
-/* The documented regions of the kernel half (layout.h), in address order. */
-static const struct region kernel_regions[] = {
-	{ "guard hole", GUARD_HOLE_START, GUARD_HOLE_END },
-	{ "LDT remap", LDT_REMAP_START, LDT_REMAP_END },
-	{ "direct map", PAGE_OFFSET, DIRECT_MAP_END },
-	{ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT },
-	{ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + VMEMMAP_SIZE },
-	{ "KASAN shadow", KASAN_SHADOW_START, KASAN_SHADOW_END },
-	{ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END },
-	{ "ESPfix stacks", ESPFIX_BASE, ESPFIX_END },
-	{ "EFI runtime", EFI_VA_START, EFI_VA_END },
-	{ "kernel image", __START_KERNEL_map, __START_KERNEL_map + KERNEL_IMAGE_SIZE },
-	{ "modules", MODULES_VADDR, MODULES_END },
-	{ "fixmap", FIXADDR_START, FIXADDR_TOP },
-	{ "vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE },
-};
+/*
+ * The regions of the kernel half (layout.h), in address order, at this
+ * boot's addresses. Under KASLR the KASAN shadow's documented place may
+ * hold vmalloc or vmemmap, so it is not listed (Linux, too, randomises the
+ * regions only without KASAN).
+ */
+static unsigned int kernel_regions(struct region *r)
+{
+	unsigned int n = 0;
 
-#define MAX_ROWS (2 * ARRAY_SIZE(kernel_regions) + 1)
+	r[n++] = (struct region){ "guard hole", GUARD_HOLE_START, GUARD_HOLE_END };
+	r[n++] = (struct region){ "LDT remap", LDT_REMAP_START, LDT_REMAP_END };
+	r[n++] = (struct region){ "direct map", PAGE_OFFSET, DIRECT_MAP_END };
+	r[n++] = (struct region){ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT };
+	r[n++] = (struct region){ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size };
+	if (!kaslr_memory_enabled)
+		r[n++] = (struct region){ "KASAN shadow", KASAN_SHADOW_START,
+					  KASAN_SHADOW_END };
+	r[n++] = (struct region){ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END };
+	r[n++] = (struct region){ "ESPfix stacks", ESPFIX_BASE, ESPFIX_END };
+	r[n++] = (struct region){ "EFI runtime", EFI_VA_START, EFI_VA_END };
+	r[n++] = (struct region){ "kernel image", __START_KERNEL_map,
+				  __START_KERNEL_map + KERNEL_IMAGE_SIZE };
+	r[n++] = (struct region){ "modules", MODULES_VADDR, MODULES_END };
+	r[n++] = (struct region){ "fixmap", FIXADDR_START, FIXADDR_TOP };
+	r[n++] = (struct region){ "vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE };
+	return n;
+}
+
+#define MAX_REGIONS 13
+#define MAX_ROWS (2 * MAX_REGIONS + 1)
 
 struct row {
 	struct region r;
@@ -426,13 +501,13 @@ static void format_counts(char *buf, size_t len, const struct row *row)
 {
 	static const char *const name[PG_LEVEL_NUM] = {
 		[PG_LEVEL_4K] = "4K", [PG_LEVEL_2M] = "2M", [PG_LEVEL_1G] = "1G",
-		[PG_LEVEL_512G] = "512G",
+		[PG_LEVEL_512G] = "512G", [PG_LEVEL_256T] = "256T",
 	};
 	size_t pos = 0;
 	int l;
 
 	buf[0] = '\0';
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K && pos < len; l--) {
+	for (l = PG_LEVEL_256T; l >= PG_LEVEL_4K && pos < len; l--) {
 		if (!row->count[l])
 			continue;
 		pos += snprintf(buf + pos, len - pos, "%s%s x %lu",
@@ -461,21 +536,22 @@ static void print_row(const struct row *row, const char *empty)
 void layout_map_show(void)
 {
 	struct row rows[MAX_ROWS];
+	struct region regions[MAX_REGIONS];
 	struct layout_state st = { .w = { .visit = layout_visit }, .rows = rows };
 	struct row user = { .r = { "user space", 0, USER_SPACE_END + PAGE_SIZE } };
 	struct layout_state ust = { .w = { .visit = layout_visit }, .rows = &user,
 				    .nr = 1 };
 	unsigned long prev = KERNEL_SPACE_START, tables;
+	unsigned int i, nr_regions = kernel_regions(regions);
 	char hole[24];
-	unsigned int i;
 
 	memset(rows, 0, sizeof(rows));
-	for (i = 0; i < ARRAY_SIZE(kernel_regions); i++) {
-		if (kernel_regions[i].start > prev)
+	for (i = 0; i < nr_regions; i++) {
+		if (regions[i].start > prev)
 			rows[st.nr++].r = (struct region){ "(unused hole)", prev,
-							   kernel_regions[i].start };
-		rows[st.nr++].r = kernel_regions[i];
-		prev = kernel_regions[i].end;
+							   regions[i].start };
+		rows[st.nr++].r = regions[i];
+		prev = regions[i].end;
 	}
 	if (prev != 0)
 		rows[st.nr++].r = (struct region){ "(unused hole)", prev, 0 };
@@ -483,7 +559,9 @@ void layout_map_show(void)
 	walk_range(&ust.w, 0, PGD_KERNEL_FIRST - 1);
 	walk_kernel_half(&st.w);
 
-	printk(KERN_INFO "kmm: virtual address space, from the live page tables (4-level, 48-bit):\n");
+	printk(KERN_INFO "kmm: virtual address space, from the live page tables (%d-level, %d-bit: %s; %s):\n",
+	       pgtable_l5_enabled() ? 5 : 4, pgtable_l5_enabled() ? 57 : 48,
+	       paging_mode_reason, kaslr_memory_enabled ? "KASLR" : "nokaslr");
 	print_row(&user, "empty");
 	format_size(hole, sizeof(hole), KERNEL_SPACE_START - user.r.end);
 	printk(KERN_INFO "  %016lx-%016lx %10s  %-15s %s\n", user.r.end,
@@ -491,6 +569,7 @@ void layout_map_show(void)
 	for (i = 0; i < st.nr; i++)
 		print_row(&rows[i], rows[i].r.name[0] == '(' ? "-" : "reserved, empty");
 	tables = 1 + st.w.tables + ust.w.tables;
-	printk(KERN_INFO "  page tables: %lu pages (%lu KiB), the PML4 included\n",
-	       tables, tables * (PAGE_SIZE >> 10));
+	printk(KERN_INFO "  page tables: %lu pages (%lu KiB), the %s included\n",
+	       tables, tables * (PAGE_SIZE >> 10),
+	       pgtable_l5_enabled() ? "PML5" : "PML4");
 }

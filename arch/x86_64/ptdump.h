@@ -17,7 +17,9 @@ void ptdump_show_kernel(void);
 /*
  * Walk every kernel mapping; count pages that are writable and executable
  * (effective permissions over all levels). Prints Linux's verdict line and
- * returns the number of W+X pages (0 = passed).
+ * returns the number of W+X pages (0 = passed). On a CPU without NX every
+ * writable page is executable: it says so, and counts only writable pages
+ * of the kernel text, the one thing it can still prove absent.
  */
 unsigned long ptdump_check_wx(void);
 

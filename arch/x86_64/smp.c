@@ -24,7 +24,7 @@
  *   wait 200 us, STARTUP IPI again, 200 us       (a second SIPI to a running
  *                                                CPU is ignored)
  *                                                trampoline.S: protected mode,
- *                                                long mode on boot_pml4, then
+ *                                                long mode on the boot tables,
  *                                                smp_ap_start64: kernel_pml4,
  *                                                its stack, smp_ap_main(cpu):
  *                                                GS base, own GDT/TSS, shared
@@ -43,7 +43,7 @@
  * RAM, outside the Multiboot2 information and the RSDP, found by scanning up
  * from TRAMPOLINE_LOWEST. memblock reserved the whole first MiB, so the
  * buddy allocator never hands it out; the direct map covers it (it is RAM),
- * and boot_pml4 -- still in .data -- identity-maps it for the switch to long
+ * and the boot tables -- still in .data -- identity-map it for the switch to long
  * mode. The page keeps the trampoline after bring-up; nothing else uses it.
  *
  * Per-CPU data. percpu_area[cpu] (percpu.h), one cache line each, holds the
@@ -218,7 +218,8 @@ __noreturn void smp_ap_main(unsigned int cpu)
 	traps_init_ap(cpu, pc->df_stack_top);
 	write_cr0(bsp_cr0);
 	write_cr4(bsp_cr4);
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (boot_cpu.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 
 	apic_id = apic_read_id();
 	if (apic_id != pc->apic_id)

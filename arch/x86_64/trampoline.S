@@ -11,8 +11,10 @@
  *
  *   real mode        load the template's GDT, set CR0.PE (clear CD/NW: after
  *                    INIT the caches are off)
- *   protected mode   CR4.PAE, CR3 = boot_pml4 (identity-maps this page and
- *                    maps the kernel image), EFER.LME|NXE, CR0.PG|WP
+ *   protected mode   CR4.PAE (and CR4.LA57 when the BSP runs 5-level),
+ *                    CR3 = the boot tables the BSP chose (boot_pgtable_phys:
+ *                    they identity-map this page and map the kernel image),
+ *                    EFER.LME (|NXE where the CPU has NX), CR0.PG|WP
  *   long mode        jump to smp_ap_start64 in the higher half, which takes
  *                    the kernel's own page tables and the stack smp.c chose
  *
@@ -31,6 +33,7 @@
 #define CR0_PG   (1 << 31)
 #define CR0_WP   (1 << 16)
 #define CR4_PAE  (1 << 5)
+#define CR4_LA57 (1 << 12)
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
@@ -79,12 +82,21 @@ tr_pm32:
 
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax
+	orl PHYS(boot_cr4_la57), %eax
 	movl %eax, %cr4
-	movl $PHYS(boot_pml4), %eax
+	movl PHYS(boot_pgtable_phys), %eax
 	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
+	movl %ebx, %ebp                 /* cpuid clobbers %ebx */
+	movl $0x80000001, %eax
+	cpuid
+	movl %ebp, %ebx
+	movl $EFER_LME, %esi
+	testl $(1 << 20), %edx          /* NX */
+	jz 1f
+	orl $EFER_NXE, %esi
+1:	movl $MSR_EFER, %ecx
 	rdmsr
-	orl $(EFER_LME | EFER_NXE), %eax
+	orl %esi, %eax
 	wrmsr
 	movl %cr0, %eax
 	orl $(CR0_PG | CR0_WP), %eax

@@ -15,6 +15,12 @@
  *
  * Command-line facts a harness may pass (read here, accepted by kmain):
  *   expect_gbpages=0|1   the CPU the harness chose does (not) have 1 GiB pages
+ *   expect_la57=0|1      the kernel must run 5-level paging (or not)
+ *   expect_nx=0|1        the CPU the harness chose does (not) have NX
+ *
+ * On a CPU without NX nothing is no-execute: the expected bits drop NX
+ * (__supported_pte_mask), the exec probes must *run* (proving the absence
+ * the boot log reports), and the W+X check judges only the kernel text.
  */
 #include "kernel/ktest.h"
 #include "kernel/cmdline.h"
@@ -26,8 +32,12 @@
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fixmap.h"
+#include "arch/x86_64/mem_layout.h"
 #include "mm/memblock.h"
 #include "mm/port.h"
+#include "mm/mm.h"
+#include "mm/mm_types.h"
+#include "mm/vmalloc.h"
 #include "kmm/string.h"
 #include "kmm/errno.h"
 
@@ -37,57 +47,93 @@ extern char boot_stack_guard[], boot_stack_bottom[];
 
 /* ---- layout: the documented addresses ------------------------------------ */
 
-#define IS_CANONICAL(x) (((x) >> 47) == 0 || ((x) >> 47) == 0x1ffffUL)
+/* Canonical in this boot's paging mode: bits 63.. copy bit 47 (or 56). */
+static bool is_canonical(unsigned long x)
+{
+	unsigned long top = x >> __VIRTUAL_MASK_SHIFT;
+
+	return top == 0 || top == (~0UL >> __VIRTUAL_MASK_SHIFT);
+}
 
 /*
- * The rows of Linux's Documentation/arch/x86/x86_64/mm.rst (4-level), start
- * and last byte, next to the constants that must reproduce them.
+ * The rows of Linux's Documentation/arch/x86/x86_64/mm.rst, start and last
+ * byte, next to this boot's values that must reproduce them. The direct map,
+ * vmalloc and vmemmap rows hold Linux's fixed bases: they must match under
+ * `nokaslr`, and bound the KASLR window otherwise.
  */
 struct doc_region {
 	const char *name;
 	unsigned long start, end;       /* ours: [start, end) */
 	unsigned long doc_start, doc_last;
+	bool randomised;                /* moved by KASLR */
 };
 
-static const struct doc_region doc_regions[] = {
-	{ "guard hole", GUARD_HOLE_START, GUARD_HOLE_END,
-	  0xffff800000000000UL, 0xffff87ffffffffffUL },
-	{ "LDT remap", LDT_REMAP_START, LDT_REMAP_END,
-	  0xffff880000000000UL, 0xffff887fffffffffUL },
-	{ "direct map", PAGE_OFFSET, DIRECT_MAP_END,
-	  0xffff888000000000UL, 0xffffc87fffffffffUL },
-	{ "vmalloc", VMALLOC_BASE, VMALLOC_LIMIT,
-	  0xffffc90000000000UL, 0xffffe8ffffffffffUL },
-	{ "vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + VMEMMAP_SIZE,
-	  0xffffea0000000000UL, 0xffffeaffffffffffUL },
-	{ "KASAN shadow", KASAN_SHADOW_START, KASAN_SHADOW_END,
-	  0xffffec0000000000UL, 0xfffffbffffffffffUL },
-	{ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END,
-	  0xfffffe0000000000UL, 0xfffffe7fffffffffUL },
-	{ "ESPfix", ESPFIX_BASE, ESPFIX_END,
-	  0xffffff0000000000UL, 0xffffff7fffffffffUL },
-	{ "EFI runtime", EFI_VA_START, EFI_VA_END,
-	  0xffffffef00000000UL, 0xfffffffeffffffffUL },
-	{ "kernel text", __START_KERNEL_map, __START_KERNEL_map + KERNEL_IMAGE_SIZE,
-	  0xffffffff80000000UL, 0xffffffff9fffffffUL },
-	{ "modules", MODULES_VADDR, MODULES_END,
-	  0xffffffffa0000000UL, 0xfffffffffeffffffUL },
+static unsigned int doc_regions(struct doc_region *r)
+{
+	bool l5 = pgtable_l5_enabled();
+	unsigned int n = 0;
+
+#define ROW(name, s, e, ds, dl, rnd) \
+	r[n++] = (struct doc_region){ name, s, e, ds, dl, rnd }
+	if (l5) {
+		ROW("guard hole", GUARD_HOLE_START, GUARD_HOLE_END,
+		    0xff00000000000000UL, 0xff0fffffffffffffUL, false);
+		ROW("LDT remap", LDT_REMAP_START, LDT_REMAP_END,
+		    0xff10000000000000UL, 0xff10ffffffffffffUL, false);
+		ROW("direct map", PAGE_OFFSET, DIRECT_MAP_END,
+		    0xff11000000000000UL, 0xff90ffffffffffffUL, true);
+		ROW("vmalloc", VMALLOC_BASE, VMALLOC_LIMIT,
+		    0xffa0000000000000UL, 0xffd1ffffffffffffUL, true);
+		ROW("vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size,
+		    0xffd4000000000000UL, 0xffd5ffffffffffffUL, true);
+		ROW("KASAN shadow", KASAN_SHADOW_START, KASAN_SHADOW_END,
+		    0xffdf000000000000UL, 0xfffffbffffffffffUL, false);
+	} else {
+		ROW("guard hole", GUARD_HOLE_START, GUARD_HOLE_END,
+		    0xffff800000000000UL, 0xffff87ffffffffffUL, false);
+		ROW("LDT remap", LDT_REMAP_START, LDT_REMAP_END,
+		    0xffff880000000000UL, 0xffff887fffffffffUL, false);
+		ROW("direct map", PAGE_OFFSET, DIRECT_MAP_END,
+		    0xffff888000000000UL, 0xffffc87fffffffffUL, true);
+		ROW("vmalloc", VMALLOC_BASE, VMALLOC_LIMIT,
+		    0xffffc90000000000UL, 0xffffe8ffffffffffUL, true);
+		ROW("vmemmap", VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size,
+		    0xffffea0000000000UL, 0xffffeaffffffffffUL, true);
+		ROW("KASAN shadow", KASAN_SHADOW_START, KASAN_SHADOW_END,
+		    0xffffec0000000000UL, 0xfffffbffffffffffUL, false);
+	}
+	ROW("cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END,
+	    0xfffffe0000000000UL, 0xfffffe7fffffffffUL, false);
+	ROW("ESPfix", ESPFIX_BASE, ESPFIX_END,
+	    0xffffff0000000000UL, 0xffffff7fffffffffUL, false);
+	ROW("EFI runtime", EFI_VA_START, EFI_VA_END,
+	    0xffffffef00000000UL, 0xfffffffeffffffffUL, false);
+	ROW("kernel text", __START_KERNEL_map, __START_KERNEL_map + KERNEL_IMAGE_SIZE,
+	    0xffffffff80000000UL, 0xffffffff9fffffffUL, false);
+	ROW("modules", MODULES_VADDR, MODULES_END,
+	    0xffffffffa0000000UL, 0xfffffffffeffffffUL, false);
 	/* The fixmap's start is ours to choose; its end is documented. */
-	{ "fixmap", FIXADDR_START, FIXADDR_TOP,
-	  FIXADDR_START, 0xffffffffff5fffffUL },
-	{ "vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + 0x1000,
-	  0xffffffffff600000UL, 0xffffffffff600fffUL },
-};
+	ROW("fixmap", FIXADDR_START, FIXADDR_TOP,
+	    FIXADDR_START, 0xffffffffff5fffffUL, false);
+	ROW("vsyscall", VSYSCALL_ADDR, VSYSCALL_ADDR + 0x1000,
+	    0xffffffffff600000UL, 0xffffffffff600fffUL, false);
+#undef ROW
+	return n;
+}
 
-/* The same facts at compile time, where a constant expression allows. */
-_Static_assert(USER_SPACE_END == 0x00007ffffffff000UL, "user space end (mm.rst)");
-_Static_assert(KERNEL_SPACE_START == 0xffff800000000000UL, "kernel space start");
-_Static_assert(PAGE_OFFSET == 0xffff888000000000UL, "page_offset_base");
-_Static_assert(DIRECT_MAP_END - 1 == 0xffffc87fffffffffUL, "direct map end");
-_Static_assert(VMALLOC_BASE == 0xffffc90000000000UL, "vmalloc_base");
-_Static_assert(VMALLOC_LIMIT - 1 == 0xffffe8ffffffffffUL, "vmalloc end");
-_Static_assert(VMEMMAP_BASE == 0xffffea0000000000UL, "vmemmap_base");
-_Static_assert(KASAN_SHADOW_START == 0xffffec0000000000UL, "KASAN shadow");
+#define MAX_DOC_REGIONS 16
+
+/* The fixed facts of both layouts, at compile time. */
+_Static_assert(USER_SPACE_END_L4 == 0x00007ffffffff000UL, "user space end (mm.rst)");
+_Static_assert(USER_SPACE_END_L5 == 0x00fffffffffff000UL, "user space end, 5-level");
+_Static_assert(KERNEL_SPACE_START_L4 == 0xffff800000000000UL, "kernel space start");
+_Static_assert(KERNEL_SPACE_START_L5 == 0xff00000000000000UL, "kernel space start, 5-level");
+_Static_assert(__PAGE_OFFSET_BASE_L4 == 0xffff888000000000UL, "page_offset_base");
+_Static_assert(__PAGE_OFFSET_BASE_L5 == 0xff11000000000000UL, "page_offset_base, 5-level");
+_Static_assert(__VMALLOC_BASE_L4 == 0xffffc90000000000UL, "vmalloc_base");
+_Static_assert(__VMALLOC_BASE_L5 == 0xffa0000000000000UL, "vmalloc_base, 5-level");
+_Static_assert(__VMEMMAP_BASE_L4 == 0xffffea0000000000UL, "vmemmap_base");
+_Static_assert(__VMEMMAP_BASE_L5 == 0xffd4000000000000UL, "vmemmap_base, 5-level");
 _Static_assert(CPU_ENTRY_AREA_BASE == 0xfffffe0000000000UL, "cpu_entry_area");
 _Static_assert(ESPFIX_BASE == 0xffffff0000000000UL, "%esp fixup stacks");
 _Static_assert(EFI_VA_START == 0xffffffef00000000UL, "EFI region");
@@ -97,54 +143,108 @@ _Static_assert(MODULES_END == 0xffffffffff000000UL, "MODULES_END");
 _Static_assert(VSYSCALL_ADDR == 0xffffffffff600000UL, "vsyscall page");
 _Static_assert(FIXADDR_TOP == VSYSCALL_ADDR && FIXADDR_START >= MODULES_END,
 	       "the fixmap sits between the modules and the vsyscall page");
-_Static_assert(IS_CANONICAL(PAGE_OFFSET) && IS_CANONICAL(DIRECT_MAP_END - 1) &&
-	       IS_CANONICAL(VMALLOC_BASE) && IS_CANONICAL(VMEMMAP_BASE) &&
-	       IS_CANONICAL(FIXADDR_START) && IS_CANONICAL(USER_SPACE_END) &&
-	       !IS_CANONICAL(USER_SPACE_END + 0x1000),
-	       "layout addresses are canonical, the hole is not");
 /* 1 GiB alignment: the direct map may use 1 GiB pages from its first byte. */
-_Static_assert((PAGE_OFFSET & ((1UL << 30) - 1)) == 0 &&
-	       (VMALLOC_BASE & ((1UL << 30) - 1)) == 0 &&
-	       (VMEMMAP_BASE & ((1UL << 30) - 1)) == 0, "bases are 1 GiB aligned");
+_Static_assert((__PAGE_OFFSET_BASE_L4 & ((1UL << 30) - 1)) == 0 &&
+	       (__VMALLOC_BASE_L4 & ((1UL << 30) - 1)) == 0 &&
+	       (__VMEMMAP_BASE_L4 & ((1UL << 30) - 1)) == 0 &&
+	       (__PAGE_OFFSET_BASE_L5 & ((1UL << 30) - 1)) == 0 &&
+	       (__VMALLOC_BASE_L5 & ((1UL << 30) - 1)) == 0 &&
+	       (__VMEMMAP_BASE_L5 & ((1UL << 30) - 1)) == 0, "bases are 1 GiB aligned");
 _Static_assert((KERNEL_PHYS_LOAD & ((1UL << 21) - 1)) == 0, "image 2 MiB aligned");
 
 static void region_bases_documented(struct ktest *t)
 {
-	unsigned int i;
+	struct doc_region r[MAX_DOC_REGIONS];
+	unsigned int i, n = doc_regions(r);
 
-	for (i = 0; i < ARRAY_SIZE(doc_regions); i++) {
-		const struct doc_region *r = &doc_regions[i];
-
-		if (r->start != r->doc_start || r->end - 1 != r->doc_last)
+	KTEST_EXPECT_EQ(t, USER_SPACE_END, pgtable_l5_enabled() ?
+			0x00fffffffffff000UL : 0x00007ffffffff000UL);
+	for (i = 0; i < n; i++) {
+		if (r[i].randomised && kaslr_memory_enabled)
+			continue; /* kaslr_bases_in_window checks those */
+		if (r[i].start != r[i].doc_start || r[i].end - 1 != r[i].doc_last)
 			KTEST_FAIL(t, "%s: %016lx-%016lx, documented %016lx-%016lx",
-				   r->name, r->start, r->end - 1, r->doc_start,
-				   r->doc_last);
+				   r[i].name, r[i].start, r[i].end - 1,
+				   r[i].doc_start, r[i].doc_last);
 	}
 }
 
 static void regions_canonical_and_ordered(struct ktest *t)
 {
+	struct doc_region r[MAX_DOC_REGIONS];
 	unsigned long prev_last = USER_SPACE_END + PAGE_SIZE - 1;
+	unsigned int i, n = doc_regions(r);
+
+	KTEST_EXPECT_TRUE(t, is_canonical(USER_SPACE_END));
+	KTEST_EXPECT_FALSE(t, is_canonical(USER_SPACE_END + PAGE_SIZE));
+	for (i = 0; i < n; i++) {
+		/* Under KASLR vmalloc/vmemmap may lie where KASAN would be. */
+		if (kaslr_memory_enabled && !strcmp(r[i].name, "KASAN shadow"))
+			continue;
+		if (!is_canonical(r[i].start) || !is_canonical(r[i].end - 1))
+			KTEST_FAIL(t, "%s: %016lx-%016lx is not canonical",
+				   r[i].name, r[i].start, r[i].end - 1);
+		if (r[i].start >= r[i].end || r[i].start <= prev_last)
+			KTEST_FAIL(t, "%s: %016lx-%016lx empty or overlaps the region before (ends %016lx)",
+				   r[i].name, r[i].start, r[i].end - 1, prev_last);
+		if (r[i].start < KERNEL_SPACE_START)
+			KTEST_FAIL(t, "%s starts in the user half", r[i].name);
+		prev_last = r[i].end - 1;
+	}
+}
+
+/*
+ * The randomised bases: in [fixed direct-map base, cpu_entry_area), in order,
+ * 1 GiB aligned, apart, and each region big enough for this machine.
+ */
+static void kaslr_bases_in_window(struct ktest *t)
+{
+	unsigned long lo = pgtable_l5_enabled() ? __PAGE_OFFSET_BASE_L5 :
+						  __PAGE_OFFSET_BASE_L4;
+	unsigned long b[3] = { page_offset_base, vmalloc_base, vmemmap_base };
+	unsigned long sz[3] = { direct_map_size, vmalloc_size, vmemmap_size };
+	phys_addr_t ram = memblock_end_of_DRAM();
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(doc_regions); i++) {
-		const struct doc_region *r = &doc_regions[i];
-
-		if (!IS_CANONICAL(r->start) || !IS_CANONICAL(r->end - 1))
-			KTEST_FAIL(t, "%s: %016lx-%016lx is not canonical",
-				   r->name, r->start, r->end - 1);
-		if (r->start >= r->end || r->start <= prev_last)
-			KTEST_FAIL(t, "%s: %016lx-%016lx empty or overlaps the region before (ends %016lx)",
-				   r->name, r->start, r->end - 1, prev_last);
-		if (r->start < KERNEL_SPACE_START)
-			KTEST_FAIL(t, "%s starts in the user half", r->name);
-		prev_last = r->end - 1;
+	printk("    # %s: direct map %016lx, vmalloc %016lx, vmemmap %016lx\n",
+	       kaslr_memory_enabled ? "KASLR" : "nokaslr", b[0], b[1], b[2]);
+	for (i = 0; i < 3; i++) {
+		KTEST_EXPECT_TRUE(t, IS_ALIGNED(b[i], PUD_SIZE));
+		KTEST_EXPECT_GE(t, b[i], lo);
+		KTEST_EXPECT_LE(t, b[i] + sz[i], CPU_ENTRY_AREA_BASE);
+		if (i)
+			KTEST_EXPECT_GT(t, b[i], b[i - 1] + sz[i - 1]);
 	}
+	KTEST_EXPECT_GE(t, direct_map_size, ram);
+	KTEST_EXPECT_GE(t, vmemmap_size, PHYS_PFN(ram) * sizeof(struct page));
+	KTEST_EXPECT_EQ(t, vmalloc_size, pgtable_l5_enabled() ? VMALLOC_SIZE_L5 :
+			VMALLOC_SIZE_L4);
+	if (kaslr_memory_enabled)
+		KTEST_EXPECT_GE(t, direct_map_size, ram + (10UL << 40));
+}
+
+/* The depth the CPU runs at is the one chosen, for the reason given. */
+static void paging_mode(struct ktest *t)
+{
+	bool l5 = read_cr4() & X86_CR4_LA57;
+	char val[8];
+
+	KTEST_EXPECT_EQ(t, l5, pgtable_l5_enabled());
+	KTEST_EXPECT_EQ(t, l5, boot_cpu.la57 && !layout_no5lvl);
+	if (cmdline_get(boot_info.cmdline, "expect_la57", val, sizeof(val)))
+		KTEST_EXPECT_EQ(t, l5, val[0] == '1');
+	KTEST_EXPECT_EQ(t, strcmp(paging_mode_reason, !boot_cpu.la57 ?
+				  "CPU lacks LA57" : layout_no5lvl ?
+				  "no5lvl given" : "LA57 enabled"), 0);
+	printk("    # %d-level paging (%s), KASLR %s\n", l5 ? 5 : 4,
+	       paging_mode_reason, kaslr_memory_enabled ? "on" : "off");
 }
 
 static const struct ktest_case layout_cases[] = {
 	KTEST_CASE(region_bases_documented),
 	KTEST_CASE(regions_canonical_and_ordered),
+	KTEST_CASE(kaslr_bases_in_window),
+	KTEST_CASE(paging_mode),
 };
 KTEST_SUITE(layout, layout_cases);
 
@@ -178,6 +278,8 @@ static bool check_mapping(struct ktest *t, const char *what, unsigned long va,
 	u64 flags;
 	enum pg_level level;
 
+	mask &= __supported_pte_mask;
+	want &= __supported_pte_mask;
 	if (!virt_to_phys_walk(va, &pa, &flags, &level)) {
 		KTEST_FAIL(t, "%s: %016lx is not mapped", what, va);
 		return false;
@@ -246,9 +348,12 @@ static void expect_pf(struct ktest *t, const char *what, int ret, u64 before,
 static void cpu_protections(struct ktest *t)
 {
 	unsigned long cr4 = read_cr4();
+	char val[8];
 
-	KTEST_EXPECT_TRUE(t, boot_cpu.nx);
-	KTEST_EXPECT_TRUE(t, rdmsr(MSR_EFER) & EFER_NXE);
+	if (cmdline_get(boot_info.cmdline, "expect_nx", val, sizeof(val)))
+		KTEST_EXPECT_EQ(t, boot_cpu.nx, val[0] == '1');
+	KTEST_EXPECT_EQ(t, !!(rdmsr(MSR_EFER) & EFER_NXE), boot_cpu.nx);
+	KTEST_EXPECT_EQ(t, !!(__supported_pte_mask & _PAGE_NX), boot_cpu.nx);
 	KTEST_EXPECT_TRUE(t, read_cr0() & X86_CR0_WP);
 	KTEST_EXPECT_TRUE(t, boot_cpu.pge);
 	KTEST_EXPECT_TRUE(t, cr4 & X86_CR4_PGE);
@@ -267,9 +372,66 @@ static void user_half_empty(struct ktest *t)
 			KTEST_FAIL(t, "PML4[%u] = %#llx is present", i,
 				   (unsigned long long)kernel_pml4[i]);
 	KTEST_EXPECT_TRUE(t, lookup_address(0, &level) == NULL);
-	KTEST_EXPECT_EQ(t, level, PG_LEVEL_512G);
+	KTEST_EXPECT_EQ(t, level, pgtable_top_level());
 	KTEST_EXPECT_FALSE(t, virt_to_phys_walk(USER_SPACE_END - PAGE_SIZE,
 						NULL, NULL, NULL));
+}
+
+/*
+ * Each region as the live tables see it, in this boot's mode and layout:
+ * every present top-level entry of the kernel half lies in a region that
+ * maps something (direct map, vmalloc, vmemmap, the image/modules/fixmap
+ * top), and RAM, a vmalloc page and a struct page are mapped where the
+ * chosen bases put them, nothing just below the direct map.
+ */
+static void regions_match_live_tables(struct ktest *t)
+{
+	enum pg_level top = pgtable_top_level(), level;
+	unsigned long sz = page_level_size(top), pfn;
+	struct {
+		unsigned long start, end;
+	} in_use[] = {
+		{ PAGE_OFFSET, DIRECT_MAP_END },
+		{ VMALLOC_BASE, VMALLOC_LIMIT },
+		{ VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size },
+		{ __START_KERNEL_map, 0 },
+	};
+	phys_addr_t pa;
+	unsigned int i, j;
+	u8 *v;
+
+	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++) {
+		unsigned long va = ~0UL - (PTRS_PER_TABLE - 1 - i) * sz - (sz - 1);
+		bool ok = false;
+
+		if (!(kernel_pml4[i] & _PAGE_PRESENT))
+			continue;
+		for (j = 0; j < ARRAY_SIZE(in_use); j++)
+			ok |= va + (sz - 1) >= in_use[j].start &&
+			      (in_use[j].end == 0 || va < in_use[j].end);
+		if (!ok)
+			KTEST_FAIL(t, "top-level entry %u (%016lx) is present outside every region",
+				   i, va);
+	}
+	KTEST_EXPECT_TRUE(t, lookup_address(PAGE_OFFSET - PAGE_SIZE, &level) == NULL);
+	pa = memblock.memory.regions[0].base;
+	check_mapping(t, "direct map base", PAGE_OFFSET + pa, pa, 0, PROT_MASK,
+		      PAGE_KERNEL & __supported_pte_mask);
+
+	v = vmalloc(PAGE_SIZE);
+	KTEST_ASSERT_NOT_NULL(t, v);
+	KTEST_EXPECT_GE(t, (unsigned long)v, VMALLOC_BASE);
+	KTEST_EXPECT_LT(t, (unsigned long)v, VMALLOC_LIMIT);
+	KTEST_EXPECT_TRUE(t, virt_to_phys_walk((unsigned long)v, &pa, NULL, NULL));
+	v[0] = 0x5a;
+	KTEST_EXPECT_EQ(t, *(u8 *)__va(pa), 0x5a);
+	vfree(v);
+
+	pfn = PHYS_PFN(memblock.memory.regions[0].base);
+	v = (u8 *)pfn_to_page(pfn);
+	KTEST_EXPECT_GE(t, (unsigned long)v, VMEMMAP_BASE);
+	KTEST_EXPECT_LT(t, (unsigned long)v, VMEMMAP_BASE + vmemmap_size);
+	KTEST_EXPECT_TRUE(t, virt_to_phys_walk((unsigned long)v, NULL, NULL, NULL));
 }
 
 /* First, middle and last page of each usable RAM range, via the direct map. */
@@ -484,40 +646,50 @@ static void exec_text_runs(struct ktest *t)
 	KTEST_EXPECT_EQ(t, last_trap.count, before);
 }
 
-static void exec_data_faults(struct ktest *t)
+/*
+ * Executing the `ret` at @p must fault with NX; without NX it must run (the
+ * CPU cannot refuse it, and the boot log says no-execute is not enforced).
+ */
+static void expect_exec_fault(struct ktest *t, const char *what, const void *p)
 {
 	u64 before = last_trap.count;
+	int ret = probe_exec(p);
 
+	if (boot_cpu.nx) {
+		expect_pf(t, what, ret, before, (unsigned long)p,
+			  X86_PF_PROT | X86_PF_INSTR, X86_PF_WRITE);
+		return;
+	}
+	KTEST_EXPECT_EQ(t, ret, 0);
+	KTEST_EXPECT_EQ(t, last_trap.count, before);
+	printk("    # NX absent: %s at %p ran, as it must without NX\n", what, p);
+}
+
+static void exec_data_faults(struct ktest *t)
+{
 	KTEST_ASSERT_TRUE(t, data_ret >= (u8 *)_data && data_ret < (u8 *)_edata);
 	WRITE_ONCE(data_ret[0], 0xc3);
-	expect_pf(t, "exec from data", probe_exec(data_ret), before,
-		  (unsigned long)data_ret, X86_PF_PROT | X86_PF_INSTR,
-		  X86_PF_WRITE);
+	expect_exec_fault(t, "exec from data", data_ret);
 }
 
 static void exec_stack_faults(struct ktest *t)
 {
 	volatile u8 buf[16];
-	u64 before = last_trap.count;
 
 	buf[0] = 0xc3;
-	expect_pf(t, "exec from the stack", probe_exec((const void *)buf),
-		  before, (unsigned long)buf, X86_PF_PROT | X86_PF_INSTR,
-		  X86_PF_WRITE);
+	expect_exec_fault(t, "exec from the stack", (const void *)buf);
 }
 
 static void exec_direct_map_faults(struct ktest *t)
 {
 	/* data_ret seen through the direct map: the same byte, another alias. */
 	u8 *alias = __va(__pa(data_ret));
-	u64 before = last_trap.count;
 
 	KTEST_ASSERT_TRUE(t, (unsigned long)alias >= PAGE_OFFSET &&
 			     (unsigned long)alias < DIRECT_MAP_END);
 	WRITE_ONCE(data_ret[0], 0xc3);
 	KTEST_EXPECT_EQ(t, READ_ONCE(alias[0]), 0xc3);
-	expect_pf(t, "exec from the direct map", probe_exec(alias), before,
-		  (unsigned long)alias, X86_PF_PROT | X86_PF_INSTR, X86_PF_WRITE);
+	expect_exec_fault(t, "exec from the direct map", alias);
 }
 
 /* ---- paging: the mapping API, the fixmap, ptdump, W+X -------------------- */
@@ -646,8 +818,33 @@ static void wx_check_passes(struct ktest *t)
 	unsigned long mark = ktest_console_mark();
 
 	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 0);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, boot_cpu.nx ?
+		"x86/mm: Checked W+X mappings: passed, no W+X pages found." :
+		"x86/mm: Checked W+X mappings: passed what can be proved without NX: no writable kernel text."));
+	if (!boot_cpu.nx)
+		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+			"NX absent, so W^X cannot be enforced"));
+}
+
+/*
+ * The should-fail case without NX: a kernel text page made writable on
+ * purpose must be counted (the text stays executable: nothing breaks).
+ */
+static void wx_check_catches_writable_text(struct ktest *t)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)probe_target_fn, PAGE_SIZE);
+	unsigned long mark;
+
+	KTEST_ASSERT_EQ(t, kernel_change_prot(va, PAGE_SIZE,
+					      PAGE_KERNEL_RX | _PAGE_RW), 0);
+	printk("    # making the text page at %016lx writable; the check below must fail\n",
+	       va);
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
-		"x86/mm: Checked W+X mappings: passed, no W+X pages found."));
+		"x86/mm: Checked W+X mappings: FAILED, 1 writable kernel text pages found."));
+	KTEST_EXPECT_EQ(t, kernel_change_prot(va, PAGE_SIZE, PAGE_KERNEL_RX), 0);
+	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 0);
 }
 
 /* The should-fail case: a W+X page planted on purpose must be counted. */
@@ -655,6 +852,11 @@ static void wx_check_catches_wx_page(struct ktest *t)
 {
 	unsigned long va = fix_to_virt(FIX_TEST_1), mark;
 	void *p;
+
+	if (!boot_cpu.nx) {
+		wx_check_catches_writable_text(t);
+		return;
+	}
 
 	p = fixmap_map(FIX_TEST_1, __pa(map_test_page), PAGE_KERNEL & ~_PAGE_NX);
 	KTEST_ASSERT_NOT_NULL(t, p);
@@ -683,11 +885,13 @@ static void ptdump_format(struct ktest *t)
 
 	ptdump_show_kernel();
 	for (i = 0; i < ARRAY_SIZE(markers); i++)
-		if (!ktest_console_contains(mark, markers[i]))
+		if (!ktest_console_contains(mark, markers[i]) &&
+		    !(kaslr_memory_enabled && !strncmp(markers[i], "---[ KASAN", 10)))
 			KTEST_FAIL(t, "ptdump printed no %s", markers[i]);
-	/* The guard hole: 16 absent PML4 entries, one line, blank flags. */
-	snprintf(line, sizeof(line), "0x%016lx-0x%016lx           8T %30s%s\n",
-		 GUARD_HOLE_START, GUARD_HOLE_END, "", "pgd");
+	/* The guard hole: 16 absent top-level entries, one line, blank flags. */
+	snprintf(line, sizeof(line), "0x%016lx-0x%016lx   %9u%c %30s%s\n",
+		 GUARD_HOLE_START, GUARD_HOLE_END, pgtable_l5_enabled() ? 4 : 8,
+		 pgtable_l5_enabled() ? 'P' : 'T', "", "pgd");
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, line));
 	/* The text's first line starts at _text: read-only, executable, 4K. */
 	snprintf(line, sizeof(line), "0x%016lx-", (unsigned long)_text);
@@ -695,7 +899,8 @@ static void ptdump_format(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 		"    ro                 GLB x  pte\n"));
 	/* The direct map's first run, RW NX global, in its largest page size. */
-	snprintf(big, sizeof(big), "RW         PSE     GLB NX %s\n",
+	snprintf(big, sizeof(big), "RW         PSE     GLB %s %s\n",
+		 boot_cpu.nx ? "NX" : "x ",
 		 direct_map_pages[PG_LEVEL_1G] ? "pud" : "pmd");
 	if (direct_map_pages[PG_LEVEL_1G] || direct_map_pages[PG_LEVEL_2M])
 		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, big));
@@ -720,6 +925,7 @@ static void layout_map_output(struct ktest *t)
 static const struct ktest_case paging_cases[] = {
 	KTEST_CASE(cpu_protections),
 	KTEST_CASE(user_half_empty),
+	KTEST_CASE(regions_match_live_tables),
 	KTEST_CASE(direct_map_ram),
 	KTEST_CASE(direct_map_holes_unmapped),
 	KTEST_CASE(direct_map_page_sizes),

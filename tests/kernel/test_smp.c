@@ -119,10 +119,13 @@ static void each_cpu_reports_itself(struct ktest *t)
 		KTEST_EXPECT_EQ(t, rep[cpu].apic_id, percpu_area[cpu].apic_id);
 		KTEST_EXPECT_EQ(t, rep[cpu].cpuid_apic_id, rep[cpu].apic_id);
 		KTEST_EXPECT_EQ(t, rep[cpu].gs_base, (unsigned long)&percpu_area[cpu]);
-		/* Same protections as the boot CPU: WP, PGE, SMEP, SMAP, NX. */
+		/*
+		 * Same protections and paging depth as the boot CPU: WP,
+		 * PGE, SMEP, SMAP, LA57, and NX where the CPU has it.
+		 */
 		KTEST_EXPECT_EQ(t, rep[cpu].cr0, rep[0].cr0);
 		KTEST_EXPECT_EQ(t, rep[cpu].cr4, rep[0].cr4);
-		KTEST_EXPECT_TRUE(t, rep[cpu].efer & EFER_NXE);
+		KTEST_EXPECT_EQ(t, !!(rep[cpu].efer & EFER_NXE), boot_cpu.nx);
 		/* It ran on that CPU's own stack. */
 		KTEST_EXPECT_TRUE(t, rep[cpu].rsp >= percpu_area[cpu].stack_bottom &&
 				     rep[cpu].rsp < percpu_area[cpu].stack_top);
