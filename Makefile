@@ -63,7 +63,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/te
 all: deps kernel iso
 
 help:
-	@echo "make run       build, boot in QEMU, show the boot log and self-tests"
+	@echo "make run       build, boot in QEMU, self-tests, then the kmm> shell (poweroff ends it)"
 	@echo "make test      every test: host tests, then QEMU boots on a matrix"
 	@echo "make check     host tests only (ASan+UBSan)"
 	@echo "make debug     boot halted with a gdb stub and attach gdb"
@@ -133,7 +133,7 @@ TEST_PROGRAM_DEPS :=
 
 # --- running ----------------------------------------------------------------
 run: deps all
-	$(Q)$(PYTHON) tests/harness.py run --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
+	$(Q)$(PYTHON) tests/harness.py run --shell --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
 		--firmware $(FIRMWARE) --cmdline "$(CMDLINE)"
 
 debug: deps all

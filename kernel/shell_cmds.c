@@ -292,7 +292,7 @@ static int cmd_kfree(int argc, char **argv)
 		return -EINVAL;
 	kfree((void *)addr);
 	settle(r, addr, r->kind == SA_KMALLOC || r->kind == SA_CACHE);
-	printk(KERN_INFO "kfree(%#lx) done\n", addr);
+	printk(KERN_INFO "kfree(%#lx) returned\n", addr);
 	return 0;
 }
 
@@ -341,7 +341,7 @@ static int cmd_free_pages(int argc, char **argv)
 		return -EINVAL;
 	free_pages(addr, (unsigned int)order);
 	settle(r, addr, r->kind == SA_PAGES && r->order == order);
-	printk(KERN_INFO "free_pages(%#lx, %lu) done\n", addr, order);
+	printk(KERN_INFO "free_pages(%#lx, %lu) returned\n", addr, order);
 	return 0;
 }
 
@@ -379,7 +379,7 @@ static int cmd_vfree(int argc, char **argv)
 		return -EINVAL;
 	vfree((void *)addr);
 	settle(r, addr, r->kind == SA_VMALLOC);
-	printk(KERN_INFO "vfree(%#lx) done\n", addr);
+	printk(KERN_INFO "vfree(%#lx) returned\n", addr);
 	return 0;
 }
 
@@ -493,7 +493,7 @@ static int cmd_cache(int argc, char **argv)
 		return -EINVAL;
 	kmem_cache_free(c->s, (void *)addr);
 	settle(r, addr, r->kind == SA_CACHE && r->cache == c->s);
-	printk(KERN_INFO "kmem_cache_free(%s, %#lx) done\n", c->name, addr);
+	printk(KERN_INFO "kmem_cache_free(%s, %#lx) returned\n", c->name, addr);
 	return 0;
 }
 

@@ -111,14 +111,14 @@ int shell_cmd_memmap(int argc, char **argv)
 	st.image_end = __pa(_kernel_end);
 	page_inspect_span(&start, &end);
 	start &= ~(unsigned long)(MEMMAP_ROW - 1);
-	printk(KERN_INFO "memmap: begin start_pfn=%#lx end_pfn=%#lx row=%u\n",
+	printk(KERN_INFO "memmap: begin start_pfn=0x%lx end_pfn=0x%lx row=%u\n",
 	       start, end, MEMMAP_ROW);
 	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
 		const char *name;
 		unsigned long zs, ze;
 
 		if (page_inspect_zone(zi, &name, &zs, &ze))
-			printk(KERN_INFO "memmap: zone %s %#lx-%#lx\n", name, zs, ze);
+			printk(KERN_INFO "memmap: zone %s 0x%lx-0x%lx\n", name, zs, ze);
 	}
 	for (pfn = start; pfn < end; pfn += MEMMAP_ROW) {
 		bool any = false;
@@ -132,7 +132,7 @@ int shell_cmd_memmap(int argc, char **argv)
 		}
 		row[MEMMAP_ROW] = '\0';
 		if (any)
-			printk(KERN_INFO "memmap: %#010lx %s\n", pfn, row);
+			printk(KERN_INFO "memmap: 0x%08lx %s\n", pfn, row);
 	}
 	for (i = 0; i < ARRAY_SIZE(fixed_keys); i++)
 		if (st.used[(unsigned char)fixed_keys[i].c])
