@@ -130,6 +130,8 @@ TEST_PROGRAM_DEPS :=
 -include boot/efi/efi.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+# The monitor shell over the serial port, gdb's kmm-* commands, the memmap picture tool.
+TEST_PROGRAMS += "shell::$(PYTHON) tests/shell_test.py"
 
 # --- running ----------------------------------------------------------------
 run: deps all

@@ -47,7 +47,7 @@ struct shell_alloc {
 	struct kmem_cache *cache;    /* SA_CACHE */
 };
 
-#define SHELL_MAX_ALLOCS 64
+#define SHELL_MAX_ALLOCS 4096
 static struct shell_alloc shell_allocs[SHELL_MAX_ALLOCS];
 
 #define SHELL_MAX_CACHES 8
