@@ -57,7 +57,7 @@ HOST_LIB_SRCS := $(sort $(wildcard mm/*.c) $(filter-out boot/efi/%,$(wildcard bo
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all kernel iso run test check debug clean deps help selfcheck host-tests
+.PHONY: all kernel iso run test check debug clean deps help selfcheck host-tests memmap
 # Keep intermediate objects (test objects would otherwise be deleted after linking).
 .SECONDARY:
 all: deps kernel iso
@@ -66,7 +66,8 @@ help:
 	@echo "make run       build, boot in QEMU, self-tests, then the kmm> shell (poweroff ends it)"
 	@echo "make test      every test: host tests, then QEMU boots on a matrix"
 	@echo "make check     host tests only (ASan+UBSan)"
-	@echo "make debug     boot halted with a gdb stub and attach gdb"
+	@echo "make debug     boot halted with a gdb stub and attach gdb (kmm-* commands)"
+	@echo "make memmap    picture physical memory before/after fragmenting it (build/memmap.png)"
 	@echo "make efi       the GNU-EFI loader and an ESP directory"
 	@echo "make bench     allocator figures (kmm, glibc, jemalloc, mimalloc, tcmalloc)"
 	@echo "make fuzz      every libFuzzer target for FUZZ_SECONDS (make test runs fuzz-smoke)"
@@ -132,11 +133,16 @@ TEST_PROGRAM_DEPS :=
 -include tests/fuzz/fuzz.mk
 # The monitor shell over the serial port, gdb's kmm-* commands, the memmap picture tool.
 TEST_PROGRAMS += "shell::$(PYTHON) tests/shell_test.py"
+TEST_PROGRAMS += "memmap-tool::$(PYTHON) tests/memmap_tool_test.py"
 
 # --- running ----------------------------------------------------------------
 run: deps all
 	$(Q)$(PYTHON) tests/harness.py run --shell --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
 		--firmware $(FIRMWARE) --cmdline "$(CMDLINE)"
+
+# Boot at the shell, fragment memory, draw it: build/memmap-before.png, build/memmap.png.
+memmap: deps all
+	$(Q)$(PYTHON) tools/memmap_demo.py --mem $(MEM) --out $(BUILD)
 
 debug: deps all
 	$(Q)tools/debug.sh $(BUILD)/kmm.iso $(BUILD)/kernel.elf

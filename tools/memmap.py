@@ -37,7 +37,7 @@ FIXED_COLOURS = {
     "V": (150, 60, 200),      # vmalloc
     "L": (255, 105, 180),     # large kmalloc
     "A": (230, 200, 0),       # alloc_pages, no owner
-    "?": (255, 255, 255),     # in no block
+    "?": (255, 0, 255),       # in no block
     "*": (20, 20, 110),       # slab, caches beyond the letters
 }
 FREE_ORDERS = "0123456789a"
