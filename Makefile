@@ -134,6 +134,7 @@ TEST_PROGRAM_DEPS :=
 # The monitor shell over the serial port, gdb's kmm-* commands, the memmap picture tool.
 TEST_PROGRAMS += "shell::$(PYTHON) tests/shell_test.py"
 TEST_PROGRAMS += "memmap-tool::$(PYTHON) tests/memmap_tool_test.py"
+TEST_PROGRAMS += "gdb::$(PYTHON) tests/gdb_test.py"
 
 # --- running ----------------------------------------------------------------
 run: deps all
