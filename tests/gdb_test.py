@@ -71,6 +71,7 @@ def main():
                 f"page {obj}": f"kmm-page {obj}",
                 "page 0x200": "kmm-page 0x200",
                 "page 0x7000": "kmm-page 0x7000",
+                "page 0xffffc90000001000": "kmm-page 0xffffc90000001000",
                 f"vtop {obj}": f"kmm-vtop {obj}",
                 "vtop 0xffffffff80201000": "kmm-vtop 0xffffffff80201000",
                 "vtop 0xffffc90000000000": "kmm-vtop 0xffffc90000000000",
@@ -96,7 +97,7 @@ def main():
                 check(f"{gdb_cmd} equals the shell's {shell_cmd}", want and not diff, *diff[:6],
                       *(have[-3:] if diff else []))
             check("kmm-page refuses an address outside RAM and garbage",
-                  any("is not a direct-map or kernel-image address" in l
+                  any("is not a direct-map, vmalloc or kernel-image address" in l
                       for l in got.get("kmm-page 0xffffffffffff0000", [])) and
                   any("kmm-page" in l for l in got.get("kmm-page zz", [])),
                   got.get("kmm-page 0xffffffffffff0000"), got.get("kmm-page zz"))

@@ -223,8 +223,8 @@ def classify(pfn, bits):
 
 class Page(gdb.Command):
     """kmm-page PFN|ADDRESS: what the page is (the shell's page command).
-An argument below PAGE_OFFSET is a pfn; a direct-map or kernel-image
-address names the page it is in."""
+An argument below PAGE_OFFSET is a pfn; a direct-map, vmalloc or
+kernel-image address names the page it is in."""
 
     def __init__(self):
         super().__init__("kmm-page", gdb.COMMAND_DATA)
@@ -239,8 +239,13 @@ address names the page it is in."""
             pfn = (v - CONST["PAGE_OFFSET"]) >> CONST["PAGE_SHIFT"]
         elif CONST["START_KERNEL_map"] <= v < CONST["KERNEL_IMAGE_END"]:
             pfn = (v - CONST["START_KERNEL_map"]) >> CONST["PAGE_SHIFT"]
+        elif CONST["VMALLOC_BASE"] <= v < CONST["VMALLOC_END"]:
+            pa = translate(v)
+            if pa is None:
+                raise gdb.GdbError(f"kmm-page: {v:#x} is not mapped")
+            pfn = pa >> CONST["PAGE_SHIFT"]
         else:
-            raise gdb.GdbError(f"kmm-page: {v:#x} is not a direct-map or kernel-image address")
+            raise gdb.GdbError(f"kmm-page: {v:#x} is not a direct-map, vmalloc or kernel-image address")
         if not pfn_valid(pfn):
             raise gdb.GdbError(f"kmm-page: pfn {pfn:#x} is outside RAM")
         bits = page_flags_bits()
@@ -296,6 +301,20 @@ def flag_text(e, leaf, level):
 
 def canonical(va):
     return va if (va >> 47) in (0, 0x1ffff) else None
+
+
+def translate(va):
+    """The physical address @va maps to through the kernel's tables, or None."""
+    table = int(val("pml4_phys"))
+    for level, _, _, shift in LEVELS:
+        e = phys_read_u64s(table + 8 * ((va >> shift) & 511), 1)[0]
+        if not e & P_PRESENT:
+            return None
+        if level == 1 or (level <= 3 and e & P_PSE):
+            size = 1 << shift
+            return ((e & PTE_ADDR_MASK) & ~(size - 1)) + (va & (size - 1))
+        table = e & PTE_ADDR_MASK
+    return None
 
 
 class Vtop(gdb.Command):
