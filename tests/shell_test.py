@@ -132,6 +132,28 @@ def run(sh):
     check("kfree of memory the shell did not allocate is refused",
           out == ["kfree: 0xffff888000123450 was not allocated from this shell: refused"], *out)
 
+    # --- the wrong free for a live allocation: refused by the API -------------------------
+    b = addr_of(cmd("kmalloc 100"), "kmalloc(100)")
+    q = addr_of(cmd("alloc_pages 0"), "alloc_pages(order 0)")
+    cmd("cache create wrongcache 32")
+    inner = hex(int(b, 16) + 8)
+    misuse = [
+        (f"kfree {inner}", "BUG kmalloc-104: Invalid pointer (not at an object start)"),
+        (f"cache free wrongcache {b}", "BUG wrongcache: Wrong cache: object belongs to kmalloc-104"),
+        (f"kfree {q}", "BUG kmalloc: Pointer not in any slab or large kmalloc"),
+        (f"vfree {b}", f"vmalloc: BUG: vfree of {b} refused: not a vmalloc address"),
+        (f"free_pages {b} 0", "page_alloc: BUG: bad free refused: page still owned by slab"),
+    ]
+    for line, report in misuse:
+        expect_report(report)
+        out = cmd(line)
+        check(f"'{line.split()[0]}' of the wrong kind: refused by the API",
+              any(l.startswith(report) for l in out), *out)
+    out = cmd(f"kfree {b}")
+    check("the object survived the wrong frees", out == [f"kfree({b}) returned"], *out)
+    cmd(f"free_pages {q} 0")
+    cmd("cache destroy wrongcache")
+
     # --- pages ---------------------------------------------------------------------------
     out = cmd("alloc_pages 2")
     p = addr_of(out, "alloc_pages(order 2)")
