@@ -15,7 +15,7 @@ PACKAGES=(
 	qemu-system-x86                 # the machine the tests boot
 	grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools  # BIOS+UEFI ISO
 	gnu-efi ovmf                    # our EFI loader and the UEFI firmware
-	gdb                             # make debug (its Python runs tools/kmm_gdb.py)
+	gdb                             # make debug
 )
 
 # Optional groups, installed only when asked for by name.
