@@ -183,6 +183,8 @@ def pfn_valid(pfn):
     if pfn < int(val("min_pfn")) or pfn >= int(val("max_pfn")):
         return False
     present = int(val("memmap_present"))
+    if not present:
+        raise gdb.GdbError("kmm-page: no struct pages yet (mem_init has not run)")
     blk = pfn >> CONST["MEMMAP_BLOCK_ORDER"]
     return bytes(gdb.selected_inferior().read_memory(present + blk, 1))[0] != 0
 
@@ -445,8 +447,21 @@ class Layout(gdb.Command):
         gdb.write("  page tables: %d pages (%d KiB), the PML4 included\n" % (tables, tables * 4))
 
 
-BuddyInfo()
-SlabInfo()
-Page()
-Vtop()
-Layout()
+def guarded(cls):
+    """Turn a failed memory read (a structure not set up yet, a stale pointer)
+    into one clear error line instead of a Python traceback."""
+    run = cls.invoke
+
+    def invoke(self, arg, from_tty):
+        try:
+            run(self, arg, from_tty)
+        except gdb.MemoryError as e:
+            raise gdb.GdbError(f"{self.name}: {e} (is the kernel far enough into boot?)")
+    cls.invoke = invoke
+    return cls
+
+
+for _cls, _name in ((BuddyInfo, "kmm-buddyinfo"), (SlabInfo, "kmm-slabinfo"), (Page, "kmm-page"),
+                    (Vtop, "kmm-vtop"), (Layout, "kmm-layout")):
+    _cls.name = _name
+    guarded(_cls)()
