@@ -78,17 +78,18 @@ HOST_LIB_SRCS := $(sort $(LIB_HOST_SRCS) $(filter-out boot/efi/%,$(wildcard boot
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_LIB_SRCS))
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all kernel iso run test check debug clean deps help selfcheck host-tests lib
+.PHONY: all kernel iso run test check debug clean deps help selfcheck host-tests lib memmap
 # Keep intermediate objects (test objects would otherwise be deleted after linking).
 .SECONDARY:
 all: deps kernel iso
 
 help:
-	@echo "make run       build, boot in QEMU, show the boot log and self-tests"
+	@echo "make run       build, boot in QEMU, self-tests, then the kmm> shell (poweroff ends it)"
 	@echo "make test      every test: host tests, then QEMU boots on a matrix"
 	@echo "make check     host tests only (ASan+UBSan)"
 	@echo "make lib       build/libkmm.a and its headers, for another kernel (docs/porting.md)"
-	@echo "make debug     boot halted with a gdb stub and attach gdb"
+	@echo "make debug     boot halted with a gdb stub and attach gdb (kmm-* commands)"
+	@echo "make memmap    picture physical memory before/after fragmenting it (build/memmap.png)"
 	@echo "make efi       the GNU-EFI loader and an ESP directory"
 	@echo "make bench     allocator figures (kmm, glibc, jemalloc, mimalloc, tcmalloc)"
 	@echo "make fuzz      every libFuzzer target for FUZZ_SECONDS (make test runs fuzz-smoke)"
@@ -191,11 +192,19 @@ TEST_PROGRAM_DEPS :=
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
 -include tests/lib/lib.mk
+# The monitor shell over the serial port, gdb's kmm-* commands, the memmap picture tool.
+TEST_PROGRAMS += "shell::$(PYTHON) tests/shell_test.py"
+TEST_PROGRAMS += "memmap-tool::$(PYTHON) tests/memmap_tool_test.py"
+TEST_PROGRAMS += "gdb::$(PYTHON) tests/gdb_test.py"
 
 # --- running ----------------------------------------------------------------
 run: deps all
-	$(Q)$(PYTHON) tests/harness.py run --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
+	$(Q)$(PYTHON) tests/harness.py run --shell --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
 		--firmware $(FIRMWARE) --cmdline "$(CMDLINE)"
+
+# Boot at the shell, fragment memory, draw it: build/memmap-before.png, build/memmap.png.
+memmap: deps all
+	$(Q)$(PYTHON) tools/memmap_demo.py --mem $(MEM) --out $(BUILD)
 
 debug: deps all
 	$(Q)tools/debug.sh $(BUILD)/kmm.iso $(BUILD)/kernel.elf

@@ -8,6 +8,7 @@
 struct kernel_options {
 	char ktest[128]; /* ktest=: which self-test suites run */
 	bool ptdump;     /* ptdump: print the page tables at boot */
+	bool shell;      /* init=shell: end at the monitor shell */
 };
 extern struct kernel_options kernel_options;
 

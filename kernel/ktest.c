@@ -153,6 +153,16 @@ static int run_suite(const struct ktest_suite *s, unsigned int index)
 	return failed ? 1 : 0;
 }
 
+unsigned int ktest_nr_selected(const char *selection)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < suite_count(); i++)
+		if (suite_selected(suite_at(i), selection))
+			n++;
+	return n;
+}
+
 int ktest_run_all(const char *selection)
 {
 	unsigned int i, n = 0, idx = 0;

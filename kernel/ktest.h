@@ -154,6 +154,8 @@ void ktest_skip(struct ktest *t, const char *reason);
 unsigned long ktest_console_mark(void);
 bool ktest_console_contains(unsigned long mark, const char *text);
 
+/* How many suites @selection (ktest= syntax) selects. */
+unsigned int ktest_nr_selected(const char *selection);
 /* Run the selected suites and return the number of failed suites. */
 int ktest_run_all(const char *selection);
 

@@ -13,6 +13,7 @@
  *   kmem_cache_init       the slab allocator and kmalloc
  *   smp_init              the other CPUs, waiting for work (arch/x86_64/smp.c)
  *   self-tests            KTAP on the console, then leave QEMU with a verdict
+ *                         (or, with init=shell, the monitor shell: kernel/shell.c)
  */
 #include "kmm/printk.h"
 #include "kmm/string.h"
@@ -24,6 +25,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/ktest.h"
 #include "kernel/kmm.h"
+#include "kernel/shell.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/traps.h"
@@ -93,6 +95,18 @@ static int opt_ptdump(const char *v)
 	return 0;
 }
 
+/*
+ * init=shell: end at the monitor shell instead of leaving QEMU with the
+ * self-tests' verdict (Linux's init= names the first program to run).
+ */
+static int opt_init(const char *v)
+{
+	if (!v || strcmp(v, "shell"))
+		return -EINVAL;
+	kernel_options.shell = true;
+	return 0;
+}
+
 static int opt_nosmp(const char *v)
 {
 	smp_disabled = true;
@@ -146,6 +160,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "fail_page_alloc_min_order", opt_fail_page_alloc_min_order },
 	{ "no5lvl", opt_no5lvl },
 	{ "nokaslr", opt_nokaslr },
+	{ "init", opt_init },
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
 	{ "expect_gbpages", opt_for_tests },
@@ -275,5 +290,7 @@ void kmain(u64 magic, u64 info_phys)
 	failed = ktest_run_all(kernel_options.ktest);
 	pr_info("kmm: self-tests finished: %s\n",
 		failed ? "FAILED" : "all selected suites passed");
+	if (kernel_options.shell)
+		shell_run(failed);
 	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 }

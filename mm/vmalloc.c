@@ -34,6 +34,7 @@
 #define pr_fmt(fmt) "vmalloc: " fmt
 #include "mm/vmalloc.h"
 #include "mm/internal.h"
+#include "mm/inspect.h"
 #include "kmm/string.h"
 
 #define VM_INLINE_PAGES 8
@@ -370,4 +371,23 @@ int vmalloc_check(void)
 	mm_spin_unlock(&vmap_lock);
 	mm_irq_restore(irq);
 	return errors;
+}
+
+/*
+ * /proc/vmallocinfo: one line per area, "start-end size caller pages=N
+ * vmalloc"; the size and end include the guard page, as Linux's do.
+ */
+void show_vmallocinfo(void)
+{
+	unsigned long irq;
+	struct vm_struct *vm;
+
+	irq = mm_irq_save();
+	mm_spin_lock(&vmap_lock);
+	list_for_each_entry(vm, &vmap_areas, list)
+		printk(KERN_INFO "0x%016lx-0x%016lx %8lu %pS pages=%lu vmalloc\n",
+		       vm->addr, vm->addr + vm->size + PAGE_SIZE,
+		       vm->size + PAGE_SIZE, (void *)vm->caller, vm->nr_pages);
+	mm_spin_unlock(&vmap_lock);
+	mm_irq_restore(irq);
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """kmm test harness: host test binaries and QEMU boots, read as KTAP.
 
-    harness.py run  [BOOT OPTIONS]          boot once, console on the terminal
+    harness.py run  [BOOT OPTIONS] [--shell] boot once, console on the terminal
     harness.py boot [BOOT OPTIONS] [--name N] [--expect-exit 33|35|37] [--expect-text T]
     harness.py host BIN...                  run host test binaries
     harness.py all --host BIN...            host tests, the boot matrix, the self-check
@@ -631,6 +631,12 @@ def boot_from_args(a, name):
 
 def cmd_run(a):
     """Boot with the console on the terminal, then judge the log."""
+    shell = a.shell and sys.stdin.isatty()
+    if a.shell and not shell:
+        print("harness: stdin is not a terminal: no shell, the kernel exits after the self-tests")
+    if shell:
+        a.cmdline = ("init=shell " + a.cmdline).strip()
+        a.timeout = 0
     boot = boot_from_args(a, a.name or "run")
     out = Outcome("boot", boot.name, boot_detail(boot))
     try:
@@ -648,7 +654,10 @@ def cmd_run(a):
     print(f"harness: {' '.join(cmd)}", flush=True)
     start = time.monotonic()
     raw = bytearray()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    # With the shell, the terminal is the serial port's input (QEMU makes it
+    # raw; Ctrl-C still stops QEMU).
+    proc = subprocess.Popen(cmd, stdin=None if shell else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE)
 
     def pump():
         pending = b""
@@ -753,6 +762,8 @@ def main(argv=None):
 
     p = sub.add_parser("run", parents=[common], help="boot once with the console on the terminal")
     boot_options(p)
+    p.add_argument("--shell", action="store_true",
+                   help="end at the kmm> monitor shell (init=shell) when stdin is a terminal")
     p.set_defaults(fn=cmd_run)
     p = sub.add_parser("boot", parents=[common], help="boot once in the background and judge it")
     boot_options(p)

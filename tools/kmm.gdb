@@ -18,8 +18,10 @@ end
 set architecture i386:x86-64
 target remote :1234
 file build/kernel.elf
+# kmm-buddyinfo, kmm-slabinfo, kmm-page, kmm-vtop, kmm-layout
+source tools/kmm_gdb.py
 
 echo \nkmm: QEMU is halted before the firmware runs. Try:\n
 echo \ \ break kmain\n
 echo \ \ continue\n
-echo (serial output goes to build/logs/debug.log; `cregs` shows control registers)\n
+echo (serial output goes to build/logs/debug.log; `cregs` shows control registers;\necho \ kmm-buddyinfo, kmm-slabinfo, kmm-page, kmm-vtop and kmm-layout read the allocators)\n

@@ -229,6 +229,7 @@ struct ptdump_state {
 	unsigned long attrs;
 	enum pg_level level;
 	unsigned int next_marker; /* first marker not yet printed */
+	unsigned long lo, hi;     /* the range shown, inclusive */
 };
 
 /* The fixed-column flags of Linux's ptdump; 30 blanks when not present. */
@@ -298,6 +299,13 @@ static void ptdump_visit(struct pt_walker *w, const struct pt_visit *v)
 	struct ptdump_state *st = container_of(w, struct ptdump_state, w);
 	unsigned long va = v->va, last = v->va + (v->size - 1);
 
+	if (last < st->lo || va > st->hi)
+		return;
+	if (va < st->lo)
+		va = st->lo;
+	if (last > st->hi)
+		last = st->hi;
+
 	/* Cut an entry that straddles a marker, so sections start on time. */
 	while (st->next_marker < nr_markers &&
 	       markers[st->next_marker].start > va &&
@@ -310,12 +318,81 @@ static void ptdump_visit(struct pt_walker *w, const struct pt_visit *v)
 
 void ptdump_show_kernel(void)
 {
-	struct ptdump_state st = { .w = { .visit = ptdump_visit } };
+	struct ptdump_state st = { .w = { .visit = ptdump_visit },
+				   .lo = KERNEL_SPACE_START, .hi = ~0UL };
 
 	markers_init();
 	walk_kernel_half(&st.w);
 	if (st.started)
 		print_run(&st, 0); /* up to the top: the end wraps to 0 */
+}
+
+int ptdump_show_range(unsigned long start, unsigned long end)
+{
+	struct ptdump_state st = { .w = { .visit = ptdump_visit },
+				   .lo = start, .hi = end - 1 };
+
+	if (start < KERNEL_SPACE_START || (end && end <= start) ||
+	    (start | end) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	/* The section the range starts in gets its header too. */
+	while (st.next_marker + 1 < ARRAY_SIZE(markers) &&
+	       markers[st.next_marker + 1].start <= start)
+		st.next_marker++;
+	walk_range(&st.w, pt_index(start, pgtable_top_level()),
+		   pt_index(end - 1, pgtable_top_level()));
+	if (st.started)
+		print_run(&st, end);
+	return 0;
+}
+
+/* ---- one translation, level by level ------------------------------------ */
+
+bool ptdump_show_walk(unsigned long va)
+{
+	static const char *const table_name[PG_LEVEL_NUM] = {
+		[PG_LEVEL_256T] = "PML5", [PG_LEVEL_512G] = "PML4", [PG_LEVEL_1G] = "PDPT",
+		[PG_LEVEL_2M] = "PD", [PG_LEVEL_4K] = "PT",
+	};
+	phys_addr_t table_pa = kernel_pml4_phys;
+	enum pg_level level;
+	char flags[40];
+
+	printk(KERN_INFO "vtop %#lx: cr3 table %#llx\n", va,
+	       (unsigned long long)table_pa);
+	if (canonical(va) != va) {
+		printk(KERN_INFO "  %#lx is not canonical: no translation\n", va);
+		return false;
+	}
+	for (level = pgtable_top_level(); level >= PG_LEVEL_4K; level--) {
+		unsigned int i = pt_index(va, level);
+		u64 e = ((const u64 *)__va(table_pa))[i];
+		unsigned long a = entry_attrs(e, level);
+
+		if (a && !is_leaf(e, level))
+			a &= ~(ATTR_PSE | ATTR_PAT); /* bit 12 is the table's address */
+		format_flags(flags, sizeof(flags), a);
+		printk(KERN_INFO "  %-4s %#llx[%3u] = %016llx %s%s\n",
+		       table_name[level], (unsigned long long)table_pa, i,
+		       (unsigned long long)e, a ? flags : "not present ",
+		       level_name(level));
+		if (!a) {
+			printk(KERN_INFO "  %#lx is not mapped (no %s entry)\n", va,
+			       level_name(level));
+			return false;
+		}
+		if (is_leaf(e, level)) {
+			unsigned long size = page_level_size(level);
+			phys_addr_t base = (e & PTE_ADDR_MASK) & ~(u64)(size - 1);
+
+			printk(KERN_INFO "  %#lx -> phys %#llx (%lu KiB page at %#llx, offset %#lx)\n",
+			       va, (unsigned long long)(base + (va & (size - 1))),
+			       size >> 10, (unsigned long long)base, va & (size - 1));
+			return true;
+		}
+		table_pa = e & PTE_ADDR_MASK;
+	}
+	return false;
 }
 
 /* ---- the W+X check ------------------------------------------------------ */

@@ -15,6 +15,15 @@
 void ptdump_show_kernel(void);
 
 /*
+ * The same for [start, end) only (page aligned, in the kernel half; end 0 is
+ * the top of the address space). 0, or -EINVAL for a bad range.
+ */
+int ptdump_show_range(unsigned long start, unsigned long end);
+
+/* Print the translation of @va level by level; false when it is unmapped. */
+bool ptdump_show_walk(unsigned long va);
+
+/*
  * Walk every kernel mapping; count pages that are writable and executable
  * (effective permissions over all levels). Prints Linux's verdict line and
  * returns the number of W+X pages (0 = passed). On a CPU without NX every

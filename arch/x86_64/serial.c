@@ -14,6 +14,7 @@
 #define UART_LCR   3
 #define UART_MCR   4
 #define UART_LSR   5
+#define UART_LSR_DR   0x01 /* a received byte waits in UART_DATA */
 #define UART_LSR_THRE 0x20
 #define UART_LCR_DLAB 0x80
 #define UART_LCR_8N1  0x03
@@ -53,4 +54,12 @@ void serial_write(const char *s, size_t n)
 			serial_putc_raw('\r');
 		serial_putc_raw(s[i]);
 	}
+}
+
+/* Polled input: no device interrupts exist (IF stays clear). */
+int serial_getc(void)
+{
+	if (!serial_present || !(inb(COM1 + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(COM1 + UART_DATA);
 }

@@ -9,5 +9,7 @@
 void serial_init(void);
 /* Write @n bytes, turning "\n" into "\r\n". */
 void serial_write(const char *s, size_t n);
+/* The next received byte, or -1 when none is waiting (never blocks). */
+int serial_getc(void);
 
 #endif
