@@ -32,6 +32,7 @@
 #include "mm/memblock.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
+#include "mm/kfence.h"
 
 struct kernel_options kernel_options = {
 	.ktest = "all",
@@ -84,6 +85,11 @@ static int opt_slab_random(const char *v)
 	return 0;
 }
 
+static int opt_kfence_sample_interval(const char *v)
+{
+	return kfence_sample_interval_setup(v);
+}
+
 static int opt_ptdump(const char *v)
 {
 	kernel_options.ptdump = true;
@@ -109,6 +115,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "page_poison", opt_page_poison },
 	{ "slab_debug", opt_slab_debug },
 	{ "slab_random", opt_slab_random },
+	{ "kfence.sample_interval", opt_kfence_sample_interval },
 	{ "ptdump", opt_ptdump },
 	{ "nosmp", opt_nosmp },
 	{ "expect_mem", opt_for_tests },
@@ -228,6 +235,7 @@ void kmain(u64 magic, u64 info_phys)
 	mem_init();
 	pgtable_use_buddy();
 	kmem_cache_init();
+	kfence_init();
 	smp_init();
 
 	mm_report_boot();

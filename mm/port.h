@@ -43,6 +43,27 @@
  *                                    aligned), with #define MM_HAVE_MAP_KERNEL_HUGE;
  *                                    vmemmap then costs no page tables below
  *                                    the PMD
+ *   bool mm_cpu_countdown_dec(void), unsigned int mm_cpu_countdown_read(void),
+ *   void mm_cpu_countdown_write(unsigned int)
+ *                                    with #define MM_HAVE_CPU_COUNTDOWN: one
+ *                                    u32 per CPU, 0 until written, used by its
+ *                                    own CPU with interrupts off; _dec
+ *                                    subtracts 1 and says whether the result
+ *                                    is 0 (KFENCE's sample counter on the
+ *                                    allocation fast path; default: an array
+ *                                    indexed by mm_cpu_id())
+ *   MM_KFENCE_POOL_START, MM_KFENCE_POOL_SIZE
+ *                                    a virtual range of its own, nothing
+ *                                    mapped there, for the KFENCE pool
+ *                                    (mm/kfence.c); without them KFENCE
+ *                                    never samples
+ *   unsigned int mm_stack_trace(unsigned long bp, unsigned long *entries,
+ *                               unsigned int max)
+ *                                    with #define MM_HAVE_STACK_TRACE: up to
+ *                                    @max return addresses of the frame chain
+ *                                    from frame pointer @bp, safely (default:
+ *                                    none; KFENCE reports then name only the
+ *                                    caller)
  *   void mm_port_meminfo(struct mm_port_meminfo *)
  *                                    direct-map and page-table figures for
  *                                    show_meminfo() (mm/mm.h; default: zeroes)
@@ -113,6 +134,39 @@ static inline void *mm_cpu_slot_read(void)
 static inline void mm_cpu_slot_write(void *p)
 {
 	mm_cpu_slots[mm_cpu_id()].p = p;
+}
+#endif
+
+#ifndef MM_HAVE_CPU_COUNTDOWN
+struct mm_cpu_countdown {
+	unsigned int n;
+} __aligned(64);
+extern struct mm_cpu_countdown mm_cpu_countdowns[MM_NR_CPUS];
+
+static inline bool mm_cpu_countdown_dec(void)
+{
+	return --mm_cpu_countdowns[mm_cpu_id()].n == 0;
+}
+
+static inline unsigned int mm_cpu_countdown_read(void)
+{
+	return mm_cpu_countdowns[mm_cpu_id()].n;
+}
+
+static inline void mm_cpu_countdown_write(unsigned int v)
+{
+	mm_cpu_countdowns[mm_cpu_id()].n = v;
+}
+#endif
+
+#ifndef MM_HAVE_STACK_TRACE
+static inline unsigned int mm_stack_trace(unsigned long bp, unsigned long *entries,
+					  unsigned int max)
+{
+	(void)bp;
+	(void)entries;
+	(void)max;
+	return 0;
 }
 #endif
 

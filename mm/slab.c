@@ -132,6 +132,7 @@
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
 #include "kmm/string.h"
+#include "mm/kfence.h"
 
 bool slab_freelist_random = true;
 
@@ -626,9 +627,12 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		       s->name, (void *)caller);
 		return NULL;
 	}
+	obj = kfence_alloc(s, gfp, caller);
+	if (unlikely(obj))
+		return obj;
 	flags = mm_irq_save();
 	m = slab_cpu_magazine(s);
-	if (m->avail) { /* only __GFP_ZERO brought us here */
+	if (m->avail) { /* __GFP_ZERO or the KFENCE countdown brought us here */
 		obj = m->slot[m->avail--];
 		m->last = obj;
 		goto out;
@@ -685,12 +689,17 @@ static void slab_bad_boundary(struct kmem_cache *s, struct page *head,
 
 void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller)
 {
-	struct page *head = slab_lookup(cobj);
+	struct page *head;
 	void *obj = (void *)cobj;
 	struct slab_magazine *m;
 	unsigned long flags;
 	unsigned int idx;
 
+	if (unlikely(is_kfence_address(cobj))) {
+		kfence_free(s, cobj, caller);
+		return;
+	}
+	head = slab_lookup(cobj);
 	if (!head) {
 		slab_bug(s, obj, 0, caller, "Pointer not in any slab");
 		return;

@@ -20,6 +20,7 @@
 #define SLAB_PANIC         0x0010u /* panic if creation fails */
 #define SLAB_CONSISTENCY_CHECKS 0x0020u /* F: check on every alloc and free */
 #define SLAB_NO_RANDOM     0x0040u /* keep free lists in address order */
+#define SLAB_SKIP_KFENCE   0x0080u /* never served from the KFENCE pool */
 
 struct kmem_cache;
 

@@ -283,7 +283,8 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 	unsigned int n = m->avail;
 	void *obj;
 
-	if (unlikely(!n)) {
+	/* Counting for KFENCE (mm/kfence.h): at 0, the slow path samples. */
+	if (unlikely(!n || mm_cpu_countdown_dec())) {
 		mm_irq_restore(flags);
 		return false;
 	}

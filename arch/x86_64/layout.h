@@ -8,6 +8,8 @@
  *   ffff880000000000 - ffff887fffffffff  0.5 TB  LDT remap for PTI
  *   ffff888000000000 - ffffc87fffffffff   64 TB  direct map of all physical memory
  *   ffffc90000000000 - ffffe8ffffffffff   32 TB  vmalloc/ioremap space
+ *   ffffe90000000000 - ffffe900001fffff    2 MB  KFENCE pool (kmm's own, in
+ *                                                Linux's unused hole)
  *   ffffea0000000000 - ffffeaffffffffff    1 TB  virtual memory map (struct page)
  *   ffffec0000000000 - fffffbffffffffff   16 TB  KASAN shadow
  *   fffffe0000000000 - fffffe7fffffffff  0.5 TB  cpu_entry_area
@@ -47,6 +49,17 @@
 #define VMALLOC_BASE         _AC(0xffffc90000000000, UL)
 #define VMALLOC_SIZE         _AC(0x0000200000000000, UL) /* 32 TB */
 #define VMALLOC_LIMIT        (VMALLOC_BASE + VMALLOC_SIZE)
+
+/*
+ * The KFENCE pool (mm/kfence.c): object pages between unmapped guard pages.
+ * Linux carves its pool out of the direct map; kmm gives it a region of its
+ * own at the start of the unused 1 TB hole after vmalloc, so that a pool
+ * address is never a direct-map address and the slab fast paths, which
+ * only accept those, send every pool object to their slow paths.
+ */
+#define KFENCE_POOL_START    _AC(0xffffe90000000000, UL)
+#define KFENCE_POOL_SIZE     _AC(0x0000000000200000, UL) /* 2 MB */
+#define KFENCE_POOL_END      (KFENCE_POOL_START + KFENCE_POOL_SIZE)
 
 /* The struct page array ("vmemmap_base"): page = VMEMMAP_BASE + pfn. */
 #define VMEMMAP_BASE         _AC(0xffffea0000000000, UL)

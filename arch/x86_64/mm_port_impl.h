@@ -81,6 +81,49 @@ static inline void mm_cpu_slot_write(void *p)
 			     : "memory");
 }
 
+/*
+ * mm/'s per-CPU countdown (the KFENCE sample counter) in this CPU's struct
+ * percpu: the decrement is one instruction whose flags the caller branches
+ * on, so counting an allocation costs the fast path a sub and a jump.
+ */
+#define MM_HAVE_CPU_COUNTDOWN
+static __always_inline bool mm_cpu_countdown_dec(void)
+{
+	bool zero;
+
+	__asm__ __volatile__("subl $1, %%gs:%c1" : "=@ccz"(zero)
+			     : "i"(PERCPU_MM_COUNTDOWN_OFFSET));
+	return zero;
+}
+
+static inline unsigned int mm_cpu_countdown_read(void)
+{
+	unsigned int v;
+
+	__asm__ __volatile__("movl %%gs:%c1, %0" : "=r"(v)
+			     : "i"(PERCPU_MM_COUNTDOWN_OFFSET));
+	return v;
+}
+
+static inline void mm_cpu_countdown_write(unsigned int v)
+{
+	__asm__ __volatile__("movl %0, %%gs:%c1" : : "r"(v),
+			     "i"(PERCPU_MM_COUNTDOWN_OFFSET));
+}
+
+/* The KFENCE pool's place in the layout (layout.h). */
+#define MM_KFENCE_POOL_START KFENCE_POOL_START
+#define MM_KFENCE_POOL_SIZE  KFENCE_POOL_SIZE
+
+/*
+ * Walk the frame-pointer chain from @bp, storing up to @max return
+ * addresses; every frame is read with a probe, so a bad chain ends the walk
+ * instead of faulting (arch/x86_64/stacktrace.c).
+ */
+#define MM_HAVE_STACK_TRACE
+unsigned int mm_stack_trace(unsigned long bp, unsigned long *entries,
+			    unsigned int max);
+
 typedef spinlock_t mm_spinlock_t;
 #define MM_SPINLOCK_INIT SPINLOCK_INIT
 #define mm_spin_lock_init(l) spin_lock_init(l)
