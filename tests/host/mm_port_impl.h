@@ -11,6 +11,10 @@
  *                   struct pages; mem_init() maps backing into it from
  *                   memblock, exactly as the kernel does.
  *   vmalloc area    a PROT_NONE reservation of HOST_VMALLOC_SIZE bytes.
+ *   KFENCE pool     a PROT_NONE reservation of MM_KFENCE_POOL_SIZE bytes;
+ *                   KFENCE samples only after a test calls kfence_init(),
+ *                   and a fault there is a SIGSEGV the test must turn into
+ *                   kfence_handle_page_fault() (tests/host/test_kfence.c).
  *
  * mm_map_kernel_page(va, pa) maps the memfd page at offset pa at va with
  * mmap(MAP_FIXED), so the same physical page is reachable through both
@@ -44,6 +48,12 @@ static inline phys_addr_t __pa(const void *va)
 {
 	return (phys_addr_t)((const unsigned char *)va - host_phys_base);
 }
+
+extern unsigned long host_kfence_start;
+
+/* The KFENCE pool: a PROT_NONE reservation of its own (mm/kfence.c). */
+#define MM_KFENCE_POOL_START host_kfence_start
+#define MM_KFENCE_POOL_SIZE  (2UL << 20)
 
 #define vmemmap       host_vmemmap
 #define VMALLOC_START host_vmalloc_start
