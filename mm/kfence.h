@@ -14,7 +14,7 @@
 struct kmem_cache;
 
 /* Every this many allocations on a CPU, one is served from the pool. */
-#define KFENCE_DEFAULT_SAMPLE_INTERVAL 1000
+#define KFENCE_DEFAULT_SAMPLE_INTERVAL 10000
 
 /*
  * kfence.sample_interval=N: sample one allocation in every N on each CPU;

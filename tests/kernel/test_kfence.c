@@ -337,7 +337,7 @@ static void skip_kfence_cache(struct ktest *t)
 	kmem_cache_destroy(s);
 }
 
-#define SAMPLE_OBJECTS 2500
+#define SAMPLE_OBJECTS 25000
 
 /*
  * Nothing forced: at the default interval, allocating a few intervals'
