@@ -305,9 +305,9 @@ void do_exception(struct pt_regs *regs)
 			return;
 		}
 	}
-	/* A fault in the KFENCE pool is reported there, then retried. */
-	if (vec == X86_TRAP_PF && kfence_handle_page_fault(cr2, regs->error_code & X86_PF_WRITE,
-							  regs->rip, regs->rbp))
+	/* A not-present fault in the KFENCE pool is reported there, then retried. */
+	if (vec == X86_TRAP_PF && !(regs->error_code & X86_PF_PROT) &&
+	    kfence_handle_page_fault(cr2, regs->error_code & X86_PF_WRITE, regs->rip, regs->rbp))
 		return;
 
 	printk(KERN_EMERG "\n");

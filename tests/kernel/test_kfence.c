@@ -419,6 +419,65 @@ static void fault_on_other_cpu(struct ktest *t)
 	KTEST_EXPECT_EQ(t, u.value, 9);
 }
 
+#define CONCURRENT_ROUNDS 300
+
+struct pool_worker {
+	unsigned int sampled, wrong;
+};
+
+/* Sampled allocations and frees in a loop, each object checked on the way. */
+static void pool_worker(void *arg)
+{
+	struct pool_worker *w = arg;
+	unsigned int i;
+
+	for (i = 0; i < CONCURRENT_ROUNDS; i++) {
+		u64 *p = pool_kmalloc(16 + (i % 8) * 8, KFENCE_PLACE_RANDOM);
+
+		if (!p)
+			continue;
+		if (is_kfence_address(p))
+			w->sampled++;
+		p[0] = i;
+		p[1] = ~(u64)i;
+		if (p[0] != i || p[1] != ~(u64)i)
+			w->wrong++;
+		kfree(p);
+	}
+}
+
+/* Every CPU at once: the pool's lock keeps its state whole. */
+static void concurrent_pool_use(struct ktest *t)
+{
+	struct pool_worker w[NR_CPUS] = {};
+	unsigned int cpu, n = num_online_cpus(), total = 0;
+	unsigned long mark = ktest_console_mark();
+	struct kfence_stats a, b;
+
+	if (n < 2) {
+		ktest_skip(t, "needs a second CPU");
+		return;
+	}
+	kfence_get_stats(&a);
+	for (cpu = 1; cpu < n; cpu++)
+		KTEST_ASSERT_EQ(t, smp_call_async(cpu, pool_worker, &w[cpu]), 0);
+	pool_worker(&w[0]);
+	for (cpu = 1; cpu < n; cpu++)
+		smp_wait(cpu);
+	kfence_get_stats(&b);
+	for (cpu = 0; cpu < n; cpu++) {
+		KTEST_EXPECT_EQ(t, w[cpu].wrong, 0);
+		/* A full pool (another CPU's objects) may refuse some. */
+		KTEST_EXPECT_GT(t, w[cpu].sampled, CONCURRENT_ROUNDS / 2);
+		total += w[cpu].sampled;
+	}
+	KTEST_EXPECT_EQ(t, b.total_allocs - a.total_allocs, total);
+	KTEST_EXPECT_EQ(t, b.total_frees - a.total_frees, total);
+	KTEST_EXPECT_EQ(t, b.allocated, a.allocated);
+	KTEST_EXPECT_EQ(t, b.bugs, a.bugs);
+	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "BUG"));
+}
+
 static void stats_on_demand(struct ktest *t)
 {
 	unsigned long mark = ktest_console_mark();
@@ -454,6 +513,7 @@ static const struct ktest_case kfence_cases[] = {
 	KTEST_CASE(default_interval_samples),
 	KTEST_CASE(freed_object_not_reused_soon),
 	KTEST_CASE(fault_on_other_cpu),
+	KTEST_CASE(concurrent_pool_use),
 	KTEST_CASE(stats_on_demand),
 };
 
