@@ -151,6 +151,28 @@ static void bad_frees_and_corruption(struct ktest *t)
 	kmem_cache_destroy(other);
 }
 
+/* An object outliving its cache: reported at destroy, freeable with kfree. */
+static void object_outlives_cache(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long mark;
+	char *p;
+
+	fresh();
+	s = kmem_cache_create("kfence-gone", 48, 0, 0, NULL);
+	kfence_sample_next(KFENCE_PLACE_LEFT);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	mark = ktest_console_mark();
+	kmem_cache_destroy(s);
+	KTEST_EXPECT_EQ(t, host_console_count(mark,
+		"of cache kfence-gone still allocated at kmem_cache_destroy"), 1);
+	kfree(p);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "size=48, cache=(destroyed)"), 1);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid free"), 1);
+}
+
 static void fifo_reuse_and_capacity(struct ktest *t)
 {
 	static void *objs[300];
@@ -228,6 +250,7 @@ static const struct ktest_case kfence_host_cases[] = {
 	KTEST_CASE(placement_and_canary),
 	KTEST_CASE(faults_reported_and_resumed),
 	KTEST_CASE(bad_frees_and_corruption),
+	KTEST_CASE(object_outlives_cache),
 	KTEST_CASE(fifo_reuse_and_capacity),
 	KTEST_CASE(sampling_count),
 };
