@@ -307,13 +307,14 @@ static void print_object(const struct kfence_meta *m)
  * its call chain, the object with its allocation (and free) call chains.
  * kfence_lock held.
  */
-static void kfence_report(enum kfence_error err, const struct kfence_meta *m,
+static void kfence_report_locked(enum kfence_error err, const struct kfence_meta *m,
 			  unsigned long addr, bool is_write,
 			  const unsigned long *stack, unsigned int nr)
 {
 	unsigned int idx = m ? meta_index(m) : 0;
 	void *where = nr ? (void *)stack[0] : NULL;
 
+	DEBUG_ASSERT(mm_spin_is_locked(&kfence_lock));
 	stats.bugs++;
 	printk(KERN_ERR KFENCE_RULE "\n");
 	switch (err) {
@@ -369,10 +370,11 @@ static bool guard_is_open(unsigned long page)
 }
 
 /* Unmap guard page @page again if a fault opened it. kfence_lock held. */
-static void guard_close(unsigned long page)
+static void guard_close_locked(unsigned long page)
 {
 	unsigned long va = pool_start() + page * PAGE_SIZE;
 
+	DEBUG_ASSERT(mm_spin_is_locked(&kfence_lock));
 	if (page >= KFENCE_POOL_PAGES || !guard_is_open(page))
 		return;
 	mm_unmap_kernel_page(va);
@@ -380,10 +382,11 @@ static void guard_close(unsigned long page)
 	guard_open[page / 64] &= ~(1ULL << (page % 64));
 }
 
-static void object_unmap(struct kfence_meta *m)
+static void object_unmap_locked(struct kfence_meta *m)
 {
 	unsigned long va = obj_page(meta_index(m));
 
+	DEBUG_ASSERT(mm_spin_is_locked(&kfence_lock));
 	if (!m->mapped)
 		return;
 	mm_unmap_kernel_page(va);
@@ -391,10 +394,11 @@ static void object_unmap(struct kfence_meta *m)
 	m->mapped = false;
 }
 
-static int object_map(struct kfence_meta *m)
+static int object_map_locked(struct kfence_meta *m)
 {
 	int err;
 
+	DEBUG_ASSERT(mm_spin_is_locked(&kfence_lock));
 	if (m->mapped)
 		return 0;
 	err = mm_map_kernel_page(obj_page(meta_index(m)), m->pa,
@@ -415,18 +419,23 @@ void kfence_init(void)
 {
 	unsigned long flags, p;
 	unsigned int i;
+	int err;
 
 	kfence_pool_ready = false;
 	kfence_countdown_limit = ~0U;
+	flags = mm_irq_save();
+	mm_spin_lock(&kfence_lock);
 	/* A machine built again (host tests): what the last pool mapped goes. */
 	for (i = 0; i < KFENCE_NUM_OBJECTS; i++)
-		object_unmap(&kfence_meta[i]);
+		object_unmap_locked(&kfence_meta[i]);
 	for (p = 0; p < KFENCE_POOL_PAGES; p++)
-		guard_close(p);
+		guard_close_locked(p);
 	memset(kfence_meta, 0, sizeof(kfence_meta));
-	memset(guard_open, 0, sizeof(guard_open));
 	memset(&stats, 0, sizeof(stats));
 	memset(forced_place, 0, sizeof(forced_place));
+	fifo_head = fifo_count = 0;
+	mm_spin_unlock(&kfence_lock);
+	mm_irq_restore(flags);
 	if (!sample_interval) {
 		pr_info("kfence: disabled (kfence.sample_interval=0)\n");
 		return;
@@ -442,17 +451,19 @@ void kfence_init(void)
 		kfence_meta[i].pa = __pa((void *)p);
 		fifo[i] = (u16)i;
 	}
-	/* Build the page tables over the pool now, not in a fault handler. */
-	if (object_map(&kfence_meta[0]))
-		goto err_free_pages;
-	object_unmap(&kfence_meta[0]);
 	flags = mm_irq_save();
 	mm_spin_lock(&kfence_lock);
-	fifo_head = 0;
-	fifo_count = KFENCE_NUM_OBJECTS;
-	stats.enabled = true;
+	/* Build the page tables over the pool now, not in a fault handler. */
+	err = object_map_locked(&kfence_meta[0]);
+	if (!err) {
+		object_unmap_locked(&kfence_meta[0]);
+		fifo_count = KFENCE_NUM_OBJECTS;
+		stats.enabled = true;
+	}
 	mm_spin_unlock(&kfence_lock);
 	mm_irq_restore(flags);
+	if (err)
+		goto err_free_pages;
 	/* Other CPUs' countdowns start at 0: their first slow path sets them. */
 	mm_cpu_countdown_write(sample_interval);
 	kfence_countdown_limit = sample_interval;
@@ -526,7 +537,7 @@ void *__kfence_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	fifo_head = (fifo_head + 1) % KFENCE_NUM_OBJECTS;
 	fifo_count--;
 	m = &kfence_meta[i];
-	if (object_map(m)) {
+	if (object_map_locked(m)) {
 		/* Cannot happen (the tables exist): put it back, do not sample. */
 		fifo[(fifo_head + fifo_count) % KFENCE_NUM_OBJECTS] = (u16)i;
 		fifo_count++;
@@ -535,8 +546,8 @@ void *__kfence_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		return NULL;
 	}
 	page = obj_page(i);
-	guard_close((page - pool_start()) / PAGE_SIZE - 1);
-	guard_close((page - pool_start()) / PAGE_SIZE + 1);
+	guard_close_locked((page - pool_start()) / PAGE_SIZE - 1);
+	guard_close_locked((page - pool_start()) / PAGE_SIZE + 1);
 	align = s->align > sizeof(void *) ? s->align : sizeof(void *);
 	if (place - 1 == KFENCE_PLACE_LEFT)
 		addr = page;
@@ -591,7 +602,7 @@ void kfence_free(struct kmem_cache *s, const void *ptr, unsigned long caller)
 	if (!m || m->state != KFENCE_ALLOCATED || addr != m->addr ||
 	    (s && m->cache != s)) {
 		/* Interior pointer, double free, guard page, wrong cache. */
-		kfence_report(KFENCE_ERROR_INVALID_FREE,
+		kfence_report_locked(KFENCE_ERROR_INVALID_FREE,
 			      m && m->state != KFENCE_UNUSED ? m : NULL, addr, false,
 			      track.stack, track.nr);
 		goto out;
@@ -601,11 +612,11 @@ void kfence_free(struct kmem_cache *s, const void *ptr, unsigned long caller)
 	if (!bad)
 		bad = canary_check(m->addr + m->size, page + PAGE_SIZE);
 	if (bad)
-		kfence_report(KFENCE_ERROR_CORRUPTION, m, bad, false, track.stack,
+		kfence_report_locked(KFENCE_ERROR_CORRUPTION, m, bad, false, track.stack,
 			      track.nr);
 	m->free = track;
 	m->state = KFENCE_FREED;
-	object_unmap(m);
+	object_unmap_locked(m);
 	fifo[(fifo_head + fifo_count) % KFENCE_NUM_OBJECTS] = (u16)meta_index(m);
 	fifo_count++;
 	stats.allocated--;
@@ -678,9 +689,9 @@ bool kfence_handle_page_fault(unsigned long addr, bool is_write,
 		/* Another CPU mapped it meanwhile: just retry. */
 		if (m->mapped)
 			goto out;
-		kfence_report(m->state == KFENCE_FREED ? KFENCE_ERROR_UAF :
+		kfence_report_locked(m->state == KFENCE_FREED ? KFENCE_ERROR_UAF :
 			      KFENCE_ERROR_INVALID, m, addr, is_write, stack, nr);
-		object_map(m);
+		object_map_locked(m);
 		goto out;
 	}
 	if (guard_is_open(page))
@@ -696,7 +707,7 @@ bool kfence_handle_page_fault(unsigned long addr, bool is_write,
 		m = addr - (left->addr + left->size) <= right->addr - addr ? left : right;
 	else
 		m = left ? left : right;
-	kfence_report(m ? KFENCE_ERROR_OOB : KFENCE_ERROR_INVALID, m, addr,
+	kfence_report_locked(m ? KFENCE_ERROR_OOB : KFENCE_ERROR_INVALID, m, addr,
 		      is_write, stack, nr);
 	if (!mm_map_kernel_page(va, scratch_pa, MM_PROT_READ | MM_PROT_WRITE))
 		guard_open[page / 64] |= 1ULL << (page % 64);
