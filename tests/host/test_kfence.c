@@ -117,6 +117,26 @@ static void faults_reported_and_resumed(struct ktest *t)
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "freed by task 0 on cpu 0:"), 1);
 }
 
+/* No live object next to the address: an invalid access, still survived. */
+static void invalid_access(struct ktest *t)
+{
+	volatile char *pool;
+	unsigned long mark;
+	char text[64];
+
+	fresh();
+	pool = (volatile char *)host_kfence_start;
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, pool[100], 0);                 /* guard page 0 */
+	pool[3 * PAGE_SIZE + 8] = 1;                       /* object #1, never used */
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid read in"), 1);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid write in"), 1);
+	snprintf(text, sizeof(text), "Invalid read at 0x%lx:", host_kfence_start + 100);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, text), 1);
+	KTEST_EXPECT_EQ(t, pool[3 * PAGE_SIZE + 8], 1);
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG"), 2);
+}
+
 static void bad_frees_and_corruption(struct ktest *t)
 {
 	struct kmem_cache *s, *other;
@@ -249,6 +269,7 @@ static void sampling_count(struct ktest *t)
 static const struct ktest_case kfence_host_cases[] = {
 	KTEST_CASE(placement_and_canary),
 	KTEST_CASE(faults_reported_and_resumed),
+	KTEST_CASE(invalid_access),
 	KTEST_CASE(bad_frees_and_corruption),
 	KTEST_CASE(object_outlives_cache),
 	KTEST_CASE(fifo_reuse_and_capacity),
