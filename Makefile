@@ -46,13 +46,15 @@ FREESTANDING := -std=gnu11 $(OPT) -g -ffreestanding -fno-builtin -nostdlib \
 LIB_SRCS := $(sort $(wildcard mm/*.c lib/*.c))
 LIB_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 lib_config = -DKMM_MAX_CPUS=$(1) $(if $(2),-DKMM_PERCPU_GS_CPU_ID=$(word 1,$(subst $(comma), ,$(2))) \
-	-DKMM_PERCPU_GS_SLOT=$(word 2,$(subst $(comma), ,$(2))))
+	-DKMM_PERCPU_GS_SLOT=$(word 2,$(subst $(comma), ,$(2))) \
+	$(if $(word 3,$(subst $(comma), ,$(2))),-DKMM_PERCPU_GS_COUNTDOWN=$(word 3,$(subst $(comma), ,$(2)))))
 comma := ,
 LIB_CFLAGS = $(FREESTANDING) $(LIB_WARN) $(INCLUDES) -DKMM_LIBRARY_BUILD -MMD -MP
 LIB_PUBLIC_HEADERS := include/kmm/kmm.h include/kmm/port.h
-# kmm's own kernel keeps its CPU number and a slot for mm/ at %gs:8 and
-# %gs:16 (arch/x86_64/percpu.h): its libkmm uses the fast per-CPU mode.
-KERNEL_LIB_CONFIG := $(call lib_config,8,8$(comma)16)
+# kmm's own kernel keeps its CPU number, a slot for mm/ and KFENCE's
+# countdown at %gs:8, %gs:16 and %gs:48 (arch/x86_64/percpu.h): its libkmm
+# uses the fast per-CPU mode.
+KERNEL_LIB_CONFIG := $(call lib_config,8,8$(comma)16$(comma)48)
 
 KERNEL_CFLAGS := $(FREESTANDING) $(COMMON_WARN) $(INCLUDES) -Iarch/x86_64 \
 	$(KERNEL_LIB_CONFIG) -MMD -MP

@@ -37,6 +37,7 @@
 #include "mm/gfp.h"
 #include "mm/slab.h"
 #include "mm/fault_inject.h"
+#include "mm/kfence.h"
 
 struct kernel_options kernel_options = {
 	.ktest = "all",
@@ -87,6 +88,11 @@ static int opt_slab_random(const char *v)
 		return -EINVAL;
 	slab_freelist_random = v[0] == '1';
 	return 0;
+}
+
+static int opt_kfence_sample_interval(const char *v)
+{
+	return kfence_sample_interval_setup(v);
 }
 
 static int opt_ptdump(const char *v)
@@ -153,6 +159,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "page_poison", opt_page_poison },
 	{ "slab_debug", opt_slab_debug },
 	{ "slab_random", opt_slab_random },
+	{ "kfence.sample_interval", opt_kfence_sample_interval },
 	{ "ptdump", opt_ptdump },
 	{ "nosmp", opt_nosmp },
 	{ "failslab", opt_failslab },
@@ -282,6 +289,7 @@ void kmain(u64 magic, u64 info_phys)
 	mem_init();
 	pgtable_use_buddy();
 	kmem_cache_init();
+	kfence_init();
 	smp_init();
 
 	mm_report_boot();

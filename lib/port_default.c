@@ -89,6 +89,17 @@ void kmm_spin_lock_contended(mm_spinlock_t *l)
 
 /* ---- optional hooks ------------------------------------------------------ */
 
+/* Default KMM_HOOK_STACK_TRACE: no call chains (KFENCE names the caller only). */
+__attribute__((weak)) unsigned int kmm_port_stack_trace(unsigned long bp,
+							unsigned long *entries,
+							unsigned int max)
+{
+	(void)bp;
+	(void)entries;
+	(void)max;
+	return 0;
+}
+
 /* Default KMM_HOOK_FLUSH_TLB: this CPU only, which is every CPU of a UP kernel. */
 __attribute__((weak)) void kmm_port_flush_tlb(unsigned long start, unsigned long end)
 {

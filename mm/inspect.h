@@ -8,6 +8,7 @@
 #ifndef MM_INSPECT_H
 #define MM_INSPECT_H
 
+#include "mm/namespace.h"
 #include "kmm/types.h"
 
 enum page_kind {

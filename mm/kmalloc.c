@@ -48,6 +48,7 @@
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
 #include "kmm/string.h"
+#include "mm/kfence.h"
 
 const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES] = {
 	8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128,
@@ -241,9 +242,12 @@ static struct page *kmalloc_large_head(unsigned long pfn)
 static size_t kmalloc_usable(const void *p, unsigned long caller)
 {
 	unsigned long pfn = PHYS_PFN(__pa(p));
-	struct page *head = slab_lookup(p);
+	struct page *head;
 	unsigned int idx;
 
+	if (unlikely(is_kfence_address(p)))
+		return kfence_ksize(p, caller);
+	head = slab_lookup(p);
 	if (head) {
 		struct kmem_cache *s = head->slab_cache;
 
@@ -265,7 +269,13 @@ static size_t kmalloc_usable(const void *p, unsigned long caller)
 static __noinline void kfree_slow(const void *p, unsigned long caller)
 {
 	unsigned long pfn = PHYS_PFN(__pa(p));
-	struct page *head = slab_lookup(p);
+	struct page *head;
+
+	if (unlikely(is_kfence_address(p))) {
+		kfence_free(NULL, p, caller);
+		return;
+	}
+	head = slab_lookup(p);
 	if (head) {
 		slab_free_slow(head->slab_cache, p, caller);
 		return;

@@ -31,6 +31,21 @@
 #define should_fail_alloc_page       kmm_should_fail_alloc_page
 #define should_fail_ex               kmm_should_fail_ex
 #define should_failslab              kmm_should_failslab
+#define __kfence_alloc               kmm___kfence_alloc
+#define kfence_countdown_limit       kmm_kfence_countdown_limit
+#define kfence_enabled               kmm_kfence_enabled
+#define kfence_free                  kmm_kfence_free
+#define kfence_get_stats             kmm_kfence_get_stats
+#define kfence_ksize                 kmm_kfence_ksize
+#define kfence_object_index          kmm_kfence_object_index
+#define kfence_pool_ready            kmm_kfence_pool_ready
+#define kfence_sample_interval       kmm_kfence_sample_interval
+#define kfence_sample_next           kmm_kfence_sample_next
+#define kfence_shutdown_cache        kmm_kfence_shutdown_cache
+#define page_inspect                 kmm_page_inspect
+#define page_inspect_span            kmm_page_inspect_span
+#define page_inspect_zone            kmm_page_inspect_zone
+#define page_kind_name               kmm_page_kind_name
 #define kmalloc_caches               kmm_kmalloc_caches
 #define kmalloc_caches_init          kmm_kmalloc_caches_init
 #define kmalloc_class_size           kmm_kmalloc_class_size
@@ -79,6 +94,7 @@
 #define zone_setup_pcp               kmm_zone_setup_pcp
 #define zonelists                    kmm_zonelists
 #define zones                        kmm_zones
+#define mm_cpu_countdowns            kmm_mm_cpu_countdowns
 #define mm_cpu_slots                 kmm_mm_cpu_slots
 #define mm_port_meminfo              kmm_port_meminfo
 

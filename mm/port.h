@@ -173,6 +173,65 @@ static inline void mm_cpu_slot_write(void *p)
 }
 #endif
 
+/* ---- KFENCE's per-CPU sample countdown (mm/kfence.h) -------------------- */
+
+/*
+ * One u32 per CPU, 0 until written, used by its own CPU with interrupts
+ * off; mm_cpu_countdown_dec() subtracts 1 and says whether the result is 0.
+ * With KMM_PERCPU_GS_COUNTDOWN (make lib KMM_PERCPU_GS=id,slot,countdown)
+ * the decrement is one instruction whose flags the fast path branches on.
+ */
+#ifdef KMM_PERCPU_GS_COUNTDOWN
+static __always_inline bool mm_cpu_countdown_dec(void)
+{
+	bool zero;
+
+	__asm__ __volatile__("subl $1, %%gs:%c1" : "=@ccz"(zero)
+			     : "i"(KMM_PERCPU_GS_COUNTDOWN));
+	return zero;
+}
+
+static inline unsigned int mm_cpu_countdown_read(void)
+{
+	unsigned int v;
+
+	__asm__ __volatile__("movl %%gs:%c1, %0" : "=r"(v)
+			     : "i"(KMM_PERCPU_GS_COUNTDOWN));
+	return v;
+}
+
+static inline void mm_cpu_countdown_write(unsigned int v)
+{
+	__asm__ __volatile__("movl %0, %%gs:%c1" : : "r"(v),
+			     "i"(KMM_PERCPU_GS_COUNTDOWN));
+}
+#else
+struct mm_cpu_countdown {
+	unsigned int n;
+} __aligned(64);
+extern struct mm_cpu_countdown mm_cpu_countdowns[MM_NR_CPUS];
+
+static inline bool mm_cpu_countdown_dec(void)
+{
+	return --mm_cpu_countdowns[mm_cpu_id()].n == 0;
+}
+
+static inline unsigned int mm_cpu_countdown_read(void)
+{
+	return mm_cpu_countdowns[mm_cpu_id()].n;
+}
+
+static inline void mm_cpu_countdown_write(unsigned int v)
+{
+	mm_cpu_countdowns[mm_cpu_id()].n = v;
+}
+#endif
+
+/* The KFENCE pool's virtual range (kmm_layout.kfence_pool_start; 0: none). */
+extern unsigned long kmm_kfence_pool_start;
+#define MM_KFENCE_POOL_START kmm_kfence_pool_start
+#define MM_KFENCE_POOL_SIZE  KMM_KFENCE_POOL_SIZE
+
 /* ---- locks and interrupts ----------------------------------------------- */
 
 typedef struct {
@@ -252,11 +311,14 @@ __noreturn void kmm_port_panic(const char *msg);
 bool kmm_port_symbol(unsigned long addr, const char **name,
 		     unsigned long *offset, unsigned long *size);
 void kmm_port_relax(void);
+unsigned int kmm_port_stack_trace(unsigned long bp, unsigned long *entries,
+				  unsigned int max);
 
 #define mm_map_kernel_page(va, pa, prot) kmm_port_map_page(va, pa, prot)
 #define mm_map_kernel_huge(va, pa, prot) kmm_port_map_huge(va, pa, prot)
 #define mm_unmap_kernel_page(va)         kmm_port_unmap_page(va)
 #define mm_flush_tlb_kernel_range(s, e)  kmm_port_flush_tlb(s, e)
 #define mm_random_u64()                  ((u64)kmm_port_random())
+#define mm_stack_trace(bp, e, max)       kmm_port_stack_trace(bp, e, max)
 
 #endif /* MM_PORT_H */

@@ -17,6 +17,7 @@ phys_addr_t kmm_max_phys_addr;
 phys_addr_t kmm_zone_dma_end = 16ULL << 20;
 phys_addr_t kmm_zone_dma32_end = 4ULL << 30;
 unsigned int kmm_nr_cpus = 1;
+unsigned long kmm_kfence_pool_start;
 
 _Static_assert(sizeof(struct page) == KMM_STRUCT_PAGE_SIZE,
 	       "kmm/kmm.h tells porters the size of struct page");
@@ -71,6 +72,16 @@ int kmm_setup(const struct kmm_layout *l)
 			      overlaps(l->image_base, l->image_size, l->direct_map_base,
 				       l->direct_map_size)))
 		return layout_error("the kernel image range wraps or overlaps the direct map");
+	if (l->kfence_pool_start &&
+	    (!IS_ALIGNED(l->kfence_pool_start, PAGE_SIZE) ||
+	     !fits(l->kfence_pool_start, KMM_KFENCE_POOL_SIZE) ||
+	     overlaps(l->kfence_pool_start, KMM_KFENCE_POOL_SIZE, l->direct_map_base,
+		      l->direct_map_size) ||
+	     overlaps(l->kfence_pool_start, KMM_KFENCE_POOL_SIZE, l->vmemmap_base,
+		      vmemmap_size) ||
+	     overlaps(l->kfence_pool_start, KMM_KFENCE_POOL_SIZE, l->vmalloc_start,
+		      vmalloc_size)))
+		return layout_error("the KFENCE pool must be page aligned, apart from the other regions");
 	if (dma > dma32 || !IS_ALIGNED(dma | dma32, PAGE_SIZE))
 		return layout_error("zone limits: need zone_dma_end <= zone_dma32_end, page aligned");
 	if (cpus > MM_NR_CPUS) {
@@ -96,6 +107,7 @@ int kmm_setup(const struct kmm_layout *l)
 	kmm_zone_dma_end = dma;
 	kmm_zone_dma32_end = dma32;
 	kmm_nr_cpus = cpus;
+	kmm_kfence_pool_start = l->kfence_pool_start;
 	return 0;
 }
 

@@ -137,6 +137,7 @@
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
 #include "kmm/string.h"
+#include "mm/kfence.h"
 
 bool slab_freelist_random = true;
 
@@ -633,9 +634,12 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	}
 	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
 		return NULL;
+	obj = kfence_alloc(s, gfp, caller);
+	if (unlikely(obj))
+		return obj;
 	flags = mm_irq_save();
 	m = slab_cpu_magazine(s);
-	if (m->avail) { /* __GFP_ZERO or failslab brought us here */
+	if (m->avail) { /* __GFP_ZERO, failslab or the KFENCE countdown */
 		obj = m->slot[m->avail--];
 		m->last = obj;
 		goto out;
@@ -692,12 +696,17 @@ static void slab_bad_boundary(struct kmem_cache *s, struct page *head,
 
 void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller)
 {
-	struct page *head = slab_lookup(cobj);
+	struct page *head;
 	void *obj = (void *)cobj;
 	struct slab_magazine *m;
 	unsigned long flags;
 	unsigned int idx;
 
+	if (unlikely(is_kfence_address(cobj))) {
+		kfence_free(s, cobj, caller);
+		return;
+	}
+	head = slab_lookup(cobj);
 	if (!head) {
 		slab_bug(s, obj, 0, caller, "Pointer not in any slab");
 		return;

@@ -38,6 +38,7 @@
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
 #include "kmm/string.h"
+#include "mm/kfence.h"
 
 LIST_HEAD(slab_caches);
 mm_spinlock_t slab_caches_lock = MM_SPINLOCK_INIT;
@@ -257,7 +258,8 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 {
 	unsigned int public = SLAB_HWCACHE_ALIGN | SLAB_POISON | SLAB_RED_ZONE |
 			      SLAB_STORE_USER | SLAB_PANIC |
-			      SLAB_CONSISTENCY_CHECKS | SLAB_NO_RANDOM;
+			      SLAB_CONSISTENCY_CHECKS | SLAB_NO_RANDOM |
+			      SLAB_SKIP_KFENCE;
 
 	return slab_create(name, size, align, flags & public, ctor);
 }
@@ -295,6 +297,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	mm_irq_restore(flags);
 
 	kmem_cache_shrink(s);
+	kfence_shutdown_cache(s);
 
 	flags = mm_irq_save();
 	mm_spin_lock(&s->lock);

@@ -290,7 +290,8 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 	flags = mm_irq_save();
 	m = s->mag[mm_cpu_id()];
 	n = m->avail;
-	if (unlikely(!n)) {
+	/* Counting for KFENCE (mm/kfence.h): at 0, the slow path samples. */
+	if (unlikely(!n || mm_cpu_countdown_dec())) {
 		mm_irq_restore(flags);
 		return false;
 	}

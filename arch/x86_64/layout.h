@@ -15,6 +15,8 @@
  * and, identical in both from -4 TB up:
  *
  *   fffffe0000000000 - fffffe7fffffffff  0.5 TB  cpu_entry_area
+ *   fffffe8000000000 - fffffe80001fffff    2 MB  KFENCE pool (kmm's own, in
+ *                                                Linux's unused hole)
  *   ffffff0000000000 - ffffff7fffffffff  0.5 TB  %esp fixup stacks
  *   ffffffef00000000 - fffffffeffffffff   64 GB  EFI runtime region
  *   ffffffff80000000 - ffffffff9fffffff  512 MB  kernel text, mapped to phys 0
@@ -70,6 +72,17 @@
 #define KASAN_SHADOW_END     _AC(0xfffffc0000000000, UL)
 #define CPU_ENTRY_AREA_BASE  _AC(0xfffffe0000000000, UL)
 #define CPU_ENTRY_AREA_END   _AC(0xfffffe8000000000, UL) /* 0.5 TB */
+/*
+ * The KFENCE pool (mm/kfence.c): object pages between unmapped guard pages.
+ * Linux carves its pool out of the direct map; kmm gives it a region of its
+ * own in the unused hole after cpu_entry_area, above the KASLR window, so
+ * that a pool address is never a direct-map address (the slab fast paths,
+ * which only accept those, send every pool object to their slow paths) and
+ * no randomised region can land on it.
+ */
+#define KFENCE_POOL_START    _AC(0xfffffe8000000000, UL)
+#define KFENCE_POOL_SIZE     _AC(0x0000000000200000, UL) /* 2 MB */
+#define KFENCE_POOL_END      (KFENCE_POOL_START + KFENCE_POOL_SIZE)
 #define ESPFIX_BASE          _AC(0xffffff0000000000, UL)
 #define ESPFIX_END           _AC(0xffffff8000000000, UL) /* 0.5 TB */
 #define EFI_VA_START         _AC(0xffffffef00000000, UL)

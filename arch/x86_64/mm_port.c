@@ -12,11 +12,13 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/stacktrace.h"
 #include "kernel/kmm.h"
 
 _Static_assert(KMM_PERCPU_GS_CPU_ID == PERCPU_CPU_ID_OFFSET &&
-	       KMM_PERCPU_GS_SLOT == PERCPU_MM_SLOT_OFFSET,
-	       "libkmm reads the CPU id and its slot where struct percpu keeps them");
+	       KMM_PERCPU_GS_SLOT == PERCPU_MM_SLOT_OFFSET &&
+	       KMM_PERCPU_GS_COUNTDOWN == PERCPU_MM_COUNTDOWN_OFFSET,
+	       "libkmm reads the CPU id, its slot and KFENCE's countdown where struct percpu keeps them");
 _Static_assert(MM_NR_CPUS == NR_CPUS, "libkmm keeps state for every CPU we start");
 
 static u64 prot_to_pte(unsigned int prot)
@@ -92,6 +94,7 @@ void arch_mm_setup(void)
 		.image_base = __START_KERNEL_map,
 		.image_base_pa = 0,
 		.image_size = -__START_KERNEL_map,
+		.kfence_pool_start = KFENCE_POOL_START,
 		.nr_cpus = NR_CPUS,
 	};
 
@@ -109,4 +112,5 @@ void arch_mm_setup(void)
 #define KMM_HOOK_MAP_HUGE      map_huge
 #define KMM_HOOK_SYMBOL        kallsyms_lookup
 #define KMM_HOOK_MEMINFO       port_meminfo
+#define KMM_HOOK_STACK_TRACE   arch_stack_trace
 #include "kmm/port.h"

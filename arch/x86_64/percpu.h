@@ -27,6 +27,7 @@
 #define PERCPU_SELF_OFFSET   0
 #define PERCPU_CPU_ID_OFFSET 8
 #define PERCPU_MM_SLOT_OFFSET 16
+#define PERCPU_MM_COUNTDOWN_OFFSET 48
 
 struct percpu {
 	struct percpu *self;        /* %gs:0, for this_cpu() */
@@ -36,6 +37,7 @@ struct percpu {
 	unsigned long stack_bottom; /* the kernel stack; the page below is a guard */
 	unsigned long stack_top;
 	unsigned long df_stack_top; /* IST1 top, for #DF */
+	u32 mm_countdown;           /* %gs:48, mm/'s (mm_cpu_countdown_*) */
 } __aligned(64);
 
 _Static_assert(offsetof(struct percpu, self) == PERCPU_SELF_OFFSET,
@@ -44,6 +46,8 @@ _Static_assert(offsetof(struct percpu, cpu_id) == PERCPU_CPU_ID_OFFSET,
 	       "smp_processor_id() reads %gs:PERCPU_CPU_ID_OFFSET");
 _Static_assert(offsetof(struct percpu, mm_slot) == PERCPU_MM_SLOT_OFFSET,
 	       "mm_cpu_slot_read() reads %gs:PERCPU_MM_SLOT_OFFSET");
+_Static_assert(offsetof(struct percpu, mm_countdown) == PERCPU_MM_COUNTDOWN_OFFSET,
+	       "mm_cpu_countdown_dec() decrements %gs:PERCPU_MM_COUNTDOWN_OFFSET");
 
 extern struct percpu percpu_area[NR_CPUS];
 

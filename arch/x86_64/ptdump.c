@@ -180,7 +180,7 @@ struct marker {
  * KASLR runs there is no KASAN shadow (its place may hold vmalloc or
  * vmemmap), so no marker for it.
  */
-#define MAX_MARKERS 13
+#define MAX_MARKERS 15
 static struct marker markers[MAX_MARKERS];
 static unsigned int nr_markers;
 
@@ -197,6 +197,8 @@ static void markers_init(void)
 	if (!kaslr_memory_enabled)
 		MARK(KASAN_SHADOW_START, "KASAN shadow");
 	MARK(CPU_ENTRY_AREA_BASE, "CPU entry Area");
+	MARK(KFENCE_POOL_START, "KFENCE pool");
+	MARK(KFENCE_POOL_END, "End KFENCE pool");
 	MARK(ESPFIX_BASE, "ESPfix Area");
 	MARK(EFI_VA_START, "EFI Runtime Services");
 	MARK(__START_KERNEL_map, "High Kernel Mapping");
@@ -498,6 +500,7 @@ static unsigned int kernel_regions(struct region *r)
 		r[n++] = (struct region){ "KASAN shadow", KASAN_SHADOW_START,
 					  KASAN_SHADOW_END };
 	r[n++] = (struct region){ "cpu_entry_area", CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_END };
+	r[n++] = (struct region){ "KFENCE pool", KFENCE_POOL_START, KFENCE_POOL_END };
 	r[n++] = (struct region){ "ESPfix stacks", ESPFIX_BASE, ESPFIX_END };
 	r[n++] = (struct region){ "EFI runtime", EFI_VA_START, EFI_VA_END };
 	r[n++] = (struct region){ "kernel image", __START_KERNEL_map,
@@ -508,7 +511,7 @@ static unsigned int kernel_regions(struct region *r)
 	return n;
 }
 
-#define MAX_REGIONS 13
+#define MAX_REGIONS 14
 #define MAX_ROWS (2 * MAX_REGIONS + 1)
 
 struct row {

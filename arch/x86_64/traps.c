@@ -16,6 +16,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
 #include "mm/port.h"
+#include "mm/kfence.h"
 #include "kmm/printk.h"
 #include "kmm/assert.h"
 #include "kmm/string.h"
@@ -304,6 +305,10 @@ void do_exception(struct pt_regs *regs)
 			return;
 		}
 	}
+	/* A not-present fault in the KFENCE pool is reported there, then retried. */
+	if (vec == X86_TRAP_PF && !(regs->error_code & X86_PF_PROT) &&
+	    kfence_handle_page_fault(cr2, regs->error_code & X86_PF_WRITE, regs->rip, regs->rbp))
+		return;
 
 	printk(KERN_EMERG "\n");
 	if (vec == X86_TRAP_DF && (in_stack_guard(cr2) || in_stack_guard(regs->rsp))) {

@@ -28,6 +28,8 @@ typedef unsigned long kmm_phys_addr_t;
 #define KMM_PROT_EXEC  0x4u
 /* The size of struct page: the vmemmap needs this much per 4 KiB of RAM. */
 #define KMM_STRUCT_PAGE_SIZE 64UL
+/* The KFENCE pool: object pages between guard pages (kmm_layout.kfence_pool_start). */
+#define KMM_KFENCE_POOL_SIZE (2UL << 20)
 
 /*
  * The kernel's virtual layout and machine limits, handed to kmm_setup()
@@ -48,6 +50,9 @@ struct kmm_layout {
 	unsigned long image_size;
 	kmm_phys_addr_t zone_dma_end;   /* GFP_DMA below this (16 MiB) */
 	kmm_phys_addr_t zone_dma32_end; /* GFP_DMA32 below this (4 GiB) */
+	unsigned long kfence_pool_start; /* KMM_KFENCE_POOL_SIZE bytes of
+					   virtual space of its own, nothing
+					   mapped, for KFENCE; 0: no KFENCE */
 	unsigned int nr_cpus;           /* CPUs that call in (1; at most
 					   kmm_max_cpus(); more than 1 needs
 					   KMM_HOOK_CPU_ID) */
@@ -170,6 +175,7 @@ _Bool pfn_valid(unsigned long pfn);
 #define SLAB_PANIC         0x0010u /* panic if creation fails */
 #define SLAB_CONSISTENCY_CHECKS 0x0020u /* F: check on every alloc and free */
 #define SLAB_NO_RANDOM     0x0040u /* keep free lists in address order */
+#define SLAB_SKIP_KFENCE   0x0080u /* never served from the KFENCE pool */
 
 struct kmem_cache;
 
@@ -260,6 +266,28 @@ struct kmm_port_meminfo {
 void show_buddyinfo(void);
 void show_meminfo(void);
 void show_slabinfo(void);
+/* /proc/pagetypeinfo, /proc/zoneinfo (per-CPU lists of the first nr_cpus
+ * CPUs) and /proc/vmallocinfo formats. */
+void show_pagetypeinfo(void);
+void show_zoneinfo(unsigned int nr_cpus);
+void show_vmallocinfo(void);
+/* What page @pfn is (zone, order, owner, flags), as Linux's dump_page();
+ * @addr, if not 0, is the address asked about, @reason a heading or NULL. */
+void dump_page_pfn(unsigned long pfn, unsigned long addr, const char *reason);
+
+/* ---- KFENCE (docs/kfence.md) ---------------------------------------------- */
+
+/* kfence.sample_interval=N: sample 1 in N slab allocations per CPU, 0: off.
+ * Before kfence_init(); 0, or -EINVAL for a malformed number. */
+int kfence_sample_interval_setup(const char *arg);
+/* Set up the pool in kmm_layout.kfence_pool_start; after kmem_cache_init(). */
+void kfence_init(void);
+/* From the page-fault handler: true if @addr was KFENCE's (reported, and
+ * the page made accessible: retry the access), false for any other fault. */
+_Bool kfence_handle_page_fault(unsigned long addr, _Bool is_write,
+			       unsigned long ip, unsigned long bp);
+/* Print /sys/kernel/debug/kfence/stats. */
+void kfence_show_stats(void);
 
 /* Switches, set before mem_init(): page_poison=1, slab_random=0. */
 extern _Bool page_poisoning_enabled;

@@ -48,6 +48,12 @@
  *                          false (the address is printed).
  *   KMM_HOOK_RELAX         void f(void): called while spinning on a busy
  *                          kmm lock. Default: the pause instruction.
+ *   KMM_HOOK_STACK_TRACE   unsigned int f(unsigned long bp, unsigned long *entries,
+ *                                          unsigned int max)
+ *                          up to max return addresses of the frame-pointer
+ *                          chain from bp, reading each frame safely; for
+ *                          KFENCE's allocation and free call chains. Default:
+ *                          0 (reports name only the caller).
  *   KMM_HOOK_MEMINFO       void f(struct kmm_port_meminfo *mi): fill in the
  *                          DirectMap and PageTables lines of show_meminfo().
  *                          Default: zeroes.
@@ -144,6 +150,16 @@ void kmm_port_relax(void);
 void kmm_port_relax(void)
 {
 	KMM_HOOK_RELAX();
+}
+#endif
+
+#ifdef KMM_HOOK_STACK_TRACE
+unsigned int kmm_port_stack_trace(unsigned long bp, unsigned long *entries,
+				  unsigned int max);
+unsigned int kmm_port_stack_trace(unsigned long bp, unsigned long *entries,
+				  unsigned int max)
+{
+	return KMM_HOOK_STACK_TRACE(bp, entries, max);
 }
 #endif
 

@@ -42,6 +42,7 @@
 extern unsigned char *host_phys_base;
 extern struct page *host_vmemmap;
 extern unsigned long host_vmalloc_start;
+extern unsigned long host_kfence_start; /* the KFENCE pool: a PROT_NONE reservation */
 
 /*
  * The default machine: 640 KiB + 15 MiB of DMA, 112 MiB of DMA32 with a hole

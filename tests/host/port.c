@@ -37,6 +37,7 @@ unsigned char *host_phys_base;
 struct page *host_vmemmap;
 unsigned long host_vmalloc_start;
 static __thread unsigned int host_cpu_id;
+unsigned long host_kfence_start;
 
 static int phys_fd = -1;
 static unsigned long mapped_pages;
@@ -106,12 +107,14 @@ static void host_port_init(void)
 	ASSERT(IS_ALIGNED((unsigned long)host_phys_base, HOST_PHYS_ALIGN));
 	host_vmemmap = reserve(VMEMMAP_BYTES, VMEMMAP_ALIGN);
 	host_vmalloc_start = (unsigned long)reserve(HOST_VMALLOC_SIZE, PAGE_SIZE);
+	host_kfence_start = (unsigned long)reserve(MM_KFENCE_POOL_SIZE, PAGE_SIZE);
 	if (kmm_setup(&(struct kmm_layout){
 		    .direct_map_base = (unsigned long)host_phys_base,
 		    .direct_map_size = HOST_PHYS_SIZE,
 		    .vmemmap_base = (unsigned long)host_vmemmap,
 		    .vmalloc_start = host_vmalloc_start,
 		    .vmalloc_end = host_vmalloc_start + HOST_VMALLOC_SIZE,
+		    .kfence_pool_start = host_kfence_start,
 		    .nr_cpus = HOST_NR_CPUS,
 	    }))
 		abort();
@@ -210,7 +213,8 @@ static int host_map_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 
 	if (!IS_ALIGNED(va | pa, PAGE_SIZE) || pa >= HOST_PHYS_SIZE ||
 	    !(in_range(va, (unsigned long)host_vmemmap, VMEMMAP_BYTES) ||
-	      in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE))) {
+	      in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE) ||
+	      in_range(va, host_kfence_start, MM_KFENCE_POOL_SIZE))) {
 		fprintf(stderr, "host port: cannot map va %#lx pa %#lx\n", va,
 			(unsigned long)pa);
 		return -EINVAL;
@@ -219,7 +223,7 @@ static int host_map_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 		p |= PROT_WRITE;
 	if (in_range(va, (unsigned long)host_vmemmap, VMEMMAP_BYTES))
 		span_add(&vmemmap_used, va - (unsigned long)host_vmemmap, PAGE_SIZE);
-	else
+	else if (in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE))
 		span_add(&vmalloc_used, va - host_vmalloc_start, PAGE_SIZE);
 	if (mmap((void *)va, PAGE_SIZE, p, MAP_SHARED | MAP_FIXED, phys_fd,
 		 (off_t)pa) == MAP_FAILED)
@@ -230,7 +234,8 @@ static int host_map_page(unsigned long va, phys_addr_t pa, unsigned int prot)
 
 static void host_unmap_page(unsigned long va)
 {
-	ASSERT(in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE));
+	ASSERT(in_range(va, host_vmalloc_start, HOST_VMALLOC_SIZE) ||
+	       in_range(va, host_kfence_start, MM_KFENCE_POOL_SIZE));
 	unmap_range(va, PAGE_SIZE);
 	__atomic_fetch_sub(&mapped_pages, 1, __ATOMIC_RELAXED);
 }

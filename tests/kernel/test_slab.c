@@ -91,7 +91,7 @@ static void cache_ctor_and_shrink(struct ktest *t)
 	bool intact = true;
 
 	ctor_calls = 0;
-	s = kmem_cache_create("ktest-ctor", 120, 0, 0, count_ctor);
+	s = kmem_cache_create("ktest-ctor", 120, 0, SLAB_SKIP_KFENCE, count_ctor);
 	KTEST_ASSERT_NOT_NULL(t, s);
 	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL)); /* magazine exists */
 	kmem_cache_shrink(s);
@@ -114,8 +114,8 @@ static void cache_ctor_and_shrink(struct ktest *t)
 
 static void misuse_reported(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("ktest-victim", 64, 0, 0, NULL);
-	struct kmem_cache *o = kmem_cache_create("ktest-other", 64, 0, 0, NULL);
+	struct kmem_cache *s = kmem_cache_create("ktest-victim", 64, 0, SLAB_SKIP_KFENCE, NULL);
+	struct kmem_cache *o = kmem_cache_create("ktest-other", 64, 0, SLAB_SKIP_KFENCE, NULL);
 	unsigned long mark, local = 0;
 	void *a, *b;
 
@@ -151,7 +151,7 @@ static void misuse_reported(struct ktest *t)
 /* A multiple of the size past the last object is the slab's tail: refused. */
 static void free_into_tail_refused(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("ktest-tail", 96, 0, 0, NULL);
+	struct kmem_cache *s = kmem_cache_create("ktest-tail", 96, 0, SLAB_SKIP_KFENCE, NULL);
 	unsigned long mark;
 	char *a, *tail;
 	void *b;
@@ -181,7 +181,7 @@ static void free_into_tail_refused(struct ktest *t)
 
 static void debug_exact_counts(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("ktest-dbg", 64, 0, DBG_ALL, NULL);
+	struct kmem_cache *s = kmem_cache_create("ktest-dbg", 64, 0, DBG_ALL | SLAB_SKIP_KFENCE, NULL);
 	unsigned long mark;
 	unsigned char *a, *b, *c;
 
