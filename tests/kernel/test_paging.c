@@ -380,8 +380,8 @@ static void user_half_empty(struct ktest *t)
 /*
  * Each region as the live tables see it, in this boot's mode and layout:
  * every present top-level entry of the kernel half lies in a region that
- * maps something (direct map, vmalloc, vmemmap, the image/modules/fixmap
- * top), and RAM, a vmalloc page and a struct page are mapped where the
+ * maps something (direct map, vmalloc, vmemmap, the KFENCE pool, the
+ * image/modules/fixmap top), and RAM, a vmalloc page and a struct page are mapped where the
  * chosen bases put them, nothing just below the direct map.
  */
 static void regions_match_live_tables(struct ktest *t)
@@ -394,6 +394,7 @@ static void regions_match_live_tables(struct ktest *t)
 		{ PAGE_OFFSET, DIRECT_MAP_END },
 		{ VMALLOC_BASE, VMALLOC_LIMIT },
 		{ VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size },
+		{ KFENCE_POOL_START, KFENCE_POOL_END },
 		{ __START_KERNEL_map, 0 },
 	};
 	phys_addr_t pa;
