@@ -44,6 +44,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 --no-dynamic
 # Kernel sources: each directory's files, by concept (see README "Tree").
 KERNEL_SRCS := $(sort $(wildcard arch/x86_64/*.S arch/x86_64/*.c boot/*.S boot/*.c \
 	kernel/*.c mm/*.c tests/kernel/*.c))
+include mm/kasan/kasan.mk
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KERNEL_SRCS)))
 
 # Host build of the very same code, with sanitizers, for `make check`.
@@ -87,7 +88,7 @@ iso: $(BUILD)/kmm.iso
 $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  CC      $<")
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(call kasan_cflags,$<) -c $< -o $@
 
 $(BUILD)/kernel/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -130,6 +131,7 @@ TEST_PROGRAM_DEPS :=
 -include boot/efi/efi.mk
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
+include mm/kasan/kasan-test.mk
 
 # --- running ----------------------------------------------------------------
 run: deps all

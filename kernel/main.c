@@ -32,6 +32,7 @@
 #include "mm/memblock.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
+#include "mm/kasan.h"
 
 struct kernel_options kernel_options = {
 	.ktest = "all",
@@ -224,6 +225,7 @@ void kmain(u64 magic, u64 info_phys)
 
 	memblock_setup(magic, info_phys);
 	paging_init();
+	kasan_init();
 	cpu_enable_protections();
 	mem_init();
 	pgtable_use_buddy();

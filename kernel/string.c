@@ -7,6 +7,16 @@
 #include "kmm/string.h"
 #include "kmm/types.h"
 
+#ifdef KMM_KASAN
+/* The checked memset/memcpy/memmove are KASAN's (mm/kasan/shadow.c). */
+#undef memset
+#undef memcpy
+#undef memmove
+#define memset __memset
+#define memcpy __memcpy
+#define memmove __memmove
+#endif
+
 void *memset(void *s, int c, size_t n)
 {
 	void *d = s;

@@ -83,9 +83,11 @@ void *__kmalloc(size_t size, gfp_t gfp);
  */
 static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
+#ifndef KMM_KASAN /* KASAN needs the exact size: __kmalloc has it */
 	if (__builtin_constant_p(size) && size && size <= KMALLOC_MAX_CACHE_SIZE &&
 	    !(gfp & (__GFP_DMA | __GFP_DMA32)))
 		return __kmalloc_slot((size - 1) / 8, gfp);
+#endif
 	return __kmalloc(size, gfp);
 }
 

@@ -52,8 +52,15 @@
 #define VMEMMAP_BASE         _AC(0xffffea0000000000, UL)
 #define VMEMMAP_SIZE         _AC(0x0000010000000000, UL) /* 1 TB */
 
+/*
+ * KASAN (make KASAN=1): the shadow byte of address a is at
+ * (a >> KASAN_SHADOW_SCALE_SHIFT) + KASAN_SHADOW_OFFSET, Linux's x86_64
+ * values, so the kernel half's shadow is exactly KASAN_SHADOW_START..END.
+ */
 #define KASAN_SHADOW_START   _AC(0xffffec0000000000, UL)
 #define KASAN_SHADOW_END     _AC(0xfffffc0000000000, UL) /* 16 TB */
+#define KASAN_SHADOW_OFFSET  _AC(0xdffffc0000000000, UL)
+#define KASAN_SHADOW_SCALE_SHIFT 3
 #define CPU_ENTRY_AREA_BASE  _AC(0xfffffe0000000000, UL)
 #define CPU_ENTRY_AREA_END   _AC(0xfffffe8000000000, UL) /* 0.5 TB */
 #define ESPFIX_BASE          _AC(0xffffff0000000000, UL)

@@ -22,4 +22,21 @@ char *strchr(const char *s, int c);
 /* Copy at most size-1 bytes of @src and NUL-terminate; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
 
+/*
+ * The KASAN build (make KASAN=1): memset, memcpy and memmove check their
+ * ranges (mm/kasan/shadow.c); these are the raw routines beneath, which
+ * files built without instrumentation (the allocators, the KASAN runtime)
+ * call instead, as Linux's do.
+ */
+#ifdef KMM_KASAN
+void *__memset(void *s, int c, size_t n);
+void *__memcpy(void *dst, const void *src, size_t n);
+void *__memmove(void *dst, const void *src, size_t n);
+#ifndef __SANITIZE_ADDRESS__
+#define memset(s, c, n) __memset(s, c, n)
+#define memcpy(d, s, n) __memcpy(d, s, n)
+#define memmove(d, s, n) __memmove(d, s, n)
+#endif
+#endif
+
 #endif /* KMM_STRING_H */

@@ -9,6 +9,7 @@
 #include "kernel/ktest.h"
 #include "kmm/string.h"
 #include "mm/slab.h"
+#include "mm/kasan.h"
 #include "mm/slab_internal.h"
 #include "probe.h"
 
@@ -121,6 +122,8 @@ static void misuse_reported(struct ktest *t)
 
 	KTEST_ASSERT_NOT_NULL(t, s);
 	KTEST_ASSERT_NOT_NULL(t, o);
+	/* The allocator's own checks must see these frees, not KASAN's. */
+	kasan_disable_current();
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	b = kmem_cache_alloc(o, GFP_KERNEL);
 	mark = ktest_console_mark();
@@ -146,6 +149,7 @@ static void misuse_reported(struct ktest *t)
 	kmem_cache_free(o, b);
 	kmem_cache_destroy(s);
 	kmem_cache_destroy(o);
+	kasan_enable_current();
 }
 
 /* A multiple of the size past the last object is the slab's tail: refused. */
@@ -190,6 +194,8 @@ static void debug_exact_counts(struct ktest *t)
 	b = kmem_cache_alloc(s, GFP_KERNEL);
 	c = kmem_cache_alloc(s, GFP_KERNEL);
 	KTEST_ASSERT_TRUE(t, a && b && c);
+	/* Damage on purpose, for slab_debug's checks rather than KASAN's. */
+	kasan_disable_current();
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	c[64] = 1; /* red zone */
 	KTEST_EXPECT_EQ(t, slab_check(s), 1);
@@ -214,6 +220,7 @@ static void debug_exact_counts(struct ktest *t)
 	mark = ktest_console_mark();
 	kmem_cache_destroy(s);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Objects remaining on kmem_cache_destroy"));
+	kasan_enable_current();
 }
 
 static void all_caches_clean(struct ktest *t)
