@@ -129,6 +129,13 @@ static bool kasan_describe_slab(unsigned long addr)
 	if (idx >= s->objects)
 		idx = s->objects - 1;
 	obj = base + idx * s->size;
+	/*
+	 * Just past an object that fills its slot, in a slot never allocated:
+	 * the object before is the one overrun (Linux's red zone would be its).
+	 */
+	if (*kasan_mem_to_shadow(obj) == KASAN_SLAB_REDZONE && idx &&
+	    *(s8 *)kasan_mem_to_shadow(obj - s->size) >= 0)
+		obj -= s->size;
 	m = kasan_meta_find(obj);
 	freed = (m && m->freed) || *kasan_mem_to_shadow(obj) == KASAN_SLAB_FREE;
 	size = m && !freed ? m->size : s->object_size;
