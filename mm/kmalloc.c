@@ -163,7 +163,9 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
-		return slab_alloc_slow(kmalloc_cache_for(size), gfp, caller);
+		return kasan_slab_alloc(kmalloc_cache_for(size),
+					slab_alloc_slow(kmalloc_cache_for(size), gfp, caller),
+					size, caller);
 	return kmalloc_large(size, gfp, caller);
 }
 
@@ -198,10 +200,7 @@ void *__kmalloc(size_t size, gfp_t gfp)
 		   !(gfp & (KMALLOC_ZONE_GFP | __GFP_ZERO)) &&
 		   slab_alloc_pop(kmalloc_cache_for(size), &obj, true)))
 		return kasan_slab_alloc(kmalloc_cache_for(size), obj, size, _RET_IP_);
-	obj = kmalloc_slow(size, gfp, _RET_IP_);
-	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
-		return kasan_slab_alloc(kmalloc_cache_for(size), obj, size, _RET_IP_);
-	return obj;
+	return kmalloc_slow(size, gfp, _RET_IP_);
 }
 
 /* kmalloc, zeroed. */

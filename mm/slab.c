@@ -763,7 +763,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 		p[i] = kasan_slab_alloc(s, slab_alloc_fast(s, gfp), s->object_size, _RET_IP_);
 		if (unlikely(!p[i])) {
 			while (i--)
-				kmem_cache_free(s, p[i]);
+				if (!kasan_slab_free(s, p[i], _RET_IP_))
+					slab_free_fast(s, p[i]);
 			return 0;
 		}
 	}
