@@ -71,6 +71,7 @@ help:
 	@echo "make efi       the GNU-EFI loader and an ESP directory"
 	@echo "make bench     allocator figures (kmm, glibc, jemalloc, mimalloc, tcmalloc)"
 	@echo "make fuzz      every libFuzzer target for FUZZ_SECONDS (make test runs fuzz-smoke)"
+	@echo "make KASAN=1   the kernel with KASAN, in build/kasan/ (docs/kasan.md)"
 	@echo "variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) FIRMWARE=bios|uefi|efi CMDLINE='...' V=1"
 
 # Missing Debian packages are installed by the project itself (apt-get when root).

@@ -211,6 +211,7 @@ void kmain(u64 magic, u64 info_phys);
 
 void kmain(u64 magic, u64 info_phys)
 {
+	u64 tests_start;
 	int failed;
 
 	serial_init();
@@ -234,7 +235,11 @@ void kmain(u64 magic, u64 info_phys)
 
 	mm_report_boot();
 
+	tests_start = rdtsc();
 	failed = ktest_run_all(kernel_options.ktest);
+	/* Under QEMU -icount one TSC tick is one instruction (docs/bench-kernel.md). */
+	pr_info("kmm: self-tests took %llu TSC ticks\n",
+		(unsigned long long)(rdtsc() - tests_start));
 	pr_info("kmm: self-tests finished: %s\n",
 		failed ? "FAILED" : "all selected suites passed");
 	qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
