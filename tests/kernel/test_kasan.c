@@ -19,6 +19,7 @@
 #include "mm/internal.h"
 #include "mm/kasan.h"
 #include "mm/slab.h"
+#include "mm/slab_internal.h"
 #include "mm/vmalloc.h"
 
 #define HIDE(p) __asm__ __volatile__("" : "+r"(p))
@@ -118,26 +119,28 @@ static void kmalloc_oob_right(struct ktest *t)
 }
 
 /*
- * A byte before the object is the end of the slot before it: a red zone
- * when that slot's object is a kmalloc(15) too. Two such objects in
- * neighbouring slots are found by allocating pairs.
+ * A byte before the object is the end of the slot before it (or its left
+ * red zone, with slab_debug=Z): a red zone when that slot's object is a
+ * kmalloc(15) too. Two such objects in neighbouring slots are found by
+ * allocating until two are.
  */
 static void kmalloc_oob_left(struct ktest *t)
 {
 	char *held[32], *lo = NULL, *hi = NULL;
 	struct kasan_case c;
-	unsigned int n = 0, i;
+	unsigned int n = 0, i, stride = 0;
 
 	if (!kasan_begin(t, &c))
 		return;
 	while (n < ARRAY_SIZE(held) && !hi) {
 		held[n] = kmalloc(15, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, held[n]);
+		stride = slab_lookup(held[n])->slab_cache->size;
 		for (i = 0; i < n; i++) {
-			if (held[i] + 16 == held[n]) {
+			if (held[i] + stride == held[n]) {
 				lo = held[i];
 				hi = held[n];
-			} else if (held[n] + 16 == held[i]) {
+			} else if (held[n] + stride == held[i]) {
 				lo = held[n];
 				hi = held[i];
 			}
@@ -151,7 +154,7 @@ static void kmalloc_oob_left(struct ktest *t)
 	expect_text(&c, "BUG: KASAN: slab-out-of-bounds in kmalloc_oob_left+0x");
 	expect_access(&c, false, 1, hi - 1);
 	expect_text(&c, " which belongs to the cache kmalloc-16 of size 16\n");
-	expect_region(&c, 0, "to the right of", "allocated", 15, lo);
+	expect_region(&c, stride - 16, "to the right of", "allocated", 15, lo);
 	for (i = 0; i < n; i++)
 		kfree(held[i]);
 }

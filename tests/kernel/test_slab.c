@@ -97,6 +97,7 @@ static void cache_ctor_and_shrink(struct ktest *t)
 	kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL)); /* magazine exists */
 	kmem_cache_shrink(s);
 	ctor_calls = 0;
+	kasan_quarantine_flush(); /* no other cache's slab may empty meanwhile */
 	before = nr_free_pages();
 	for (i = 0; i < 300; i++) {
 		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
