@@ -136,7 +136,7 @@ include mm/kasan/kasan-test.mk
 
 # --- running ----------------------------------------------------------------
 run: deps all
-	$(Q)$(PYTHON) tests/harness.py run --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
+	$(Q)$(PYTHON) tests/harness.py run $(KASAN_RUN_ARGS) --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
 		--firmware $(FIRMWARE) --cmdline "$(CMDLINE)"
 
 debug: deps all

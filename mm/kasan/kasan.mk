@@ -20,4 +20,5 @@ KASAN_SANITIZE_n := mm/kasan/% mm/slab.c mm/slab_cache.c mm/slab_debug.c \
 KASAN_INSTRUMENTED := $(filter-out $(KASAN_SANITIZE_n), \
 	$(filter mm/% kernel/% tests/kernel/%,$(KERNEL_SRCS)))
 kasan_cflags = $(if $(filter $(KASAN_INSTRUMENTED),$(1)),$(KASAN_CFLAGS))
+KASAN_RUN_ARGS := --kernel $(BUILD)/kernel.elf
 endif

@@ -122,11 +122,13 @@ static void kmalloc_oob_right(struct ktest *t)
  * A byte before the object is the end of the slot before it (or its left
  * red zone, with slab_debug=Z): a red zone when that slot's object is a
  * kmalloc(15) too. Two such objects in neighbouring slots are found by
- * allocating until two are.
+ * allocating until two are (free lists are in random order: at worst a
+ * whole slab).
  */
 static void kmalloc_oob_left(struct ktest *t)
 {
-	char *held[32], *lo = NULL, *hi = NULL;
+	static char *held[1024];
+	char *lo = NULL, *hi = NULL;
 	struct kasan_case c;
 	unsigned int n = 0, i, stride = 0;
 
@@ -321,40 +323,49 @@ static void kmalloc_large_uaf(struct ktest *t)
 	expect_text(&c, "ff ff ff ff");
 }
 
+/* Is the page at @pfn the head of a free block (buddy or per-CPU list)? */
+static bool page_is_free_head(unsigned long pfn)
+{
+	return pfn_valid(pfn) &&
+	       (pfn_to_page(pfn)->flags & (BIT(PG_buddy) | BIT(PG_pcp)));
+}
+
 /*
  * alloc_pages() has no red zone: reading past a block is caught when the
- * page after it is free. Blocks are allocated until one's successor is the
- * head of a free block (held until the end).
+ * page beyond it is free. Pages are allocated until one has a free
+ * neighbour (held until the end); the read goes one byte past that side.
  */
-static void page_alloc_oob_right(struct ktest *t)
+static void page_alloc_oob(struct ktest *t)
 {
-	struct page *held[64], *p = NULL;
+	static struct page *held[256];
+	struct page *p = NULL;
 	struct kasan_case c;
 	unsigned int n = 0, i;
-	char *addr;
+	char *addr, *bad = NULL;
 
 	if (!kasan_begin(t, &c))
 		return;
-	while (n < ARRAY_SIZE(held)) {
-		struct page *next;
+	while (n < ARRAY_SIZE(held) && !p) {
+		unsigned long pfn;
 
 		held[n] = alloc_page(GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, held[n]);
-		next = held[n] + 1;
-		if (pfn_valid(page_to_pfn(next)) &&
-		    (next->flags & (BIT(PG_buddy) | BIT(PG_pcp)))) {
-			p = held[n++];
-			break;
-		}
+		pfn = page_to_pfn(held[n]);
+		addr = page_address(held[n]);
+		if (page_is_free_head(pfn + 1))
+			bad = addr + PAGE_SIZE;
+		else if (pfn && page_is_free_head(pfn - 1))
+			bad = addr - 1;
+		if (bad)
+			p = held[n];
 		n++;
 	}
 	KTEST_ASSERT_NOT_NULL(t, p);
-	addr = page_address(p);
-	HIDE(addr);
-	(void)((volatile char *)addr)[PAGE_SIZE];
+	HIDE(bad);
+	(void)*(volatile char *)bad;
 	expect_one_report(&c);
-	expect_text(&c, "BUG: KASAN: use-after-free in page_alloc_oob_right+0x");
-	expect_access(&c, false, 1, addr + PAGE_SIZE);
+	expect_text(&c, "BUG: KASAN: use-after-free in page_alloc_oob+0x");
+	expect_access(&c, false, 1, bad);
 	expect_text(&c, "The buggy address belongs to the physical page:\n");
 	expect_text(&c, " (free)\n");
 	for (i = 0; i < n; i++)
@@ -494,7 +505,7 @@ static const struct ktest_case kasan_cases[] = {
 	KTEST_CASE(kmem_cache_double_free),
 	KTEST_CASE(kmalloc_large_oob_right),
 	KTEST_CASE(kmalloc_large_uaf),
-	KTEST_CASE(page_alloc_oob_right),
+	KTEST_CASE(page_alloc_oob),
 	KTEST_CASE(page_alloc_uaf),
 	KTEST_CASE(vmalloc_oob),
 	KTEST_CASE(kmalloc_oob_memset),
