@@ -23,6 +23,12 @@
 #define KASAN_SLAB_REDZONE    0xfc /* a slab slot outside its object */
 #define KASAN_SLAB_FREE       0xfb /* a freed slab object */
 #define KASAN_VMALLOC_INVALID 0xf8 /* vmalloc space outside a live area */
+/* Written by GCC's stack instrumentation (asan-stack=1) around stack arrays. */
+#define KASAN_STACK_LEFT      0xf1
+#define KASAN_STACK_MID       0xf2
+#define KASAN_STACK_RIGHT     0xf3
+#define KASAN_STACK_RETURN    0xf5
+#define KASAN_STACK_SCOPE     0xf8 /* GCC's use-after-scope, the vmalloc value */
 
 _Static_assert((KERNEL_SPACE_START >> KASAN_SHADOW_SCALE_SHIFT) + KASAN_SHADOW_OFFSET ==
 	       KASAN_SHADOW_START, "the kernel half's shadow starts the shadow region");
@@ -47,6 +53,12 @@ struct kasan_meta {
 };
 
 extern bool kasan_ready;
+/*
+ * The kernel image has shadow from its start to here, mapped by the arch
+ * before kmain (arch/x86_64/kasan/early.c): its .bss holds the boot stack.
+ */
+extern char _kernel_start[];
+extern unsigned long kasan_image_shadow_end;
 
 static inline u8 *kasan_mem_to_shadow(unsigned long addr)
 {

@@ -39,9 +39,17 @@ static const char *kasan_bug_type(unsigned long bad)
 {
 	u8 v = *kasan_mem_to_shadow(bad);
 
-	if (v < KASAN_GRANULE_SIZE) /* a partial granule: past the object's end */
-		return bad >= VMALLOC_START && bad < VMALLOC_END ?
-			"vmalloc-out-of-bounds" : "slab-out-of-bounds";
+	/*
+	 * A partial granule: past the end of what is accessible. The next
+	 * granule says what lies there, as Linux reads it, unless it is
+	 * accessible (a neighbouring object with no red zone between).
+	 */
+	if (v < KASAN_GRANULE_SIZE) {
+		v = *kasan_mem_to_shadow(bad + KASAN_GRANULE_SIZE);
+		if (v < KASAN_GRANULE_SIZE)
+			return bad >= VMALLOC_START && bad < VMALLOC_END ?
+				"vmalloc-out-of-bounds" : "slab-out-of-bounds";
+	}
 	switch (v) {
 	case KASAN_PAGE_REDZONE:
 	case KASAN_SLAB_REDZONE:
@@ -50,8 +58,15 @@ static const char *kasan_bug_type(unsigned long bad)
 		return "slab-use-after-free";
 	case KASAN_PAGE_FREE:
 		return "use-after-free";
-	case KASAN_VMALLOC_INVALID:
-		return "vmalloc-out-of-bounds";
+	case KASAN_VMALLOC_INVALID: /* == KASAN_STACK_SCOPE */
+		return bad >= VMALLOC_START && bad < VMALLOC_END ?
+			"vmalloc-out-of-bounds" : "stack-use-after-scope";
+	case KASAN_STACK_LEFT:
+	case KASAN_STACK_MID:
+	case KASAN_STACK_RIGHT:
+		return "stack-out-of-bounds";
+	case KASAN_STACK_RETURN:
+		return "stack-use-after-return";
 	default:
 		return "unknown-crash";
 	}
@@ -260,17 +275,23 @@ void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip,
 		  unsigned long fp)
 {
 	unsigned long irq, bad = addr;
+	const char *type;
 
 	while (bad < addr + size - 1 && !kasan_byte_bad(bad))
 		bad++;
+	type = kasan_bug_type(bad);
 	irq = kasan_report_begin();
-	pr_err("BUG: KASAN: %s in %pS\n", kasan_bug_type(bad), (void *)ip);
+	pr_err("BUG: KASAN: %s in %pS\n", type, (void *)ip);
 	pr_err("%s of size %zu at addr %016lx by task swapper/%u\n",
 	       write ? "Write" : "Read", size, addr, (unsigned int)mm_cpu_id());
 	pr_err("\n");
 	kasan_print_trace(fp);
 	pr_err("\n");
-	kasan_describe(addr);
+	if (!strncmp(type, "stack-", 6))
+		pr_err("The buggy address belongs to the stack of task swapper/%u\n",
+		       (unsigned int)mm_cpu_id());
+	else
+		kasan_describe(addr);
 	pr_err("\n");
 	kasan_print_shadow(bad);
 	kasan_report_end(irq);

@@ -24,8 +24,11 @@
  *                (kasan_populate_vmalloc()), reading f8 (invalid) until an
  *                area's bytes are unpoisoned; they are never unmapped, so
  *                a freed area's shadow keeps saying f8
- *   the rest     (the kernel image and its boot stack, vmemmap, fixmap)
- *                has none and is not checked
+ *   the image    mapped before kmain by the arch (static, reading 00):
+ *                GCC's stack instrumentation puts red zones around stack
+ *                arrays (f1 f2 f3) from the first function on, and the
+ *                boot CPU's stack is in the image's .bss
+ *   the rest     (vmemmap, fixmap) has none and is not checked
  * The allocators' hooks (mm/kasan.h, hooks.c) write the shadow: objects are
  * accessible up to the size the caller asked for, everything else in their
  * slot, block or area is a red zone, and freed memory is marked free.
@@ -71,6 +74,8 @@ bool kasan_current_disabled(void)
 bool kasan_has_shadow(unsigned long addr)
 {
 	if (addr >= PAGE_OFFSET && addr < kasan_direct_end)
+		return true;
+	if (addr >= (unsigned long)_kernel_start && addr < kasan_image_shadow_end)
 		return true;
 	return addr >= VMALLOC_START && addr < READ_ONCE(kasan_vmalloc_end);
 }

@@ -495,6 +495,26 @@ static void krealloc_more_oob(struct ktest *t)
 	kfree(q);
 }
 
+/* GCC's stack instrumentation: red zones around a stack array. */
+static void kasan_stack_oob(struct ktest *t)
+{
+	char stack_array[10];
+	struct kasan_case c;
+	char *p = stack_array;
+
+	if (!kasan_begin(t, &c))
+		return;
+	HIDE(p);
+	p[9] = 1;
+	KTEST_EXPECT_EQ(t, kasan_report_count(), c.reports);
+	(void)((volatile char *)p)[10];
+	expect_one_report(&c);
+	expect_text(&c, "BUG: KASAN: stack-out-of-bounds in kasan_stack_oob+0x");
+	expect_access(&c, false, 1, p + 10);
+	expect_text(&c, "The buggy address belongs to the stack of task swapper/");
+	expect_text(&c, "f3");
+}
+
 static const struct ktest_case kasan_cases[] = {
 	KTEST_CASE(kmalloc_oob_right),
 	KTEST_CASE(kmalloc_oob_left),
@@ -511,5 +531,6 @@ static const struct ktest_case kasan_cases[] = {
 	KTEST_CASE(kmalloc_oob_memset),
 	KTEST_CASE(kmalloc_oob_memcpy),
 	KTEST_CASE(krealloc_more_oob),
+	KTEST_CASE(kasan_stack_oob),
 };
 KTEST_SUITE(kasan, kasan_cases, .default_off = true);
