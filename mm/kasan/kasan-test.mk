@@ -9,3 +9,8 @@ kasan-kernel:
 TEST_PROGRAM_DEPS += kasan-kernel
 TEST_PROGRAMS += "kasan::$(PYTHON) tests/kasan_boots.py --kernel build/kasan/kernel.elf"
 endif
+
+# In the KASAN build every object depends on its flags, which live above.
+ifeq ($(KASAN),1)
+$(KERNEL_OBJS): mm/kasan/kasan.mk
+endif

@@ -29,6 +29,7 @@
 #define KASAN_STACK_RIGHT     0xf3
 #define KASAN_STACK_RETURN    0xf5
 #define KASAN_STACK_SCOPE     0xf8 /* GCC's use-after-scope, the vmalloc value */
+#define KASAN_GLOBAL_REDZONE  0xf9 /* after a global (asan-globals=1) */
 
 _Static_assert((KERNEL_SPACE_START >> KASAN_SHADOW_SCALE_SHIFT) + KASAN_SHADOW_OFFSET ==
 	       KASAN_SHADOW_START, "the kernel half's shadow starts the shadow region");
@@ -76,6 +77,8 @@ bool kasan_has_shadow(unsigned long addr);
 void kasan_poison(unsigned long addr, size_t size, u8 value);
 /* Make [addr, addr+size) accessible; addr granule aligned, size any. */
 void kasan_unpoison(unsigned long addr, size_t size);
+/* The instrumented global holding @addr (its red zone included), or NULL. */
+const char *kasan_global_name(unsigned long addr, unsigned long *off, unsigned long *size);
 /* Map real shadow for [start, end) of vmalloc space. 0 or -ENOMEM. */
 int kasan_populate_vmalloc(unsigned long start, unsigned long end);
 /* Has kasan_disable_current() suspended checking on this CPU? */

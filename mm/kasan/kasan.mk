@@ -15,7 +15,7 @@ KERNEL_CFLAGS += -DKMM_KASAN
 KERNEL_ASFLAGS += -DKMM_KASAN
 KASAN_CFLAGS := -fsanitize=kernel-address -fasan-shadow-offset=0xdffffc0000000000 \
 	--param asan-instrumentation-with-call-threshold=0 \
-	--param asan-stack=1 --param asan-globals=0
+	--param asan-stack=1 --param asan-globals=1
 KASAN_SANITIZE_n := mm/kasan/% mm/slab.c mm/slab_cache.c mm/slab_debug.c \
 	mm/kmalloc.c mm/page_alloc.c mm/page_poison.c
 KASAN_INSTRUMENTED := $(filter-out $(KASAN_SANITIZE_n), \

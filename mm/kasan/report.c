@@ -67,6 +67,8 @@ static const char *kasan_bug_type(unsigned long bad)
 		return "stack-out-of-bounds";
 	case KASAN_STACK_RETURN:
 		return "stack-use-after-return";
+	case KASAN_GLOBAL_REDZONE:
+		return "global-out-of-bounds";
 	default:
 		return "unknown-crash";
 	}
@@ -219,6 +221,19 @@ static void kasan_describe(unsigned long addr)
 	}
 }
 
+static void kasan_describe_global(unsigned long addr)
+{
+	unsigned long off, size;
+	const char *name = kasan_global_name(addr, &off, &size);
+
+	if (!name) {
+		pr_err("The buggy address %016lx is in no global kasan knows\n", addr);
+		return;
+	}
+	pr_err("The buggy address belongs to the variable:\n");
+	pr_err(" %s+0x%lx/0x%lx\n", name, off, size);
+}
+
 #define KASAN_ROW 16 /* shadow bytes per row of the dump */
 
 static void kasan_print_shadow(unsigned long addr)
@@ -290,6 +305,8 @@ void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip,
 	if (!strncmp(type, "stack-", 6))
 		pr_err("The buggy address belongs to the stack of task swapper/%u\n",
 		       (unsigned int)mm_cpu_id());
+	else if (!strncmp(type, "global-", 7))
+		kasan_describe_global(addr);
 	else
 		kasan_describe(addr);
 	pr_err("\n");

@@ -56,6 +56,8 @@ static unsigned long kasan_vmalloc_end;
 static unsigned int kasan_depth[MM_NR_CPUS];
 static mm_spinlock_t kasan_shadow_lock = MM_SPINLOCK_INIT;
 
+static void kasan_register_all_globals(void);
+
 void kasan_disable_current(void)
 {
 	kasan_depth[mm_cpu_id()]++;
@@ -137,6 +139,7 @@ void kasan_init(void)
 	}
 	kasan_vmalloc_end = VMALLOC_START;
 	WRITE_ONCE(kasan_ready, true);
+	kasan_register_all_globals();
 	pr_info("kasan: KernelAddressSanitizer initialized (generic, outline), "
 		"shadow at %#lx, %lu KiB for the direct map\n",
 		(unsigned long)KASAN_SHADOW_START, shadow_bytes >> 10);
@@ -174,6 +177,84 @@ int kasan_populate_vmalloc(unsigned long start, unsigned long end)
 	mm_spin_unlock(&kasan_shadow_lock);
 	mm_irq_restore(irq);
 	return 0;
+}
+
+/*
+ * GCC's description of one instrumented global (asan-globals=1): the
+ * variable, then its red zone, size_with_redzone bytes in all.
+ */
+struct kasan_global {
+	unsigned long beg;
+	unsigned long size;
+	unsigned long size_with_redzone;
+	const char *name;
+	const char *module_name;
+	unsigned long has_dynamic_init;
+	void *location;
+	unsigned long odr_indicator;
+};
+
+/* Every registration, so a report can name the variable (kallsyms has only code). */
+#define KASAN_MAX_GLOBAL_SETS 256
+static struct {
+	const struct kasan_global *g;
+	size_t n;
+} kasan_global_sets[KASAN_MAX_GLOBAL_SETS];
+static unsigned int kasan_nr_global_sets;
+
+const char *kasan_global_name(unsigned long addr, unsigned long *off, unsigned long *size)
+{
+	unsigned int s;
+	size_t i;
+
+	for (s = 0; s < kasan_nr_global_sets; s++)
+		for (i = 0; i < kasan_global_sets[s].n; i++) {
+			const struct kasan_global *g = &kasan_global_sets[s].g[i];
+
+			if (addr >= g->beg && addr < g->beg + g->size_with_redzone) {
+				*off = addr - g->beg;
+				*size = g->size;
+				return g->name;
+			}
+		}
+	return NULL;
+}
+
+void __asan_register_globals(struct kasan_global *globals, size_t n);
+void __asan_register_globals(struct kasan_global *globals, size_t n)
+{
+	size_t i;
+
+	if (kasan_nr_global_sets < KASAN_MAX_GLOBAL_SETS) {
+		kasan_global_sets[kasan_nr_global_sets].g = globals;
+		kasan_global_sets[kasan_nr_global_sets++].n = n;
+	}
+
+	for (i = 0; i < n; i++) {
+		unsigned long beg = globals[i].beg;
+		unsigned long rz = ALIGN_UP(beg + globals[i].size, KASAN_GRANULE_SIZE);
+
+		if (!kasan_has_shadow(beg))
+			continue;
+		kasan_unpoison(beg, globals[i].size);
+		kasan_poison(rz, beg + globals[i].size_with_redzone - rz,
+			     KASAN_GLOBAL_REDZONE);
+	}
+}
+
+void __asan_unregister_globals(struct kasan_global *globals, size_t n);
+void __asan_unregister_globals(struct kasan_global *globals, size_t n)
+{
+}
+
+/* Each instrumented file has a constructor that registers its globals. */
+static void kasan_register_all_globals(void)
+{
+	extern void (*__init_array_start[])(void), (*__init_array_end[])(void);
+	void (**ctor)(void);
+
+	for (ctor = __init_array_start; ctor < __init_array_end; ctor++)
+		(*ctor)();
 }
 
 /* ---- the checks ----------------------------------------------------------- */

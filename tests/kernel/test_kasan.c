@@ -515,6 +515,27 @@ static void kasan_stack_oob(struct ktest *t)
 	expect_text(&c, "f3");
 }
 
+/* asan-globals=1: a red zone after each global of an instrumented file. */
+static char kasan_global_array[10];
+
+static void kasan_global_oob(struct ktest *t)
+{
+	struct kasan_case c;
+	char *p = kasan_global_array;
+
+	if (!kasan_begin(t, &c))
+		return;
+	HIDE(p);
+	p[9] = 1;
+	KTEST_EXPECT_EQ(t, kasan_report_count(), c.reports);
+	(void)((volatile char *)p)[10];
+	expect_one_report(&c);
+	expect_text(&c, "BUG: KASAN: global-out-of-bounds in kasan_global_oob+0x");
+	expect_access(&c, false, 1, p + 10);
+	expect_text(&c, "The buggy address belongs to the variable:\n kasan_global_array+0xa/");
+	expect_text(&c, "f9");
+}
+
 static const struct ktest_case kasan_cases[] = {
 	KTEST_CASE(kmalloc_oob_right),
 	KTEST_CASE(kmalloc_oob_left),
@@ -532,5 +553,6 @@ static const struct ktest_case kasan_cases[] = {
 	KTEST_CASE(kmalloc_oob_memcpy),
 	KTEST_CASE(krealloc_more_oob),
 	KTEST_CASE(kasan_stack_oob),
+	KTEST_CASE(kasan_global_oob),
 };
 KTEST_SUITE(kasan, kasan_cases, .default_off = true);
