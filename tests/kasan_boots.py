@@ -7,10 +7,12 @@ Boots build/kasan/kernel.elf twice, 128M and two CPUs each:
      report);
   2. the default self-tests: all pass, and no KASAN report is printed
      anywhere, since in that run a report is a real bug.
-Prints KTAP (one line per boot) and exits 0 when both are ok.
+Prints KTAP, one line per boot, the first with the kasan suite's cases as
+its subtest, and exits 0 when both are ok.
 """
 
 import argparse
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +34,25 @@ def boot(kernel, name, cmdline):
     return proc.returncode == 0, diag
 
 
+def suite_cases(log, suite):
+    """The case lines (and their diagnostics) of @suite's KTAP block in a
+    kernel log, as a subtest: '    1..N', '    ok 1 name', ... The reports
+    printed between them start at column 0 and are left out."""
+    lines = log.splitlines()
+    try:
+        start = lines.index(f"    # Subtest: {suite}") + 1
+    except ValueError:
+        return []
+    out = []
+    for line in lines[start:]:
+        line = line.rstrip("\r")
+        if re.match(r"    (ok |not ok |1\.\.|# )|        # ", line):
+            out.append(line)
+        elif line.startswith(("ok ", "not ok ")):
+            break
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kernel", default="build/kasan/kernel.elf")
@@ -45,6 +66,11 @@ def main():
     failed = 0
 
     ok, diag = boot(a.kernel, "kasan-suite", "ktest=kasan")
+    cases = suite_cases((LOGS / "kasan-suite.log").read_text(errors="replace"), "kasan")
+    if cases:
+        print("    KTAP version 1")
+        print("    # Subtest: kasan_suite")
+        print("\n".join(cases))
     for line in diag if not ok else []:
         print(f"# {line}")
     print(f"{'ok' if ok else 'not ok'} 1 kasan_suite")

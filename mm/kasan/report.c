@@ -40,15 +40,20 @@ static const char *kasan_bug_type(unsigned long bad)
 	u8 v = *kasan_mem_to_shadow(bad);
 
 	/*
-	 * A partial granule: past the end of what is accessible. The next
-	 * granule says what lies there, as Linux reads it, unless it is
-	 * accessible (a neighbouring object with no red zone between).
+	 * A partial granule: past the end of what is accessible, in a slab
+	 * object or a vmalloc area; elsewhere (a stack array, a global, a
+	 * large kmalloc) the next granule says what lies there, as Linux
+	 * reads it. A slab slot may have no red zone after its object, so
+	 * its next granule may be another object's.
 	 */
 	if (v < KASAN_GRANULE_SIZE) {
+		if (bad >= VMALLOC_START && bad < VMALLOC_END)
+			return "vmalloc-out-of-bounds";
+		if (slab_lookup((void *)bad))
+			return "slab-out-of-bounds";
 		v = *kasan_mem_to_shadow(bad + KASAN_GRANULE_SIZE);
 		if (v < KASAN_GRANULE_SIZE)
-			return bad >= VMALLOC_START && bad < VMALLOC_END ?
-				"vmalloc-out-of-bounds" : "slab-out-of-bounds";
+			return "out-of-bounds";
 	}
 	switch (v) {
 	case KASAN_PAGE_REDZONE:
