@@ -65,6 +65,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 --no-dynamic
 # Kernel sources: each directory's files, by concept (see README "Tree").
 KERNEL_SRCS := $(sort $(wildcard arch/x86_64/*.S arch/x86_64/*.c boot/*.S boot/*.c \
 	kernel/*.c tests/kernel/*.c))
+include mm/kasan/kasan.mk
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KERNEL_SRCS)))
 
 # Host build of the very same code, with sanitizers, for `make check`.
@@ -95,6 +96,7 @@ help:
 	@echo "make efi       the GNU-EFI loader and an ESP directory"
 	@echo "make bench     allocator figures (kmm, glibc, jemalloc, mimalloc, tcmalloc)"
 	@echo "make fuzz      every libFuzzer target for FUZZ_SECONDS (make test runs fuzz-smoke)"
+	@echo "make KASAN=1   the kernel with KASAN, in build/kasan/ (docs/kasan.md)"
 	@echo "variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) FIRMWARE=bios|uefi|efi CMDLINE='...' V=1"
 
 # Missing Debian packages are installed by the project itself (apt-get when root).
@@ -141,7 +143,7 @@ $(BUILD)/include/kmm/%.h: include/kmm/%.h
 $(BUILD)/kernel/libkmm/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  CC      $< (kernel libkmm)")
-	$(Q)$(CC) $(LIB_CFLAGS) $(KERNEL_LIB_CONFIG) -c $< -o $@
+	$(Q)$(CC) $(LIB_CFLAGS) $(KERNEL_LIB_CONFIG) $(KASAN_LIB_CFLAGS) $(call kasan_cflags,$<) -c $< -o $@
 
 $(BUILD)/kernel/libkmm.a: $(KERNEL_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -150,7 +152,7 @@ $(BUILD)/kernel/libkmm.a: $(KERNEL_LIB_OBJS)
 $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(filter 0,$(V)),echo "  CC      $<")
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(call kasan_cflags,$<) -c $< -o $@
 
 $(BUILD)/kernel/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -199,9 +201,11 @@ TEST_PROGRAMS += "shell::$(PYTHON) tests/shell_test.py"
 TEST_PROGRAMS += "memmap-tool::$(PYTHON) tests/memmap_tool_test.py"
 TEST_PROGRAMS += "gdb::$(PYTHON) tests/gdb_test.py"
 
+include mm/kasan/kasan-test.mk
+
 # --- running ----------------------------------------------------------------
 run: deps all
-	$(Q)$(PYTHON) tests/harness.py run --shell --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
+	$(Q)$(PYTHON) tests/harness.py run --shell $(KASAN_RUN_ARGS) --mem $(MEM) --smp $(SMP) --cpu $(CPU) \
 		--firmware $(FIRMWARE) --cmdline "$(CMDLINE)"
 
 # Boot at the shell, fragment memory, draw it: build/memmap-before.png, build/memmap.png.

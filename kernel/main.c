@@ -38,6 +38,7 @@
 #include "mm/slab.h"
 #include "mm/fault_inject.h"
 #include "mm/kfence.h"
+#include "mm/kasan.h"
 
 struct kernel_options kernel_options = {
 	.ktest = "all",
@@ -269,6 +270,7 @@ void kmain(u64 magic, u64 info_phys);
 
 void kmain(u64 magic, u64 info_phys)
 {
+	u64 tests_start;
 	int failed;
 
 	serial_init();
@@ -285,6 +287,7 @@ void kmain(u64 magic, u64 info_phys)
 
 	memblock_setup(magic, info_phys);
 	paging_init();
+	kasan_init();
 	cpu_enable_protections();
 	mem_init();
 	pgtable_use_buddy();
@@ -295,7 +298,11 @@ void kmain(u64 magic, u64 info_phys)
 	mm_report_boot();
 	fault_inject_start(); /* failslab=, fail_page_alloc=: boot is exempt */
 
+	tests_start = rdtsc();
 	failed = ktest_run_all(kernel_options.ktest);
+	/* Under QEMU -icount one TSC tick is one instruction (docs/bench-kernel.md). */
+	pr_info("kmm: self-tests took %llu TSC ticks\n",
+		(unsigned long long)(rdtsc() - tests_start));
 	pr_info("kmm: self-tests finished: %s\n",
 		failed ? "FAILED" : "all selected suites passed");
 	if (kernel_options.shell)

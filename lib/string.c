@@ -9,6 +9,16 @@
 #include "kmm/string.h"
 #include "kmm/types.h"
 
+#ifdef KMM_KASAN
+/* The checked memset/memcpy/memmove are KASAN's (mm/kasan/shadow.c). */
+#undef memset
+#undef memcpy
+#undef memmove
+#define memset __memset
+#define memcpy __memcpy
+#define memmove __memmove
+#endif
+
 void *memset(void *s, int c, size_t n)
 {
 	void *d = s;
@@ -122,7 +132,9 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 #undef memcpy
 #undef memmove
 #undef memcmp
+#ifndef KMM_KASAN /* the KASAN build's are the checked ones, in mm/kasan/shadow.c */
 void *memset(void *s, int c, size_t n) __attribute__((weak, alias("kmm_memset")));
 void *memcpy(void *dst, const void *src, size_t n) __attribute__((weak, alias("kmm_memcpy")));
 void *memmove(void *dst, const void *src, size_t n) __attribute__((weak, alias("kmm_memmove")));
+#endif
 int memcmp(const void *a, const void *b, size_t n) __attribute__((weak, alias("kmm_memcmp")));

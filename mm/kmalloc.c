@@ -47,6 +47,7 @@
  */
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
+#include "mm/kasan.h"
 #include "kmm/string.h"
 #include "mm/kfence.h"
 
@@ -156,14 +157,16 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 		return NULL;
 	page_set_flag(page, PG_large_kmalloc);
 	page->private = order;
-	return page_address(page);
+	return kasan_kmalloc_large(page_address(page), size, caller);
 }
 
 /* __kmalloc's slow path: an empty magazine, __GFP_ZERO, or a large size. */
 static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
-		return slab_alloc_slow(kmalloc_cache_for(size), gfp, caller);
+		return kasan_slab_alloc(kmalloc_cache_for(size),
+					slab_alloc_slow(kmalloc_cache_for(size), gfp, caller),
+					size, caller);
 	return kmalloc_large(size, gfp, caller);
 }
 
@@ -181,8 +184,8 @@ void *__kmalloc_slot(unsigned long slot, gfp_t gfp)
 	s = kmalloc_size_cache[slot];
 
 	if (likely(!(gfp & __GFP_ZERO) && slab_alloc_pop(s, &obj, true)))
-		return obj;
-	return slab_alloc_slow(s, gfp, _RET_IP_);
+		return kasan_slab_alloc(s, obj, (slot + 1) * 8, _RET_IP_);
+	return kasan_slab_alloc(s, slab_alloc_slow(s, gfp, _RET_IP_), (slot + 1) * 8, _RET_IP_);
 }
 
 /*
@@ -197,7 +200,7 @@ void *__kmalloc(size_t size, gfp_t gfp)
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE &&
 		   !(gfp & (KMALLOC_ZONE_GFP | __GFP_ZERO)) &&
 		   slab_alloc_pop(kmalloc_cache_for(size), &obj, true)))
-		return obj;
+		return kasan_slab_alloc(kmalloc_cache_for(size), obj, size, _RET_IP_);
 	return kmalloc_slow(size, gfp, _RET_IP_);
 }
 
@@ -205,7 +208,9 @@ void *__kmalloc(size_t size, gfp_t gfp)
 void *kzalloc(size_t size, gfp_t gfp)
 {
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
-		return slab_alloc_fast(kmalloc_cache_for(size), gfp | __GFP_ZERO);
+		return kasan_slab_alloc(kmalloc_cache_for(size),
+					slab_alloc_fast(kmalloc_cache_for(size), gfp | __GFP_ZERO),
+					size, _RET_IP_);
 	return kmalloc_large(size, gfp | __GFP_ZERO, _RET_IP_);
 }
 
@@ -217,7 +222,9 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
 	if (likely(bytes - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
-		return slab_alloc_fast(kmalloc_cache_for(bytes), gfp | __GFP_ZERO);
+		return kasan_slab_alloc(kmalloc_cache_for(bytes),
+					slab_alloc_fast(kmalloc_cache_for(bytes), gfp | __GFP_ZERO),
+					bytes, _RET_IP_);
 	return kmalloc_large(bytes, gfp | __GFP_ZERO, _RET_IP_);
 }
 
@@ -329,7 +336,7 @@ void kfree(const void *p)
 	unsigned long flags;
 	bool done;
 
-	if (unlikely(ZERO_OR_NULL_PTR(p)))
+	if (unlikely(ZERO_OR_NULL_PTR(p)) || kasan_kfree(p, _RET_IP_))
 		return;
 	flags = mm_irq_save();
 	done = kfree_fast(p);
@@ -344,7 +351,7 @@ size_t ksize(const void *p)
 {
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
-	return kmalloc_usable(p, _RET_IP_);
+	return kasan_ksize(p, kmalloc_usable(p, _RET_IP_));
 }
 
 /*
@@ -367,7 +374,7 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (!old)
 		return NULL;
 	if (new_size <= old)
-		return (void *)p;
+		return kasan_krealloc(p, new_size, _RET_IP_);
 	n = kmalloc(new_size, gfp & ~__GFP_ZERO);
 	if (!n)
 		return NULL;

@@ -87,6 +87,7 @@
 #include "mm/gfp.h"
 #include "mm/internal.h"
 #include "mm/fault_inject.h"
+#include "mm/kasan.h"
 #include "kmm/string.h"
 
 struct zone zones[MAX_NR_ZONES];
@@ -558,13 +559,13 @@ static __always_inline struct page *alloc_pages_fast(gfp_t gfp,
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return alloc_pages_fast(gfp, order);
+	return kasan_alloc_pages(alloc_pages_fast(gfp, order), order);
 }
 
 /* The same as a direct-map address; 0 on failure. */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *page = alloc_pages_fast(gfp, order);
+	struct page *page = kasan_alloc_pages(alloc_pages_fast(gfp, order), order);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
@@ -572,7 +573,7 @@ unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 /* One zeroed page as a direct-map address; 0 on failure. */
 unsigned long get_zeroed_page(gfp_t gfp)
 {
-	struct page *page = alloc_pages_fast(gfp | __GFP_ZERO, 0);
+	struct page *page = kasan_alloc_pages(alloc_pages_fast(gfp | __GFP_ZERO, 0), 0);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
@@ -729,14 +730,17 @@ static __always_inline void free_pages_fast(struct page *page,
 /* Return a block from alloc_pages(). Misuse is reported and refused. */
 void __free_pages(struct page *page, unsigned int order)
 {
+	kasan_free_pages(page, order);
 	free_pages_fast(page, order);
 }
 
 /* Return a block by direct-map address; 0 is ignored. */
 void free_pages(unsigned long addr, unsigned int order)
 {
-	if (addr)
+	if (addr) {
+		kasan_free_pages(virt_to_page((void *)addr), order);
 		free_pages_fast(virt_to_page((void *)addr), order);
+	}
 }
 
 /* ---- zone setup, for mem_init ------------------------------------------ */
@@ -760,6 +764,7 @@ void zone_init_free_lists(struct zone *z, unsigned int idx)
 /* Add a free block at boot: no merging, the caller gives maximal blocks. */
 void buddy_add_free_block(struct zone *z, struct page *page, unsigned int order)
 {
+	kasan_free_init(page, order);
 	add_to_free_area(z, page, order, 0);
 	z->free_pages += 1UL << order;
 }

@@ -136,6 +136,7 @@
  */
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
+#include "mm/kasan.h"
 #include "kmm/string.h"
 #include "mm/kfence.h"
 
@@ -311,6 +312,7 @@ static struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
 	if (s->ctor)
 		for (i = 0; i < s->objects; i++)
 			s->ctor(slab_object(s, base, i));
+	kasan_poison_slab(s, head);
 	slab_build_freelist(s, head);
 	s->nr_slabs++;
 	s->free_objects += s->objects;
@@ -750,18 +752,21 @@ out:
 /* Allocate one object of @s; NULL when memory runs out. */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc_fast(s, gfp);
+	return kasan_slab_alloc(s, slab_alloc_fast(s, gfp), s->object_size, _RET_IP_);
 }
 
 /* Allocate one zeroed object of @s; NULL when memory runs out. */
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc_fast(s, gfp | __GFP_ZERO);
+	return kasan_slab_alloc(s, slab_alloc_fast(s, gfp | __GFP_ZERO),
+				s->object_size, _RET_IP_);
 }
 
 /* Return @obj to @s. Misuse (wrong cache, bad pointer, double free) is reported and refused. */
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
+	if (kasan_slab_free(s, obj, _RET_IP_))
+		return;
 	slab_free_fast(s, obj);
 }
 
@@ -771,10 +776,11 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
-		p[i] = slab_alloc_fast(s, gfp);
+		p[i] = kasan_slab_alloc(s, slab_alloc_fast(s, gfp), s->object_size, _RET_IP_);
 		if (unlikely(!p[i])) {
 			while (i--)
-				slab_free_fast(s, p[i]);
+				if (!kasan_slab_free(s, p[i], _RET_IP_))
+					slab_free_fast(s, p[i]);
 			return 0;
 		}
 	}
@@ -787,5 +793,6 @@ void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 	size_t i;
 
 	for (i = 0; i < nr; i++)
-		slab_free_fast(s, p[i]);
+		if (!kasan_slab_free(s, p[i], _RET_IP_))
+			slab_free_fast(s, p[i]);
 }

@@ -37,6 +37,7 @@
  */
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
+#include "mm/kasan.h"
 #include "kmm/string.h"
 #include "mm/kfence.h"
 
@@ -197,6 +198,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 
 	if (!s || (s->flags & SLAB_DEAD))
 		return 0;
+	kasan_cache_shrink(s);
 	slab_drain_all_magazines(s);
 	flags = mm_irq_save();
 	mm_spin_lock(&s->lock);

@@ -185,9 +185,13 @@ static inline bool slab_poisons(const struct kmem_cache *s)
 
 /*
  * What an object taken off its slab's free list holds in its free pointer:
- * neither NULL nor an object, so it does not read as free.
+ * neither NULL nor an object, so it does not read as free. All ones, so
+ * that a user who writes only the first bytes of the object leaves the
+ * high bytes decoding to 0xff..: with 1, a one-byte write decoded to a
+ * number below 256, NULL whenever it equalled the key's low byte (one
+ * cache in 256; the KASAN build's quarantine found it).
  */
-#define SLAB_FP_TAKEN ((void *)1)
+#define SLAB_FP_TAKEN ((void *)~0UL)
 
 /* The free pointer: next ^ secret ^ byteswap(where it is stored). */
 static inline void **slab_fp_addr(const struct kmem_cache *s, const void *obj)

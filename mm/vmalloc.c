@@ -35,6 +35,7 @@
 #include "mm/vmalloc.h"
 #include "mm/internal.h"
 #include "mm/inspect.h"
+#include "mm/kasan.h"
 #include "kmm/string.h"
 
 #define VM_INLINE_PAGES 8
@@ -218,7 +219,7 @@ static void *vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long caller)
 				       page_to_phys(vm->pages[i]),
 				       MM_PROT_READ | MM_PROT_WRITE))
 			goto err_unmap;
-	return (void *)vm->addr;
+	return kasan_vmalloc((void *)vm->addr, size, vm->size, caller);
 
 err_unmap:
 	vm_unmap(vm->addr, i);
@@ -304,6 +305,7 @@ void vfree(const void *p)
 			       p, (void *)_RET_IP_);
 		return;
 	}
+	kasan_vfree(p, vm->size, _RET_IP_);
 	vm_unmap(vm->addr, vm->nr_pages);
 	vm_free_pages(vm, vm->nr_pages);
 	vm_free_array(vm);

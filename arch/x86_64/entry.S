@@ -223,6 +223,9 @@ start64_low:
 start64_high:
 	movabsq $boot_stack_top, %rsp
 	xorl %ebp, %ebp
+#ifdef KMM_KASAN
+	call kasan_early_init	/* the image's shadow, before any stack red zone */
+#endif
 	movq boot_magic(%rip), %rdi
 	movq boot_info_phys(%rip), %rsi
 	call kmain

@@ -70,6 +70,15 @@
 
 /* Both layouts, from -4 TB up. */
 #define KASAN_SHADOW_END     _AC(0xfffffc0000000000, UL)
+/*
+ * KASAN (make KASAN=1): the shadow byte of address a is at
+ * (a >> KASAN_SHADOW_SCALE_SHIFT) + KASAN_SHADOW_OFFSET, Linux's x86_64
+ * values, so the 4-level kernel half's shadow is exactly
+ * KASAN_SHADOW_START_L4..KASAN_SHADOW_END. A KASAN kernel runs 4-level with
+ * the fixed bases (mem_layout.c), as Linux randomises memory only without it.
+ */
+#define KASAN_SHADOW_OFFSET  _AC(0xdffffc0000000000, UL)
+#define KASAN_SHADOW_SCALE_SHIFT 3
 #define CPU_ENTRY_AREA_BASE  _AC(0xfffffe0000000000, UL)
 #define CPU_ENTRY_AREA_END   _AC(0xfffffe8000000000, UL) /* 0.5 TB */
 /*

@@ -283,7 +283,15 @@ static void set_paging_depth(bool l5)
 
 void layout_init(void)
 {
-	bool l5 = boot_cpu.la57 && !layout_no5lvl;
+	bool l5;
+
+#ifdef KMM_KASAN
+	/* The shadow covers the 4-level layout's fixed regions only. */
+	if (!layout_no5lvl || !layout_nokaslr)
+		pr_info("x86/mm: KASAN build: 4-level paging and fixed bases (no5lvl nokaslr)\n");
+	layout_no5lvl = layout_nokaslr = true;
+#endif
+	l5 = boot_cpu.la57 && !layout_no5lvl;
 
 	if (!boot_cpu.la57)
 		paging_mode_reason = "CPU lacks LA57";

@@ -94,7 +94,12 @@ void arch_mm_setup(void)
 		.image_base = __START_KERNEL_map,
 		.image_base_pa = 0,
 		.image_size = -__START_KERNEL_map,
+#ifdef KMM_KASAN
+		/* KASAN has no shadow for the pool: the KASAN kernel has no KFENCE. */
+		.kfence_pool_start = 0,
+#else
 		.kfence_pool_start = KFENCE_POOL_START,
+#endif
 		.nr_cpus = NR_CPUS,
 	};
 

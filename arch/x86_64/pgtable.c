@@ -333,6 +333,7 @@ void paging_init(void)
 			   PG_LEVEL_1G, "direct map");
 	}
 	map_kernel_image();
+	kasan_map_image_shadow(kernel_pml4);
 
 	write_cr3(kernel_pml4_phys);
 	flush_tlb_all();

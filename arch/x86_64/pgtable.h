@@ -129,4 +129,13 @@ void paging_init(void);
 /* From now on page-table pages come from the buddy allocator. */
 void pgtable_use_buddy(void);
 
+#ifdef KMM_KASAN
+/* KASAN: link the kernel image's shadow into @pml4 (arch/x86_64/kasan/early.c). */
+void kasan_map_image_shadow(u64 *pml4);
+void kasan_early_init(void);
+extern unsigned long kasan_image_shadow_end;
+#else
+static inline void kasan_map_image_shadow(u64 *pml4) {}
+#endif
+
 #endif /* ARCH_X86_64_PGTABLE_H */

@@ -212,9 +212,11 @@ void *__kmalloc(unsigned long size, gfp_t gfp);
  */
 static inline __attribute__((always_inline)) void *kmalloc(unsigned long size, gfp_t gfp)
 {
+#ifndef KMM_KASAN /* KASAN wants the exact size, which __kmalloc has */
 	if (__builtin_constant_p(size) && size && size <= KMM_KMALLOC_MAX_CACHE_SIZE &&
 	    !(gfp & (__GFP_DMA | __GFP_DMA32)))
 		return __kmalloc_slot((size - 1) / 8, gfp);
+#endif
 	return __kmalloc(size, gfp);
 }
 

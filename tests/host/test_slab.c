@@ -679,6 +679,36 @@ static void magazine_double_free_found_by_check(struct ktest *t)
  * Without slab_check, flushing the magazine refuses the second copy: the
  * slab's free list never turns into a cycle, no object is handed out twice.
  */
+/*
+ * A live object whose user wrote only its first byte must not read as free
+ * when a flush returns it to its slab, whatever the byte and the cache's
+ * secret: every byte value is tried, on more objects than a magazine holds.
+ */
+static void first_byte_written_never_reads_free(struct ktest *t)
+{
+	static unsigned char *p[200];
+	struct kmem_cache *s;
+	unsigned long mark;
+	unsigned int b, i;
+
+	fresh();
+	s = kmem_cache_create("first-byte", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	mark = ktest_console_mark();
+	for (b = 0; b < 256; b++) {
+		for (i = 0; i < ARRAY_SIZE(p); i++) {
+			p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+			KTEST_ASSERT_NOT_NULL(t, p[i]);
+			p[i][0] = (unsigned char)b;
+		}
+		for (i = 0; i < ARRAY_SIZE(p); i++)
+			kmem_cache_free(s, p[i]);
+	}
+	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "Object already free"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
 static void magazine_double_free_refused_by_flush(struct ktest *t)
 {
 	struct kmem_cache *s;
@@ -1094,6 +1124,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(use_after_destroy_reported),
 	KTEST_CASE(magazine_double_free_found_by_check),
 	KTEST_CASE(magazine_double_free_refused_by_flush),
+	KTEST_CASE(first_byte_written_never_reads_free),
 	KTEST_CASE(debug_redzone_writes),
 	KTEST_CASE(debug_use_after_free),
 	KTEST_CASE(debug_double_free_of_older_object),

@@ -22,7 +22,7 @@
 static int kfence_suite_init(void)
 {
 	if (!kfence_enabled()) {
-		pr_info("kfence: suite skipped: KFENCE is disabled (kfence.sample_interval=0)\n");
+		pr_info("kfence: suite skipped: KFENCE is off (kfence.sample_interval=0, or no pool region, as in the KASAN build)\n");
 		return -1;
 	}
 	return 0;

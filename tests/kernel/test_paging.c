@@ -395,6 +395,9 @@ static void regions_match_live_tables(struct ktest *t)
 		{ VMALLOC_BASE, VMALLOC_LIMIT },
 		{ VMEMMAP_BASE, VMEMMAP_BASE + vmemmap_size },
 		{ KFENCE_POOL_START, KFENCE_POOL_END },
+#ifdef KMM_KASAN
+		{ KASAN_SHADOW_START, KASAN_SHADOW_END },
+#endif
 		{ __START_KERNEL_map, 0 },
 	};
 	phys_addr_t pa;
