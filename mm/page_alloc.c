@@ -500,9 +500,11 @@ static void __cold warn_alloc(gfp_t gfp, unsigned int order, unsigned long calle
 static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 						unsigned long caller)
 {
+	bool reclaimed = false;
 	struct zone **zl;
 
 	if (order <= MAX_PAGE_ORDER) {
+retry:
 		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
 			struct page *page = order <= PCP_MAX_ORDER ?
 					    pcp_alloc(*zl, order, gfp) :
@@ -510,6 +512,12 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 
 			if (page)
 				return prep_new_page(page, order, gfp);
+		}
+		/* Before failing, as Linux shrinks slab caches: once. */
+		if (!reclaimed) {
+			reclaimed = true;
+			if (slab_reclaim())
+				goto retry;
 		}
 	}
 	if (!(gfp & __GFP_NOWARN))

@@ -569,8 +569,8 @@ static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
  * if it emptied the slab, which then went back to the page allocator, the
  * next copy finds no slab of @s there and is refused as well.
  */
-static void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
-			      unsigned int nr, unsigned long caller)
+void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
+		       unsigned int nr, unsigned long caller)
 {
 	unsigned int i, n;
 
@@ -633,12 +633,13 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		m->last = obj;
 		goto out;
 	}
-	mm_spin_lock(&s->lock);
+	slab_lock_slow(s);
 	if (m == &slab_empty_mag) {
 		obj = slab_take_object(s, gfp, caller);
 		if (obj && slab_is_debug(s))
 			slab_debug_on_alloc(s, obj, caller);
 	} else {
+		m = slab_depot_get_full(s, m); /* the depot first: slab_depot.c */
 		while (m->avail < s->mag_batch) {
 			struct page *head = slab_next_source(s, gfp);
 
@@ -714,11 +715,13 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 		slab_bug(s, obj, 0, caller, "Object already free");
 		goto out;
 	}
-	mm_spin_lock(&s->lock);
+	slab_lock_slow(s);
 	if (m == &slab_empty_mag) {
 		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
 			slab_put_run(s, head, &obj, 1, caller);
 	} else {
+		if (m->avail >= m->limit) /* the depot first: slab_depot.c */
+			m = slab_depot_get_empty(s, m);
 		if (m->avail >= m->limit)
 			slab_flush_locked(s, m, s->mag_batch, caller);
 		m->slot[++m->avail] = obj;
@@ -747,29 +750,4 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
 	slab_free_fast(s, obj);
-}
-
-/* Allocate @nr objects into @p: all of them (returns nr) or none (returns 0). */
-int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++) {
-		p[i] = slab_alloc_fast(s, gfp);
-		if (unlikely(!p[i])) {
-			while (i--)
-				slab_free_fast(s, p[i]);
-			return 0;
-		}
-	}
-	return (int)nr;
-}
-
-/* Free the @nr objects in @p, each checked as by kmem_cache_free(). */
-void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		slab_free_fast(s, p[i]);
 }

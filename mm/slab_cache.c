@@ -179,6 +179,7 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		s->mag_limit = slab_mag_sizes[i].limit;
 		s->mag_batch = s->mag_limit / 2;
 	}
+	slab_depot_init(s);
 	mm_spin_lock_init(&s->lock);
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
@@ -197,6 +198,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	if (!s || (s->flags & SLAB_DEAD))
 		return 0;
 	slab_drain_all_magazines(s);
+	pages += (int)slab_depot_release(s);
 	flags = mm_irq_save();
 	mm_spin_lock(&s->lock);
 	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
@@ -326,6 +328,13 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	s->flags |= SLAB_DEAD;
 	slab_free_slow(&kmem_cache_boot, s, _RET_IP_);
+}
+
+/* A fresh machine (mem_init()): no cache exists until kmem_cache_init(). */
+void slab_forget_caches(void)
+{
+	slab_ready = false;
+	INIT_LIST_HEAD(&slab_caches);
 }
 
 bool slab_is_available(void)
