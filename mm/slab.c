@@ -37,6 +37,10 @@
  *     allocated never matters. Magazines are allocated on a CPU's first use
  *     (from the magazine cache); until then mag[cpu] points at the shared
  *     empty magazine, whose limit of 0 sends both fast paths to the slow one.
+ *     Under the magazines, the depot (slab_depot.c) keeps each CPU's
+ *     previous magazine and the cache's full and empty ones: a slow path
+ *     first moves a whole magazine of objects from or to it, under one
+ *     lock hold, and only falls back to the slabs when it cannot.
  *  2. The slabs: partial ones first, then an empty one, then a new slab from
  *     alloc_pages(). A slab whose last object returns goes on the empty list;
  *     beyond SLAB_MIN_EMPTY empty slabs it goes back to the buddy allocator.
@@ -71,7 +75,10 @@
  *                        are refused. So free(a); free(b); free(a) is
  *                        caught when the second copy of a leaves the
  *                        magazine, whichever CPU's magazine holds it, and
- *                        no free list ever becomes a cycle.
+ *                        no free list ever becomes a cycle. Magazines that
+ *                        go through the depot reach a slab later (when the
+ *                        depot is at its bound, on shrink or reclaim): the
+ *                        check is the same, it only runs later.
  *      slab_check()      any object twice in the magazines, or in a
  *                        magazine and on a free list: reported, and the
  *                        extra copy dropped, before anything is flushed.

@@ -22,34 +22,45 @@
  *   slabs:  partial, empty, full (slab.c: refill and flush, validated)
  *
  * When the loaded magazine is empty (allocation) or full (free), the slow
- * path, under the cache lock, first swaps it with the previous magazine if
- * that can serve; else it exchanges a whole magazine with the depot: the
- * previous one goes into the depot, the loaded one becomes the previous,
- * and a magazine from the depot (full to allocate, empty to free) is
- * loaded. So a run of allocations or frees longer than a magazine takes the
- * lock once per magazine and never touches a slab, as long as the depot can
- * serve. When it cannot (no full magazine to allocate from; the depot holds
- * depot_max_full full ones already when freeing), slab.c refills or
- * flushes the loaded magazine against the slabs as it did before the depot
- * existed, with every object's free pointer decoded and checked.
+ * path, under the cache lock, moves a whole magazine's worth of objects at
+ * once: from the previous magazine if it is full (allocation), into it if
+ * it is empty (free), else from a full magazine of the depot or into an
+ * empty one that joins the depot's full ones. So a run of allocations or
+ * frees longer than a magazine takes the lock once per magazine and never
+ * touches a slab, as long as the depot can serve. When it cannot (no full
+ * magazine to allocate from; the depot holds depot_max_full full ones
+ * already when freeing), slab.c refills or flushes the loaded magazine
+ * against the slabs as it did before the depot existed, with every
+ * object's free pointer decoded and checked.
+ *
+ * The loaded magazine itself never moves: its objects are copied (up to
+ * SLAB_MAG_MAX pointers, one memcpy per magazine of operations), and
+ * s->mag[cpu] keeps naming the same magazine from the CPU's first use
+ * until a shrink or destroy. That is what kfree's hint (slab_kmalloc_mag())
+ * needs: the magazine it names never leaves its CPU, so no other CPU ever
+ * loads it while a kfree() here pushes into it. The previous magazine and
+ * the depot's are never named by the hint, so kmem_cache_shrink() may free
+ * them even for kmalloc caches, and a cache holds, after a shrink, exactly
+ * the loaded magazines it held before.
  *
  * Sizes. A magazine's capacity (m->limit, at most SLAB_MAG_MAX) comes from
  * the object size (slab_cache.c, slab_mag_sizes[]). It grows under
  * contention, as in the paper: each slow path that finds the cache lock
  * taken counts, and every SLAB_DEPOT_GROW_AFTER of them double the
  * capacity of the magazines the cache hands out from then on (up to
- * SLAB_MAG_MAX slots; a magazine picks up the new capacity when it next
- * passes through a swap). The depot keeps at most depot_max_full full
+ * SLAB_MAG_MAX slots; a magazine picks up the new capacity when objects
+ * next move into it). The depot keeps at most depot_max_full full
  * magazines: about SLAB_DEPOT_BYTES of objects, at least 4 and at most
  * SLAB_DEPOT_MAX_FULL magazines.
  *
  * Giving memory back:
  *  - kmem_cache_shrink() (slab_depot_release()) empties every magazine,
  *    the depot's and every CPU's, into the slabs; frees the depot's
- *    magazines and, except for kmalloc caches, every CPU's, so that the
- *    cache holds nothing but what its users hold; then returns the empty
- *    slabs of the magazine cache. It touches other CPUs' magazines: the
- *    caller guarantees no other CPU uses the cache (as before the depot).
+ *    magazines, every previous one and, except for kmalloc caches (the
+ *    hint), every loaded one, so that the cache holds nothing but what its
+ *    users hold; then returns the empty slabs of the magazine cache. It
+ *    touches other CPUs' magazines: the caller guarantees that no other
+ *    CPU uses the cache meanwhile (as before the depot).
  *  - slab_reclaim(), which the page allocator calls before it fails an
  *    allocation, flushes every cache's full depot magazines into the
  *    slabs and returns every empty slab. It never touches a CPU's
@@ -58,14 +69,10 @@
  *    lock (a slab growing calls alloc_pages with its cache locked) and
  *    simply skips a cache whose lock is taken.
  *
- * kfree's hint (slab_kmalloc_mag()) names a magazine of this CPU. A
- * magazine leaving the CPU for the depot stops being named here, or a later
- * kfree() could push into it after another CPU loaded it. The hint may name
- * the previous magazine: that stays on this CPU, and its last is NULL.
- *
  * Hardening: a magazine in the depot, or the previous one, has last = NULL
- * (a swap clears it), so the unchecked free shortcut only ever applies to
- * the loaded magazine. Objects move between CPUs inside whole magazines
+ * (every move clears it, and the loaded magazine's too when it fills), so
+ * the unchecked free shortcut only ever applies to the loaded magazine
+ * with room in it. Objects move between CPUs inside whole magazines
  * without their free pointers being read: a double free whose two copies
  * both sit in magazines is caught only where it was before, when a copy
  * meets the slabs (flush) or slab_check(); see "Double free" in slab.c.
@@ -114,17 +121,9 @@ void slab_lock_slow(struct kmem_cache *s)
 	}
 }
 
-/* Forget kfree's hint if it names @m, which is leaving this CPU. */
-static void slab_hint_forget(struct slab_magazine *m)
-{
-	if (slab_kmalloc_mag() == m)
-		slab_set_kmalloc_mag(&slab_empty_mag);
-}
-
 static void depot_push(struct slab_magazine **stack, unsigned int *nr,
 		       struct slab_magazine *m)
 {
-	slab_hint_forget(m);
 	m->next = *stack;
 	*stack = m;
 	(*nr)++;
@@ -145,41 +144,20 @@ static struct slab_magazine *depot_pop(struct kmem_cache *s,
 	return m;
 }
 
-/* Make @m the loaded and @p the previous magazine of this CPU. */
-static struct slab_magazine *slab_load(struct kmem_cache *s, unsigned int cpu,
-				       struct slab_magazine *m,
-				       struct slab_magazine *p)
-{
-	if (p) {
-		p->last = NULL;
-		if (p->limit < s->mag_limit)
-			p->limit = s->mag_limit;
-	}
-	s->prev[cpu] = p;
-	s->mag[cpu] = m;
-	return m;
-}
-
 /*
- * This CPU's loaded magazine @m of @s is empty: load one with objects, the
- * previous magazine or a full one from the depot. Returns the loaded
- * magazine, @m itself (still empty) when neither has any. Lock held,
- * interrupts off.
+ * Move every object of @src into the empty magazine @dst. Neither's last
+ * survives: @dst may now be full, @src is not the loaded magazine.
  */
-struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,
-					  struct slab_magazine *m)
+static void slab_mag_move(struct kmem_cache *s, struct slab_magazine *dst,
+			  struct slab_magazine *src)
 {
-	unsigned int cpu = mm_cpu_id();
-	struct slab_magazine *p = s->prev[cpu], *f;
-
-	if (p && p->avail)
-		return slab_load(s, cpu, p, m);
-	f = depot_pop(s, &s->depot_full, &s->nr_depot_full);
-	if (!f)
-		return m;
-	if (p)
-		depot_push(&s->depot_empty, &s->nr_depot_empty, p);
-	return slab_load(s, cpu, f, m);
+	dst->limit = s->mag_limit;
+	dst->last = NULL;
+	/* A constant size: inlined as a word copy, cheaper than avail-sized memcpy. */
+	__builtin_memcpy(&dst->slot[1], &src->slot[1], SLAB_MAG_MAX * sizeof(void *));
+	dst->avail = src->avail;
+	src->avail = 0;
+	src->last = NULL;
 }
 
 /* A new empty magazine for @s, or NULL. */
@@ -198,12 +176,39 @@ static struct slab_magazine *slab_new_magazine(struct kmem_cache *s)
 }
 
 /*
- * This CPU's loaded magazine @m of @s is full: load one with room, the
- * previous magazine or an empty one (from the depot, else a new one),
- * which sends the full previous magazine into the depot. Returns the
- * loaded magazine, @m itself (still full) when the depot holds as many
- * full magazines as it may or no magazine can be had: then the caller
- * flushes to the slabs. Lock held, interrupts off.
+ * This CPU's loaded magazine @m of @s is empty: fill it from the previous
+ * magazine, else from a full one of the depot, whose magazine becomes the
+ * previous (if there was none) or goes back empty. Returns @m, still empty
+ * when neither had objects. Lock held, interrupts off.
+ */
+struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,
+					  struct slab_magazine *m)
+{
+	unsigned int cpu = mm_cpu_id();
+	struct slab_magazine *p = s->prev[cpu], *f;
+
+	if (p && p->avail) {
+		slab_mag_move(s, m, p);
+		return m;
+	}
+	f = depot_pop(s, &s->depot_full, &s->nr_depot_full);
+	if (!f)
+		return m;
+	slab_mag_move(s, m, f);
+	if (!p)
+		s->prev[cpu] = f;
+	else
+		depot_push(&s->depot_empty, &s->nr_depot_empty, f);
+	return m;
+}
+
+/*
+ * This CPU's loaded magazine @m of @s is full: empty it into the previous
+ * magazine if that is empty, else into an empty magazine (the depot's, or
+ * a new one) that joins the depot's full ones (or becomes the previous, if
+ * there was none). Returns @m, still full when the depot holds as many full
+ * magazines as it may or no magazine can be had: then the caller flushes
+ * to the slabs. Lock held, interrupts off.
  */
 struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
 					   struct slab_magazine *m)
@@ -211,8 +216,10 @@ struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
 	unsigned int cpu = mm_cpu_id();
 	struct slab_magazine *p = s->prev[cpu], *e;
 
-	if (p && p->avail < max(p->limit, s->mag_limit))
-		return slab_load(s, cpu, p, m);
+	if (p && !p->avail) {
+		slab_mag_move(s, p, m);
+		return m;
+	}
 	if (p && s->nr_depot_full >= s->depot_max_full)
 		return m;
 	e = depot_pop(s, &s->depot_empty, &s->nr_depot_empty);
@@ -220,9 +227,12 @@ struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
 		e = slab_new_magazine(s);
 	if (!e)
 		return m;
-	if (p)
-		depot_push(&s->depot_full, &s->nr_depot_full, p);
-	return slab_load(s, cpu, e, m);
+	slab_mag_move(s, e, m);
+	if (!p)
+		s->prev[cpu] = e;
+	else
+		depot_push(&s->depot_full, &s->nr_depot_full, e);
+	return m;
 }
 
 /* Give every empty slab of @s back to the page allocator. Lock held. */
@@ -288,8 +298,8 @@ static unsigned long slab_free_magazines(struct slab_magazine *m, bool shrink)
  * kmem_cache_shrink()'s part: empty the depot and every CPU's previous
  * magazine into the slabs and free their magazines; free every CPU's
  * loaded magazine too (already emptied by slab_drain_all_magazines())
- * unless @s is a kmalloc cache, whose magazines kfree's hint may name on
- * another CPU. Returns the magazine cache's pages freed. Other CPUs must
+ * unless @s is a kmalloc cache, whose loaded magazines kfree's hint may
+ * name on their CPU. Returns the magazine cache's pages freed. Other CPUs must
  * not use @s meanwhile.
  */
 unsigned long slab_depot_release(struct kmem_cache *s)
@@ -308,11 +318,9 @@ unsigned long slab_depot_release(struct kmem_cache *s)
 		m = s->prev[cpu];
 		if (m) {
 			slab_flush_locked(s, m, m->avail, _RET_IP_);
-			if (!keep_cpu) {
-				s->prev[cpu] = NULL;
-				m->next = freed;
-				freed = m;
-			}
+			s->prev[cpu] = NULL;
+			m->next = freed;
+			freed = m;
 		}
 		m = s->mag[cpu];
 		if (!keep_cpu && m != &slab_empty_mag) {
