@@ -729,8 +729,8 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 	} else {
 		if (m->avail >= m->limit) /* the depot first: slab_depot.c */
 			m = slab_depot_get_empty(s, m);
-		if (m->avail >= m->limit)
-			slab_flush_locked(s, m, s->mag_batch, caller);
+		if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
+			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
 		m->slot[++m->avail] = obj;
 		m->last = NULL; /* the magazine may be full now */
 	}

@@ -187,6 +187,7 @@ struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,
 	unsigned int cpu = mm_cpu_id();
 	struct slab_magazine *p = s->prev[cpu], *f;
 
+	m->limit = s->mag_limit; /* empty: growing it is safe; a refill may need it */
 	if (p && p->avail) {
 		slab_mag_move(s, m, p);
 		return m;

@@ -64,7 +64,7 @@
  * three sets it to NULL: every other push, and slab_discard() for every
  * CPU (the object's slab may be going back to the buddy allocator).
  */
-#define SLAB_MAG_SLOTS 30 /* slot[1..29] hold objects */
+#define SLAB_MAG_SLOTS 62 /* slot[1..61] hold objects (slab_mag_sizes[]) */
 #define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
 
 struct slab_magazine {
@@ -77,7 +77,7 @@ struct slab_magazine {
 	void *slot[SLAB_MAG_SLOTS];
 } __aligned(64);
 
-_Static_assert(sizeof(struct slab_magazine) == 256, "magazine is 4 cache lines");
+_Static_assert(sizeof(struct slab_magazine) == 512, "magazine is 8 cache lines");
 
 /* Owner tracking (U): who last allocated and freed an object. */
 struct slab_track {
