@@ -165,11 +165,6 @@ static inline unsigned long clamp_ul(unsigned long v, unsigned long lo,
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/*
- * slab_depot.c: give slab memory back (full depot magazines, empty slabs);
- * called by the page allocator before it fails. Returns pages freed.
- */
-unsigned long slab_reclaim(void);
 /* slab_cache.c: mem_init() starts a machine with no slab caches yet. */
 void slab_forget_caches(void);
 

@@ -86,6 +86,7 @@
 #define pr_fmt(fmt) "page_alloc: " fmt
 #include "mm/gfp.h"
 #include "mm/internal.h"
+#include "mm/slab.h"
 #include "kmm/string.h"
 
 struct zone zones[MAX_NR_ZONES];

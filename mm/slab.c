@@ -105,10 +105,10 @@
  * the kernel pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore
  * but reads the CPU id with one %gs load and has vmemmap and PAGE_OFFSET
  * as constants. With more live objects than a magazine holds (1000
- * kmalloc(64), then 1000 kfree) each object also passes through its slab
- * once each way: per alloc + free, host 33 instructions in slab_take_run,
- * 32 in slab_put_run, 13 in the flush loop and 24 making and discarding
- * slabs, besides 45 in kfree's checked path; 210 in the kernel.
+ * kmalloc(64), then 1000 kfree) whole magazines go through the depot
+ * (slab_depot.c): 86 instructions per alloc + free on the host, 90 in the
+ * kernel, most of it kfree's checked path; beyond the depot's bound each
+ * object passes through its slab once each way, about 200.
  *
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from

@@ -70,6 +70,15 @@ static inline void kfree_bulk(size_t nr, void **p)
  */
 int kmem_cache_shrink(struct kmem_cache *s);
 
+/*
+ * Give back what every cache holds spare: full magazines in the depots
+ * (their objects go back to their slabs) and every empty slab. The page
+ * allocator calls it before it fails an allocation. Only trylocks, never
+ * touches a CPU's own magazines: safe on any CPU, in any context, under
+ * any slab lock. Returns pages freed.
+ */
+unsigned long slab_reclaim(void);
+
 /* kmalloc(0) returns this: not NULL, faults if touched, kfree accepts it. */
 #define ZERO_SIZE_PTR ((void *)16)
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
