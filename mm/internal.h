@@ -156,6 +156,7 @@ static inline unsigned int pfn_zone_idx(unsigned long pfn)
  */
 #ifndef mm_spin_trylock
 #define mm_spin_trylock(l) (mm_spin_lock(l), true)
+#define MM_SPIN_TRYLOCK_TAKES 1 /* no real trylock: slab_reclaim() stays off */
 #endif
 
 static inline unsigned long clamp_ul(unsigned long v, unsigned long lo,
@@ -163,6 +164,9 @@ static inline unsigned long clamp_ul(unsigned long v, unsigned long lo,
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
+
+/* slab_cache.c: mem_init() starts a machine with no slab caches yet. */
+void slab_forget_caches(void);
 
 /* page_alloc.c: the buddy core, for mm_init.c */
 void zone_init_free_lists(struct zone *z, unsigned int idx);

@@ -276,6 +276,7 @@ void mem_init(void)
 	build_zonelists();
 	memblock_retire();
 	vmalloc_init();
+	slab_forget_caches();
 	pr_info("Memory: %luK/%luK available (%luK memmap, %luK reserved)\n",
 		totalram_pages << (PAGE_SHIFT - 10),
 		(unsigned long)(memblock_phys_mem_size() >> 10),

@@ -64,6 +64,16 @@
 #define page_poison_check_block      kmm_page_poison_check_block
 #define pcp_lists                    kmm_pcp_lists
 #define slab_alloc_slow              kmm_slab_alloc_slow
+#define slab_depot_get_empty         kmm_slab_depot_get_empty
+#define slab_depot_get_full          kmm_slab_depot_get_full
+#define slab_depot_init              kmm_slab_depot_init
+#define slab_depot_release           kmm_slab_depot_release
+#define slab_discard_empty_locked    kmm_slab_discard_empty_locked
+#define slab_flush_locked            kmm_slab_flush_locked
+#define slab_forget_caches           kmm_slab_forget_caches
+#define slab_lock_slow               kmm_slab_lock_slow
+#define slab_next_magazine           kmm_slab_next_magazine
+#define slab_reclaim                 kmm_slab_reclaim
 #define slab_bug                     kmm_slab_bug
 #define slab_cache_setup             kmm_slab_cache_setup
 #define slab_caches                  kmm_slab_caches

@@ -88,6 +88,7 @@
 #include "mm/internal.h"
 #include "mm/fault_inject.h"
 #include "mm/kasan.h"
+#include "mm/slab.h"
 #include "kmm/string.h"
 
 struct zone zones[MAX_NR_ZONES];
@@ -502,6 +503,7 @@ static void __cold warn_alloc(gfp_t gfp, unsigned int order, unsigned long calle
 static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 						unsigned long caller)
 {
+	bool reclaimed = false;
 	struct zone **zl;
 
 	/* An injected failure changes nothing and, as in Linux, warns no more. */
@@ -509,6 +511,7 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 	    should_fail_alloc_page(gfp, order, caller))
 		return NULL;
 	if (order <= MAX_PAGE_ORDER) {
+retry:
 		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
 			struct page *page = order <= PCP_MAX_ORDER ?
 					    pcp_alloc(*zl, order, gfp) :
@@ -516,6 +519,12 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 
 			if (page)
 				return prep_new_page(page, order, gfp);
+		}
+		/* Before failing, as Linux shrinks slab caches: once. */
+		if (!reclaimed) {
+			reclaimed = true;
+			if (slab_reclaim())
+				goto retry;
 		}
 	}
 	if (!(gfp & __GFP_NOWARN))

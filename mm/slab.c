@@ -37,6 +37,10 @@
  *     allocated never matters. Magazines are allocated on a CPU's first use
  *     (from the magazine cache); until then mag[cpu] points at the shared
  *     empty magazine, whose limit of 0 sends both fast paths to the slow one.
+ *     Under the magazines, the depot (slab_depot.c) keeps each CPU's
+ *     previous magazine and the cache's full and empty ones: a slow path
+ *     first moves a whole magazine of objects from or to it, under one
+ *     lock hold, and only falls back to the slabs when it cannot.
  *  2. The slabs: partial ones first, then an empty one, then a new slab from
  *     alloc_pages(). A slab whose last object returns goes on the empty list;
  *     beyond SLAB_MIN_EMPTY empty slabs it goes back to the buddy allocator.
@@ -71,7 +75,10 @@
  *                        are refused. So free(a); free(b); free(a) is
  *                        caught when the second copy of a leaves the
  *                        magazine, whichever CPU's magazine holds it, and
- *                        no free list ever becomes a cycle.
+ *                        no free list ever becomes a cycle. Magazines that
+ *                        go through the depot reach a slab later (when the
+ *                        depot is at its bound, on shrink or reclaim): the
+ *                        check is the same, it only runs later.
  *      slab_check()      any object twice in the magazines, or in a
  *                        magazine and on a free list: reported, and the
  *                        extra copy dropped, before anything is flushed.
@@ -97,11 +104,11 @@
  * a kmem_cache pair in a loop is 45 instructions and a kmalloc(64) pair 47:
  * the kernel pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore
  * but reads the CPU id with one %gs load (vmemmap and the direct map's base
- * are variables, chosen at boot by KASLR; the figures did not move). With more live objects than a magazine holds (1000
- * kmalloc(64), then 1000 kfree) each object also passes through its slab
- * once each way: per alloc + free, host 33 instructions in slab_take_run,
- * 32 in slab_put_run, 13 in the flush loop and 24 making and discarding
- * slabs, besides 45 in kfree's checked path; 210 in the kernel.
+ * are variables, chosen at boot by KASLR). With more live objects than a magazine holds (1000
+ * kmalloc(64), then 1000 kfree) whole magazines go through the depot
+ * (slab_depot.c): 86 instructions per alloc + free on the host, 90 in the
+ * kernel, most of it kfree's checked path; beyond the depot's bound each
+ * object passes through its slab once each way, about 200.
  *
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
@@ -577,8 +584,8 @@ static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
  * if it emptied the slab, which then went back to the page allocator, the
  * next copy finds no slab of @s there and is refused as well.
  */
-static void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
-			      unsigned int nr, unsigned long caller)
+void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
+		       unsigned int nr, unsigned long caller)
 {
 	unsigned int i, n;
 
@@ -646,12 +653,13 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		m->last = obj;
 		goto out;
 	}
-	mm_spin_lock(&s->lock);
+	slab_lock_slow(s);
 	if (m == &slab_empty_mag) {
 		obj = slab_take_object(s, gfp, caller);
 		if (obj && slab_is_debug(s))
 			slab_debug_on_alloc(s, obj, caller);
 	} else {
+		m = slab_depot_get_full(s, m); /* the depot first: slab_depot.c */
 		while (m->avail < s->mag_batch) {
 			struct page *head = slab_next_source(s, gfp);
 
@@ -732,13 +740,15 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 		slab_bug(s, obj, 0, caller, "Object already free");
 		goto out;
 	}
-	mm_spin_lock(&s->lock);
+	slab_lock_slow(s);
 	if (m == &slab_empty_mag) {
 		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
 			slab_put_run(s, head, &obj, 1, caller);
 	} else {
-		if (m->avail >= m->limit)
-			slab_flush_locked(s, m, s->mag_batch, caller);
+		if (m->avail >= m->limit) /* the depot first: slab_depot.c */
+			m = slab_depot_get_empty(s, m);
+		if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
+			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
 		m->slot[++m->avail] = obj;
 		m->last = NULL; /* the magazine may be full now */
 	}
@@ -768,31 +778,4 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	if (kasan_slab_free(s, obj, _RET_IP_))
 		return;
 	slab_free_fast(s, obj);
-}
-
-/* Allocate @nr objects into @p: all of them (returns nr) or none (returns 0). */
-int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++) {
-		p[i] = kasan_slab_alloc(s, slab_alloc_fast(s, gfp), s->object_size, _RET_IP_);
-		if (unlikely(!p[i])) {
-			while (i--)
-				if (!kasan_slab_free(s, p[i], _RET_IP_))
-					slab_free_fast(s, p[i]);
-			return 0;
-		}
-	}
-	return (int)nr;
-}
-
-/* Free the @nr objects in @p, each checked as by kmem_cache_free(). */
-void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		if (!kasan_slab_free(s, p[i], _RET_IP_))
-			slab_free_fast(s, p[i]);
 }

@@ -39,15 +39,33 @@ void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
  * free, interior pointer, another cache's object) is reported and refused.
  */
 void kmem_cache_free(struct kmem_cache *s, void *obj);
-/* Allocate @nr objects into @p; returns nr or 0 (none kept) on failure. */
-int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
-void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
 /*
- * Return every empty slab to the page allocator; returns pages freed.
- * Empties every CPU's magazine without asking that CPU: the caller must
- * ensure no other CPU allocates from or frees to @s during the call.
+ * Allocate @nr objects into @p, whole magazines at a time; returns nr, or
+ * 0 when memory runs out (then none is kept: those taken are freed).
+ */
+int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p);
+/*
+ * Free the @nr objects in @p, each checked as by kmem_cache_free(); with
+ * @s NULL, each as by kfree() (mixed caches). NULL entries are skipped.
+ */
+void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p);
+/* kfree_bulk() is in include/kmm/kmm.h. */
+/*
+ * Return every magazine (the depot's and every CPU's) and every empty slab
+ * to the page allocator; returns pages freed. Empties every CPU's magazine
+ * without asking that CPU: the caller must ensure no other CPU allocates
+ * from or frees to @s during the call.
  */
 int kmem_cache_shrink(struct kmem_cache *s);
+
+/*
+ * Give back what every cache holds spare: full magazines in the depots
+ * (their objects go back to their slabs) and every empty slab. The page
+ * allocator calls it before it fails an allocation. Only trylocks, never
+ * touches a CPU's own magazines: safe on any CPU, in any context, under
+ * any slab lock. Returns pages freed.
+ */
+unsigned long slab_reclaim(void);
 
 #define KMALLOC_MAX_CACHE_SIZE KMM_KMALLOC_MAX_CACHE_SIZE
 

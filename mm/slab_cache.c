@@ -109,14 +109,19 @@ static void slab_div_init(struct kmem_cache *s)
 
 /*
  * Magazine capacity by object size: a full magazine pins at most about
- * 7 KiB (29 objects of <= 256 bytes), 16 KiB (16 of <= 1 KiB) or 32 KiB
- * (8 of <= 4 KiB) per CPU and cache, and 4 objects of anything larger;
- * each refill or flush moves half of it (mag_batch).
+ * 8 KiB (61 objects of <= 128 bytes, 29 of <= 256), 16 KiB (16 of <= 1
+ * KiB) or 32 KiB (8 of <= 4 KiB), and 4 objects of anything larger; a CPU
+ * holds two (loaded and previous, mm/slab_depot.c). Each refill or flush
+ * against the slabs moves half of one (mag_batch). 61 rather than 29 for
+ * small objects halves the depot exchanges of a long batch (the in-kernel
+ * 1000-batch: 97.4 -> 90.3 instructions per op); capacity below the
+ * maximum grows under contention (slab_lock_slow()).
  */
 static const struct {
 	unsigned int max_size, limit;
 } slab_mag_sizes[] = {
-	{ 256, SLAB_MAG_MAX },
+	{ 128, SLAB_MAG_MAX },
+	{ 256, 29 },
 	{ 1024, 16 },
 	{ 4096, 8 },
 	{ ~0U, 4 },
@@ -181,6 +186,7 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		s->mag_limit = slab_mag_sizes[i].limit;
 		s->mag_batch = s->mag_limit / 2;
 	}
+	slab_depot_init(s);
 	mm_spin_lock_init(&s->lock);
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
@@ -200,6 +206,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 		return 0;
 	kasan_cache_shrink(s);
 	slab_drain_all_magazines(s);
+	pages += (int)slab_depot_release(s);
 	flags = mm_irq_save();
 	mm_spin_lock(&s->lock);
 	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
@@ -331,6 +338,13 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	s->flags |= SLAB_DEAD;
 	slab_free_slow(&kmem_cache_boot, s, _RET_IP_);
+}
+
+/* A fresh machine (mem_init()): no cache exists until kmem_cache_init(). */
+void slab_forget_caches(void)
+{
+	slab_ready = false;
+	INIT_LIST_HEAD(&slab_caches);
 }
 
 bool slab_is_available(void)

@@ -437,11 +437,11 @@ static int slab_check_magazine_overlap(struct kmem_cache *s, struct page *head,
 	unsigned long bytes = PAGE_SIZE << s->order;
 	u64 seen[FREEMAP_WORDS] = { 0 };
 	struct slab_magazine *m;
-	unsigned int cpu, i, idx;
+	unsigned int cpu, i, idx, pos = 0;
 	int errors = 0;
 
-	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
-		m = s->mag[cpu];
+	/* Every CPU's loaded and previous magazine, then the depot's (slab_depot.c). */
+	while ((m = slab_next_magazine(s, &pos, &cpu))) {
 		for (i = 1; i <= m->avail && i <= SLAB_MAG_MAX;) {
 			unsigned long a = (unsigned long)m->slot[i];
 
@@ -567,15 +567,13 @@ static int slab_check_list(struct kmem_cache *s, struct list_head *list,
 static int slab_check_magazines(struct kmem_cache *s, unsigned long caller)
 {
 	struct slab_magazine *m;
-	unsigned int cpu, i, idx;
+	unsigned int cpu, i, idx, pos = 0;
 	struct page *head;
 	int errors = 0;
 
-	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
-		m = s->mag[cpu];
-		if (m == &slab_empty_mag)
-			continue;
-		if (m->avail > m->limit || m->limit != s->mag_limit || m->slot[0]) {
+	/* cpu MM_NR_CPUS: a magazine in the depot. */
+	while ((m = slab_next_magazine(s, &pos, &cpu))) {
+		if (m->avail > m->limit || m->limit > s->mag_limit || m->slot[0]) {
 			slab_bug(s, m, 0, caller, "Magazine of cpu %u corrupt", cpu);
 			errors++;
 			continue;
@@ -668,13 +666,14 @@ int slab_check_all(void)
 }
 
 /* Objects in @s's magazines (read racily for remote CPUs: statistics only). */
-static unsigned long slab_magazine_objects(const struct kmem_cache *s)
+static unsigned long slab_magazine_objects(struct kmem_cache *s)
 {
+	struct slab_magazine *m;
+	unsigned int cpu, pos = 0;
 	unsigned long n = 0;
-	unsigned int cpu;
 
-	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
-		n += READ_ONCE(s->mag[cpu]->avail);
+	while ((m = slab_next_magazine(s, &pos, &cpu)))
+		n += READ_ONCE(m->avail);
 	return n;
 }
 

@@ -65,17 +65,20 @@
  * three sets it to NULL: every other push, and slab_discard() for every
  * CPU (the object's slab may be going back to the buddy allocator).
  */
-#define SLAB_MAG_SLOTS 30 /* slot[1..29] hold objects */
+#define SLAB_MAG_SLOTS 62 /* slot[1..61] hold objects (slab_mag_sizes[]) */
 #define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
 
 struct slab_magazine {
 	unsigned int avail; /* objects in slot[1..avail] */
 	unsigned int limit; /* capacity in use, <= SLAB_MAG_MAX; 0 = none */
-	void *last;         /* NULL, or may return without pointer checks */
+	union {
+		void *last; /* NULL, or may return without pointer checks */
+		struct slab_magazine *next; /* in a depot: the next on its stack */
+	};
 	void *slot[SLAB_MAG_SLOTS];
 } __aligned(64);
 
-_Static_assert(sizeof(struct slab_magazine) == 256, "magazine is 4 cache lines");
+_Static_assert(sizeof(struct slab_magazine) == 512, "magazine is 8 cache lines");
 
 /* Owner tracking (U): who last allocated and freed an object. */
 struct slab_track {
@@ -116,6 +119,16 @@ struct kmem_cache {
 	unsigned int mag_batch;   /* objects moved per refill or flush */
 	void (*ctor)(void *);
 
+	/*
+	 * The depot (mm/slab_depot.c): each CPU's previous magazine, and
+	 * stacks of full and empty magazines, under s->lock.
+	 */
+	struct slab_magazine *prev[MM_NR_CPUS]; /* NULL until first needed */
+	struct slab_magazine *depot_full, *depot_empty;
+	unsigned int nr_depot_full, nr_depot_empty;
+	unsigned int depot_max_full; /* full magazines kept; beyond, to slabs */
+	unsigned int depot_contended; /* slow paths that found the lock taken */
+
 	mm_spinlock_t lock;       /* everything below, and the slabs' freelists */
 	struct list_head partial, full, empty;
 	unsigned long nr_partial, nr_full, nr_empty;
@@ -145,6 +158,20 @@ enum slab_state slab_expected_state(const struct page *head);
 void slab_truncate_freelist(struct kmem_cache *s, struct page *head,
 			    void *last, unsigned int nfree);
 void slab_set_nfree(struct kmem_cache *s, struct page *head, unsigned int nfree);
+
+/* slab_depot.c: the depot of magazines under the per-CPU layer */
+void slab_depot_init(struct kmem_cache *s);
+void slab_lock_slow(struct kmem_cache *s);
+struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,
+					  struct slab_magazine *m);
+struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
+					   struct slab_magazine *m);
+unsigned long slab_depot_release(struct kmem_cache *s);
+struct slab_magazine *slab_next_magazine(struct kmem_cache *s,
+					 unsigned int *pos, unsigned int *cpu);
+void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
+		       unsigned int nr, unsigned long caller);
+unsigned long slab_discard_empty_locked(struct kmem_cache *s);
 
 /* slab_cache.c: the life of a cache */
 extern struct kmem_cache slab_dead_cache;

@@ -190,8 +190,15 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
 /* A pointer that is not a live object of @s is reported and refused. */
 void kmem_cache_free(struct kmem_cache *s, void *obj);
+/* @nr objects into @p: returns nr, or 0 with none kept when memory runs out. */
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, unsigned long nr, void **p);
+/* Each checked as by kmem_cache_free() (by kfree() when @s is NULL); NULL skipped. */
 void kmem_cache_free_bulk(struct kmem_cache *s, unsigned long nr, void **p);
+/* kfree() each of @p[0..nr-1] (any caches, large kmallocs; NULL skipped). */
+static inline void kfree_bulk(unsigned long nr, void **p)
+{
+	kmem_cache_free_bulk((struct kmem_cache *)0, nr, p);
+}
 /* Return empty slabs to the page allocator; pages freed. */
 int kmem_cache_shrink(struct kmem_cache *s);
 

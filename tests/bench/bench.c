@@ -6,8 +6,13 @@
  *   kmm-bench [--reps N] [--quick] [--out DIR] [--traces DIR]
  *   kmm-bench --callgrind BACKEND WORKLOAD [N]   (under valgrind, from bench.mk)
  *   kmm-bench --list
+ *   kmm-bench-<malloc> --child NAME SLOT TRACE FD   (run by kmm-bench only)
  *
- * Each backend runs in a child process of its own; footprint replays of the
+ * kmm-bench links kmm and the seed allocators; each malloc is linked
+ * directly into a program of its own, kmm-bench-glibc, -jemalloc,
+ * -mimalloc and -tcmalloc (backend_malloc.c), built from this same file.
+ * Each backend runs in a child process of its own (a sibling program for
+ * a malloc, exec'd with the shared table's memfd); footprint replays of the
  * traces run in yet another fresh child each, so no earlier workload has
  * left memory behind that would hide what the trace costs. Children write
  * into a shared table; the parent prints it, with every figure also as a
@@ -42,7 +47,6 @@
 #define MAX_BACKENDS 16
 #define MAX_TRACES 8
 #define MIMALLOC "mimalloc"
-#define STATIC_TLS_BYTES 65536
 
 const struct bench_workload_info bench_workloads[W_NR] = {
 	[W_PAIR64] = { "pair64", "alloc(64)+free, hot", 2000000, false },
@@ -107,15 +111,33 @@ struct shared {
 	long ram_pages;
 };
 
-/* Filled by backend_kmm.c in the kmm child. */
-extern long bench_kmm_ram_pages;
-extern double bench_kmm_memmap_pct;
+/* Filled by backend_kmm.c in the kmm child (absent from the malloc programs). */
+extern long bench_kmm_ram_pages __attribute__((weak));
+extern double bench_kmm_memmap_pct __attribute__((weak));
+
+/* Never called: a sibling program replays (it only says that one can). */
+static double remote_replay(const struct trace *t, struct trace_footprint *fp)
+{
+	(void)t;
+	(void)fp;
+	return -1;
+}
+
+/* The mallocs, each in a program of its own beside kmm-bench. */
+static const struct bench_backend remote_backends[] = {
+	{ .name = "glibc", .replay = remote_replay, .exe = "kmm-bench-glibc" },
+	{ .name = "jemalloc", .replay = remote_replay, .exe = "kmm-bench-jemalloc" },
+	{ .name = "mimalloc", .replay = remote_replay, .exe = "kmm-bench-mimalloc" },
+	{ .name = "tcmalloc", .replay = remote_replay, .exe = "kmm-bench-tcmalloc" },
+};
 
 static const struct bench_backend *backends[MAX_BACKENDS];
 static unsigned int nr_backends;
 static struct trace traces[MAX_TRACES];
 static unsigned int nr_traces;
 static struct shared *sh;
+static int sh_fd = -1;
+static const char *trace_dir = "tests/traces";
 static int reps = 5;
 static long scale_div = 1;
 
@@ -163,7 +185,8 @@ size_t bench_rss_bytes(void)
 /* Spin briefly, then yield: the other side may not be on a CPU right now. */
 static void spin_wait(unsigned int *spins)
 {
-	if (++*spins % 64 == 0)
+	/* Under callgrind, a spin would be counted: let the other side run. */
+	if (++*spins % 64 == 0 || bench_callgrind)
 		sched_yield();
 	else
 		__builtin_ia32_pause();
@@ -248,21 +271,6 @@ double bench_run_threads(unsigned int nr, void (*fn)(void *arg, unsigned int idx
 }
 
 /* ---- setup ----------------------------------------------------------------------- */
-
-/* jemalloc needs static TLS room that glibc only reserves when asked at exec. */
-static void ensure_static_tls(char **argv)
-{
-	const char *t = getenv("GLIBC_TUNABLES");
-	char buf[512];
-
-	if (t && strstr(t, "optional_static_tls"))
-		return;
-	snprintf(buf, sizeof(buf), "%s%sglibc.rtld.optional_static_tls=%d", t ? t : "",
-		 t ? ":" : "", STATIC_TLS_BYTES);
-	setenv("GLIBC_TUNABLES", buf, 1);
-	execv("/proc/self/exe", argv);
-	perror("kmm-bench: re-exec with GLIBC_TUNABLES (jemalloc may be skipped)");
-}
 
 static uint64_t rng = 0x6b6d6d2d62656e63ull;
 
@@ -387,9 +395,9 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void run_workloads(unsigned int b)
+/* Run every workload of @be; figures into slot @b of the shared table. */
+static void run_workloads(const struct bench_backend *be, unsigned int b)
 {
-	const struct bench_backend *be = backends[b];
 	double v[64];
 	unsigned int w, t;
 	int r;
@@ -433,9 +441,10 @@ static void run_workloads(unsigned int b)
 	}
 }
 
-static void run_child(unsigned int b, int trace)
+/* In the child: backend @be (of this program) fills slot @b of the table. */
+static void run_child(const struct bench_backend *be, unsigned int b, int trace)
 {
-	const char *why = backends[b]->setup();
+	const char *why = be->setup();
 
 	if (why) {
 		snprintf(sh->skip[b], sizeof(sh->skip[b]), "%s", why);
@@ -444,18 +453,46 @@ static void run_child(unsigned int b, int trace)
 	if (trace >= 0) {
 		struct tcell *c = &sh->tr[b][trace];
 
-		if (backends[b]->reset)
-			backends[b]->reset();
-		if (backends[b]->before_footprint)
-			backends[b]->before_footprint();
-		c->status = backends[b]->replay(&traces[trace], &c->fp) < 0 ? -1 : 1;
+		if (be->reset)
+			be->reset();
+		if (be->before_footprint)
+			be->before_footprint();
+		c->status = be->replay(&traces[trace], &c->fp) < 0 ? -1 : 1;
 		_exit(0);
 	}
-	if (!strcmp(backends[b]->name, "kmalloc")) {
+	if (&bench_kmm_memmap_pct && !strcmp(be->name, "kmalloc")) {
 		sh->memmap_pct = bench_kmm_memmap_pct;
 		sh->ram_pages = bench_kmm_ram_pages;
 	}
-	run_workloads(b);
+	run_workloads(be, b);
+	_exit(0);
+}
+
+/* Replace this child by the program that links backend @b. */
+static void exec_sibling(unsigned int b, int trace)
+{
+	char self[512], path[640], slot[16], tr[16], fd[16], rp[16], sc[16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(sh->skip[b], sizeof(sh->skip[b]), "cannot find /proc/self/exe");
+		_exit(0);
+	}
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(path, sizeof(path), "%s/%s", slash ? self : ".", backends[b]->exe);
+	snprintf(slot, sizeof(slot), "%u", b);
+	snprintf(tr, sizeof(tr), "%d", trace);
+	snprintf(fd, sizeof(fd), "%d", sh_fd);
+	snprintf(rp, sizeof(rp), "%d", reps);
+	snprintf(sc, sizeof(sc), "%ld", scale_div);
+	execl(path, path, "--reps", rp, "--scale", sc, "--traces", trace_dir, "--child",
+	      backends[b]->name, slot, tr, fd, (char *)NULL);
+	snprintf(sh->skip[b], sizeof(sh->skip[b]), "%.60s: %.40s (make bench builds it)",
+		 backends[b]->exe, strerror(errno));
 	_exit(0);
 }
 
@@ -470,8 +507,11 @@ static void in_child(unsigned int b, int trace)
 		perror("kmm-bench: fork");
 		exit(1);
 	}
-	if (pid == 0)
-		run_child(b, trace);
+	if (pid == 0) {
+		if (backends[b]->exe)
+			exec_sibling(b, trace);
+		run_child(backends[b], b, trace);
+	}
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		snprintf(sh->skip[b], sizeof(sh->skip[b]), "child died (status %#x)", status);
@@ -487,6 +527,10 @@ static int callgrind_main(const char *bname, const char *wname, long n)
 
 	if (b < 0 || w < 0) {
 		fprintf(stderr, "kmm-bench: unknown backend %s or workload %s\n", bname, wname);
+		return 2;
+	}
+	if (backends[b]->exe) {
+		fprintf(stderr, "kmm-bench: %s is measured by %s\n", bname, backends[b]->exe);
 		return 2;
 	}
 	why = backends[b]->setup();
@@ -784,6 +828,25 @@ static void report(const char *out)
 		fclose(targets);
 }
 
+/* --child: run backend @name into slot @slot of the table in memfd @fd. */
+static int child_main(const char *name, unsigned int slot, int trace, int fd)
+{
+	int b = backend_index(name);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (sh == MAP_FAILED || b < 0 || slot >= MAX_BACKENDS) {
+		fprintf(stderr, "kmm-bench: --child %s: bad table or backend\n", name);
+		return 1;
+	}
+	load_traces(trace_dir);
+	if (trace >= (int)nr_traces) {
+		snprintf(sh->skip[slot], sizeof(sh->skip[slot]), "trace %d missing", trace);
+		return 0;
+	}
+	run_child(backends[b], slot, trace);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmm-bench [--reps N] [--quick] [--out DIR] [--traces DIR]\n"
@@ -794,15 +857,19 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *out = "build/bench", *trace_dir = "tests/traces";
+	const char *out = "build/bench";
 	unsigned int b, t;
 	int i;
 
-	ensure_static_tls(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	add_backends(bench_malloc_backends, bench_nr_malloc_backends);
-	add_backends(bench_kmm_backends, bench_nr_kmm_backends);
-	add_backends(bench_seed_backends, bench_nr_seed_backends);
+	if (bench_malloc_backends)
+		add_backends(bench_malloc_backends, bench_nr_malloc_backends);
+	else
+		add_backends(remote_backends, sizeof(remote_backends) / sizeof(remote_backends[0]));
+	if (bench_kmm_backends)
+		add_backends(bench_kmm_backends, bench_nr_kmm_backends);
+	if (bench_seed_backends)
+		add_backends(bench_seed_backends, bench_nr_seed_backends);
 	make_mixed(bench_workloads[W_MIXED].n);
 
 	for (i = 1; i < argc; i++) {
@@ -810,6 +877,11 @@ int main(int argc, char **argv)
 			reps = atoi(argv[++i]);
 			if (reps < 1 || reps > 64)
 				usage();
+		} else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
+			scale_div = atol(argv[++i]);
+		} else if (!strcmp(argv[i], "--child") && i + 4 < argc) {
+			return child_main(argv[i + 1], (unsigned int)atoi(argv[i + 2]),
+					  atoi(argv[i + 3]), atoi(argv[i + 4]));
 		} else if (!strcmp(argv[i], "--quick")) {
 			scale_div = 10;
 			reps = 3;
@@ -833,7 +905,13 @@ int main(int argc, char **argv)
 	}
 	mkdir(out, 0755);
 	load_traces(trace_dir);
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* A memfd, so that exec'd sibling programs can map the table too. */
+	sh_fd = memfd_create("kmm-bench-table", 0);
+	if (sh_fd < 0 || ftruncate(sh_fd, sizeof(*sh))) {
+		perror("kmm-bench: memfd");
+		return 1;
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, sh_fd, 0);
 	if (sh == MAP_FAILED) {
 		perror("kmm-bench: mmap");
 		return 1;

@@ -62,14 +62,24 @@ struct bench_backend {
 	void (*reset)(void);
 	/* Before a footprint replay in a fresh child (may be NULL). */
 	void (*before_footprint)(void);
+	/*
+	 * NULL: the backend is linked into this program. Else the program,
+	 * beside this one, that links it and runs it (bench.c, --child).
+	 */
+	const char *exe;
 };
 
-extern const struct bench_backend bench_malloc_backends[];
-extern const unsigned int bench_nr_malloc_backends;
-extern const struct bench_backend bench_kmm_backends[];
-extern const unsigned int bench_nr_kmm_backends;
-extern const struct bench_backend bench_seed_backends[];
-extern const unsigned int bench_nr_seed_backends;
+/*
+ * Each program links some of these (bench.mk): kmm-bench the kmm and seed
+ * backends, kmm-bench-<malloc> its one malloc. Weak, so that bench.c can
+ * tell which.
+ */
+extern const struct bench_backend bench_malloc_backends[] __attribute__((weak));
+extern const unsigned int bench_nr_malloc_backends __attribute__((weak));
+extern const struct bench_backend bench_kmm_backends[] __attribute__((weak));
+extern const unsigned int bench_nr_kmm_backends __attribute__((weak));
+extern const struct bench_backend bench_seed_backends[] __attribute__((weak));
+extern const unsigned int bench_nr_seed_backends __attribute__((weak));
 
 /*
  * Bracket a measured loop: stop returns the ns since start. With --callgrind

@@ -1,9 +1,26 @@
 // SPDX-License-Identifier: MIT
-/* The trace loader (format in trace.h): checks as it reads, never trusts. */
+/*
+ * The trace loader (format in trace.h): checks as it reads, never trusts.
+ *
+ * Its memory comes from mmap, not malloc: in the programs that link a
+ * malloc directly (bench.mk), malloc is the allocator under test, and
+ * memory the loader freed would sit in its heap and hide part of what a
+ * footprint replay costs.
+ */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "trace.h"
+
+/* Zeroed pages, or NULL. */
+static void *map_zeroed(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
 
 static int bad(const char *path, long line, const char *why)
 {
@@ -28,8 +45,8 @@ int trace_load(const char *path, struct trace *t)
 	}
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	snprintf(t->name, sizeof(t->name), "%.*s", (int)strcspn(base, "."), base);
-	live = calloc(TRACE_MAX_ID, 1);
-	sizes = calloc(TRACE_MAX_ID, sizeof(*sizes));
+	live = map_zeroed(TRACE_MAX_ID);
+	sizes = map_zeroed(TRACE_MAX_ID * sizeof(*sizes));
 	if (!live || !sizes)
 		goto err_close;
 	while (fgets(buf, sizeof(buf), f)) {
@@ -57,10 +74,13 @@ int trace_load(const char *path, struct trace *t)
 			struct trace_event *ev;
 
 			cap = cap ? cap * 2 : 4096;
-			ev = realloc(t->ev, cap * sizeof(*ev));
-			if (!ev)
+			ev = t->ev ? mremap(t->ev, t->ev_bytes, cap * sizeof(*ev), MREMAP_MAYMOVE)
+				   : mmap(NULL, cap * sizeof(*ev), PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (ev == MAP_FAILED)
 				goto err_close;
 			t->ev = ev;
+			t->ev_bytes = cap * sizeof(*ev);
 		}
 		live[id] = op == 'a';
 		if (op == 'a') {
@@ -84,8 +104,10 @@ int trace_load(const char *path, struct trace *t)
 	}
 	ret = 0;
 err_close:
-	free(live);
-	free(sizes);
+	if (live)
+		munmap(live, TRACE_MAX_ID);
+	if (sizes)
+		munmap(sizes, TRACE_MAX_ID * sizeof(*sizes));
 	fclose(f);
 	if (ret)
 		trace_free(t);
@@ -94,7 +116,9 @@ err_close:
 
 void trace_free(struct trace *t)
 {
-	free(t->ev);
+	if (t->ev)
+		munmap(t->ev, t->ev_bytes);
 	t->ev = NULL;
+	t->ev_bytes = 0;
 	t->nr_events = 0;
 }

@@ -31,6 +31,7 @@ struct trace {
 	long nr_allocs;
 	uint32_t nr_ids; /* largest id + 1 */
 	size_t peak_live; /* most requested bytes live at once */
+	size_t ev_bytes;  /* mapped for ev[] */
 };
 
 /* What a footprint replay measured. */

@@ -125,7 +125,8 @@ static double BK(replay)(const struct trace *t, struct trace_footprint *fp)
 		memset(p, 0x5c, e->size);
 		size[e->id] = e->size;
 		live += e->size;
-		cur = BK_FOOTPRINT() - base;
+		cur = BK_FOOTPRINT();
+		cur = cur > base ? cur - base : 0; /* memory given back below the start */
 		if (cur > fp->peak_footprint)
 			fp->peak_footprint = cur;
 		if (live > fp->peak_live) {

@@ -473,7 +473,7 @@ static void free_into_slab_tail_refused(struct ktest *t)
 	struct kmem_cache *s, *mine;
 	unsigned long mark, used;
 	char *a, *tail;
-	void *o[100];
+	void *o[2 * SLAB_MAG_MAX];
 	unsigned int i, n;
 	bool returned = false;
 

@@ -57,6 +57,8 @@ static void exhaustion(struct ktest *t)
 	struct page *list = NULL;
 	unsigned long free_before, taken, mark;
 
+	/* Running out reclaims slab memory (mm/slab_depot.c): reclaim it first. */
+	slab_reclaim();
 	drain_all_pages();
 	buddy_snapshot(before);
 	free_before = nr_free_pages();
