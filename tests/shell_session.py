@@ -9,6 +9,7 @@ kept (sh.log) and written to build/logs/NAME.log when the session ends.
 """
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -26,10 +27,31 @@ class ShellError(Exception):
     pass
 
 
+LAYOUT_RE = re.compile(r"x86/mm:   (direct map|vmalloc   |vmemmap   ) "
+                       r"0x([0-9a-f]{16})-0x([0-9a-f]{16}) \((\w+)\)")
+
+
+def boot_layout(log):
+    """The layout the kernel chose and printed at boot (mem_layout.c's
+    pr_info lines): {"levels": 4|5, "direct map": (start, end), "vmalloc":
+    ..., "vmemmap": ...}, ends exclusive; raises ShellError if a line is
+    missing, so a test never falls back to guessed addresses."""
+    out = {}
+    m = re.search(r"x86/mm: (\d)-level paging", log)
+    if m:
+        out["levels"] = int(m.group(1))
+    for m in LAYOUT_RE.finditer(log):
+        out[m.group(1).strip()] = (int(m.group(2), 16), int(m.group(3), 16) + 1)
+    missing = {"levels", "direct map", "vmalloc", "vmemmap"} - set(out)
+    if missing:
+        raise ShellError(f"the boot log lacks the layout lines for {sorted(missing)}")
+    return out
+
+
 class ShellSession:
     def __init__(self, name="shell", mem="128M", smp=1, cmdline="", boot_timeout=90,
-                 qemu_args=()):
-        self.boot = harness.Boot(name, "bios", mem, smp=smp,
+                 qemu_args=(), cpu="qemu64"):
+        self.boot = harness.Boot(name, "bios", mem, smp=smp, cpu=cpu,
                                  cmdline=("init=shell ktest=none " + cmdline).strip(),
                                  qemu_args=tuple(qemu_args))
         self.boot_timeout = boot_timeout
