@@ -58,22 +58,38 @@ def run_gdb(port, commands):
     return out, r
 
 
-# (tag, QEMU -cpu): 4-level paging, then 5-level (LA57) so kmm-vtop and
-# kmm-layout walk five levels too. KASLR stays on: every address comes from
-# what the kernel printed.
-VARIANTS = [("4-level", "qemu64"), ("5-level", "max,+la57")]
+# (tag, QEMU -cpu, command line): 4-level paging, then 5-level (LA57) so
+# kmm-vtop and kmm-layout walk five levels too, with KASLR (every address
+# comes from what the kernel printed); then 5-level under nokaslr, whose
+# layout has the KASAN shadow row and Linux's fixed 5-level bases.
+VARIANTS = [("4-level", "qemu64", ""), ("5-level", "max,+la57", ""),
+            ("5-level nokaslr", "max,+la57", "nokaslr")]
+FIXED_L5 = {"direct map": 0xff11000000000000, "vmalloc": 0xffa0000000000000,
+            "vmemmap": 0xffd4000000000000}
 KERNEL_SPACE_START = {4: 0xffff800000000000, 5: 0xff00000000000000}
 
 
-def run_variant(tag, cpu):
+def run_variant(tag, cpu, cmdline):
     port = free_port()
     t = lambda name: f"[{tag}] {name}"
     try:
-        with ShellSession(name=f"gdb-test-{tag}", mem="128M", smp=2, cpu=cpu,
+        with ShellSession(name="gdb-test-" + tag.replace(" ", "-"), mem="128M", smp=2,
+                          cpu=cpu, cmdline=cmdline,
                           qemu_args=("-gdb", f"tcp:127.0.0.1:{port}")) as sh:
             lay = boot_layout(sh.banner)
             levels = int(tag[0])
             check(t("the kernel chose the paging depth asked for"), lay["levels"] == levels, lay)
+            if "nokaslr" in cmdline:
+                check(t("nokaslr: Linux's fixed bases"),
+                      all(lay[k][0] == v for k, v in FIXED_L5.items()), lay)
+            # A section header for a range, before any whole dump ran.
+            out = sh.cmd("ptdump %#x %#x" % (lay["direct map"][0], lay["direct map"][0] + (2 << 20)))
+            check(t("shell ptdump of the direct map's base: its section"),
+                  out[:1] == ["---[ Low Kernel Mapping ]---"] and len(out) >= 2
+                  and out[1].startswith("0x%016x-" % lay["direct map"][0]), *out)
+            out = sh.cmd("ptdump 0xffffffffff5f0000 0xffffffffff600000")
+            check(t("shell ptdump of the fixmap: its section"),
+                  out[:1] == ["---[ Fixmap Area ]---"], *out)
             pages = re.search(r"= (0x[0-9a-f]+)", sh.cmd("alloc_pages 2")[0]).group(1)
             obj = re.search(r"= (0x[0-9a-f]+)", sh.cmd("kmalloc 200")[0]).group(1)
             vm = re.match(r"^(0x[0-9a-f]+)-", sh.cmd("vmallocinfo")[0]).group(1)
@@ -111,8 +127,11 @@ def run_variant(tag, cpu):
             check(t("shell vtop of the guard hole: no pgd entry"),
                   out[-1].strip() == f"{guard} is not mapped (no pgd entry)", *out)
             out = kernel["layout"]
-            check(t("shell layout names the depth"), f"({levels}-level, {9 * levels + 12}-bit: "
-                  in out[0] and "KASLR)" in out[0], *out[:3])
+            nokaslr = "nokaslr" in cmdline
+            check(t("shell layout names the depth and KASLR"),
+                  f"({levels}-level, {9 * levels + 12}-bit: " in out[0]
+                  and out[0].endswith("; nokaslr):" if nokaslr else "; KASLR):")
+                  and any("KASAN shadow" in l for l in out) == nokaslr, *out[:3])
             pd = sh.cmd("ptdump")
             runs = [l for l in pd if l.startswith("0x")]
             check(t("shell ptdump starts at the kernel half"), pd[:1] == ["---[ Kernel Space ]---"]
@@ -154,8 +173,8 @@ def run_variant(tag, cpu):
 
 
 def main():
-    for tag, cpu in VARIANTS:
-        run_variant(tag, cpu)
+    for tag, cpu, cmdline in VARIANTS:
+        run_variant(tag, cpu, cmdline)
 
     print("KTAP version 1")
     print(f"1..{len(results)}")
