@@ -22,6 +22,7 @@ sys.dont_write_bytecode = True
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from shell_session import ShellSession, ShellError, boot_layout  # noqa: E402
+import harness  # noqa: E402
 
 GDB_TIMEOUT = 120
 results = []
@@ -64,8 +65,6 @@ def run_gdb(port, commands):
 # layout has the KASAN shadow row and Linux's fixed 5-level bases.
 VARIANTS = [("4-level", "qemu64", ""), ("5-level", "max,+la57", ""),
             ("5-level nokaslr", "max,+la57", "nokaslr")]
-FIXED_L5 = {"direct map": 0xff11000000000000, "vmalloc": 0xffa0000000000000,
-            "vmemmap": 0xffd4000000000000}
 KERNEL_SPACE_START = {4: 0xffff800000000000, 5: 0xff00000000000000}
 
 
@@ -81,7 +80,7 @@ def run_variant(tag, cpu, cmdline):
             check(t("the kernel chose the paging depth asked for"), lay["levels"] == levels, lay)
             if "nokaslr" in cmdline:
                 check(t("nokaslr: Linux's fixed bases"),
-                      all(lay[k][0] == v for k, v in FIXED_L5.items()), lay)
+                      all(lay[k][0] == v for k, v in harness.FIXED_BASES[5].items()), lay)
             # A section header for a range, before any whole dump ran.
             out = sh.cmd("ptdump %#x %#x" % (lay["direct map"][0], lay["direct map"][0] + (2 << 20)))
             check(t("shell ptdump of the direct map's base: its section"),

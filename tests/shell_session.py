@@ -9,7 +9,6 @@ kept (sh.log) and written to build/logs/NAME.log when the session ends.
 """
 
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -27,21 +26,16 @@ class ShellError(Exception):
     pass
 
 
-LAYOUT_RE = re.compile(r"x86/mm:   (direct map|vmalloc   |vmemmap   ) "
-                       r"0x([0-9a-f]{16})-0x([0-9a-f]{16}) \((\w+)\)")
-
-
 def boot_layout(log):
     """The layout the kernel chose and printed at boot (mem_layout.c's
-    pr_info lines): {"levels": 4|5, "direct map": (start, end), "vmalloc":
-    ..., "vmemmap": ...}, ends exclusive; raises ShellError if a line is
-    missing, so a test never falls back to guessed addresses."""
-    out = {}
-    m = re.search(r"x86/mm: (\d)-level paging", log)
-    if m:
-        out["levels"] = int(m.group(1))
-    for m in LAYOUT_RE.finditer(log):
-        out[m.group(1).strip()] = (int(m.group(2), 16), int(m.group(3), 16) + 1)
+    pr_info lines, read by harness.parse_layout): {"levels": 4|5,
+    "direct map": (start, end), "vmalloc": ..., "vmemmap": ...}, ends
+    exclusive. Raises ShellError if a line is missing, so a test never falls
+    back to guessed addresses."""
+    levels, regions = harness.parse_layout(log)
+    out = {r: (a, b + 1) for r, (a, b) in regions.items()}
+    if levels is not None:
+        out["levels"] = levels
     missing = {"levels", "direct map", "vmalloc", "vmemmap"} - set(out)
     if missing:
         raise ShellError(f"the boot log lacks the layout lines for {sorted(missing)}")
