@@ -9,6 +9,7 @@
 #define MM_INSPECT_H
 
 #include "kmm/types.h"
+#include "mm/namespace.h" /* the kmm_ names of what follows */
 
 enum page_kind {
 	PAGE_KIND_HOLE,       /* no struct page: not RAM, or outside the memmap */
