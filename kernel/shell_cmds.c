@@ -183,8 +183,10 @@ static int cmd_ptdump(int argc, char **argv)
 }
 
 /*
- * The pfn an address or pfn argument names: addresses are at or above
- * PAGE_OFFSET (direct map, vmalloc, kernel image), anything lower is a pfn.
+ * The pfn an address or pfn argument names: addresses are in the kernel half
+ * (direct map, vmalloc, kernel image, at this boot's bases), anything lower
+ * is a pfn. Under KASLR the direct map may start far above the kernel half,
+ * so PAGE_OFFSET is not the boundary.
  */
 static int arg_pfn(const char *cmd, const char *s, unsigned long *pfn,
 		   unsigned long *addr)
@@ -194,9 +196,9 @@ static int arg_pfn(const char *cmd, const char *s, unsigned long *pfn,
 	if (shell_arg_ulong(cmd, "pfn or address", s, false, &v))
 		return -EINVAL;
 	*addr = 0;
-	if (v < PAGE_OFFSET) {
+	if (v < KERNEL_SPACE_START) {
 		*pfn = v;
-	} else if (v < DIRECT_MAP_END) {
+	} else if (v >= PAGE_OFFSET && v < DIRECT_MAP_END) {
 		*pfn = PHYS_PFN(v - PAGE_OFFSET);
 		*addr = v;
 	} else if (v >= __START_KERNEL_map && v < __START_KERNEL_map + KERNEL_IMAGE_SIZE) {

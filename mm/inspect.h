@@ -10,6 +10,7 @@
 
 #include "mm/namespace.h"
 #include "kmm/types.h"
+#include "mm/namespace.h" /* the kmm_ names of what follows */
 
 enum page_kind {
 	PAGE_KIND_HOLE,       /* no struct page: not RAM, or outside the memmap */

@@ -26,10 +26,26 @@ class ShellError(Exception):
     pass
 
 
+def boot_layout(log):
+    """The layout the kernel chose and printed at boot (mem_layout.c's
+    pr_info lines, read by harness.parse_layout): {"levels": 4|5,
+    "direct map": (start, end), "vmalloc": ..., "vmemmap": ...}, ends
+    exclusive. Raises ShellError if a line is missing, so a test never falls
+    back to guessed addresses."""
+    levels, regions = harness.parse_layout(log)
+    out = {r: (a, b + 1) for r, (a, b) in regions.items()}
+    if levels is not None:
+        out["levels"] = levels
+    missing = {"levels", "direct map", "vmalloc", "vmemmap"} - set(out)
+    if missing:
+        raise ShellError(f"the boot log lacks the layout lines for {sorted(missing)}")
+    return out
+
+
 class ShellSession:
     def __init__(self, name="shell", mem="128M", smp=1, cmdline="", boot_timeout=90,
-                 qemu_args=()):
-        self.boot = harness.Boot(name, "bios", mem, smp=smp,
+                 qemu_args=(), cpu="qemu64"):
+        self.boot = harness.Boot(name, "bios", mem, smp=smp, cpu=cpu,
                                  cmdline=("init=shell ktest=none " + cmdline).strip(),
                                  qemu_args=tuple(qemu_args))
         self.boot_timeout = boot_timeout

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from shell_session import ShellSession, ShellError  # noqa: E402
+from shell_session import ShellSession, ShellError, boot_layout  # noqa: E402
 
 ADDR = r"0x[0-9a-f]+"
 BUDDY_RE = re.compile(r"^Node 0, zone +(\w+) +((?:\d+ +){11})$")
@@ -55,6 +55,13 @@ def addr_of(lines, call):
 def run(sh):
     cmd = sh.cmd
     check("banner", "monitor shell on the serial console" in sh.banner)
+    # KASLR moves the direct map, vmalloc and vmemmap at every boot: take
+    # their bases from what the kernel printed, never from constants.
+    lay = boot_layout(sh.banner)
+    check("4-level paging on qemu64", lay["levels"] == 4, lay)
+    vmemmap = lay["vmemmap"][0]
+    vmalloc_top = "%#x" % (lay["vmalloc"][1] - 0x1000)
+    dm_end = "%#x" % lay["direct map"][1]
 
     # --- help and completion -------------------------------------------------------
     out = cmd("help")
@@ -109,7 +116,7 @@ def run(sh):
     out = cmd("vtop 0x0000800000000000")
     check("vtop non-canonical", has(out, r"is not canonical"), *out)
     out = cmd("page 0x200")
-    check("page of the kernel image", has(out, r"^page:ffffea0000008000 pfn:0x200 phys:0x200000 "
+    check("page of the kernel image", has(out, r"^page:%016x pfn:0x200 phys:0x200000 " % (vmemmap + 0x200 * 64) +
                                           r"zone:DMA kind:reserved$")
           and has(out, r"^flags: 0x[0-9a-f]+\(reserved\|")
           and out[-1] == "page dumped because: shell page command", *out)
@@ -221,7 +228,9 @@ def run(sh):
         ("free_pages 0x1000", "free_pages: usage: free_pages ADDRESS ORDER"),
         ("page 0x7ffffff", "page: pfn 0x7ffffff is outside RAM"),
         ("page 0xffffffffffffffff", "page: 0xffffffffffffffff is not a direct-map, vmalloc or kernel-image address"),
-        ("page 0xffffc90100000000", "page: 0xffffc90100000000 is in no vmalloc area"),
+        (f"page {vmalloc_top}", f"page: {vmalloc_top} is in no vmalloc area"),
+        ("page 0xffff800000000000", "page: 0xffff800000000000 is not a direct-map, vmalloc or kernel-image address"),
+        (f"page {dm_end}", f"page: {dm_end} is not a direct-map, vmalloc or kernel-image address"),
         ("vtop", "vtop: usage: vtop ADDRESS"),
         ("ptdump 1 2", "ptdump: [0x1, 0x2) is not a page-aligned range in the kernel half (from 0xffff800000000000)"),
         ("ptdump 0xffffffff80000000", "ptdump: usage: ptdump [START END]"),

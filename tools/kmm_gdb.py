@@ -25,22 +25,50 @@ SYM = {
     "slab_caches": "kmm_slab_caches",        # list_head of struct kmem_cache.list
     "kmem_cache": "struct kmem_cache",
     "kmem_cache_list": "list",           # its list_head member
-    "pml4_phys": "kernel_pml4_phys",     # phys_addr_t of the kernel PML4
+    "pml4_phys": "kernel_pml4_phys",     # phys_addr_t of the kernel's top table
     "min_pfn": "kmm_min_pfn_mapped",
     "max_pfn": "kmm_max_pfn_mapped",
     "memmap_present": "kmm_memmap_present",  # u8 per 2^MEMMAP_BLOCK_ORDER pages
+    # arch/x86_64/layout.h: this boot's layout (Linux's names), set by layout_init()
+    "l5": "__pgtable_l5_enabled",        # bool; if absent, CR4.LA57 decides
+    "page_offset_base": "page_offset_base",
+    "direct_map_size": "direct_map_size",
+    "vmalloc_base": "vmalloc_base",
+    "vmalloc_size": "vmalloc_size",
+    "vmemmap_base": "vmemmap_base",
+    "vmemmap_size": "vmemmap_size",
+    "kaslr": "kaslr_memory_enabled",     # bool: the three bases were randomised
+    "paging_mode_reason": "paging_mode_reason",  # const char *
 }
 CONST = {
-    # arch/x86_64/layout.h (Linux's Documentation/arch/x86/x86_64/mm.rst)
-    "PAGE_OFFSET": 0xffff888000000000,
-    "DIRECT_MAP_END": 0xffffc88000000000,
-    "VMALLOC_BASE": 0xffffc90000000000,
-    "VMALLOC_END": 0xffffe90000000000,
-    "VMEMMAP_BASE": 0xffffea0000000000,
+    # arch/x86_64/layout.h (Linux's Documentation/arch/x86/x86_64/mm.rst): the
+    # fixed addresses, per paging depth (L4: 48-bit, L5: 57-bit) ...
+    "USER_SPACE_END_L4": 0x00007ffffffff000,
+    "KERNEL_SPACE_START_L4": 0xffff800000000000,
+    "LDT_REMAP_START_L4": 0xffff880000000000,
+    "PAGE_OFFSET_BASE_L4": 0xffff888000000000,
+    "KASAN_SHADOW_START_L4": 0xffffec0000000000,
+    "USER_SPACE_END_L5": 0x00fffffffffff000,
+    "KERNEL_SPACE_START_L5": 0xff00000000000000,
+    "LDT_REMAP_START_L5": 0xff10000000000000,
+    "PAGE_OFFSET_BASE_L5": 0xff11000000000000,
+    "KASAN_SHADOW_START_L5": 0xffdf000000000000,
+    # ... and those both depths share, from -4 TB up.
+    "KASAN_SHADOW_END": 0xfffffc0000000000,
+    "CPU_ENTRY_AREA_BASE": 0xfffffe0000000000,
+    "CPU_ENTRY_AREA_END": 0xfffffe8000000000,
+    "ESPFIX_BASE": 0xffffff0000000000,
+    "ESPFIX_END": 0xffffff8000000000,
+    "EFI_VA_START": 0xffffffef00000000,
+    "EFI_VA_END": 0xffffffff00000000,
     "START_KERNEL_map": 0xffffffff80000000,
-    "KERNEL_IMAGE_END": 0xffffffffa0000000,
-    "USER_SPACE_END": 0x00007ffffffff000,
-    "KERNEL_SPACE_START": 0xffff800000000000,
+    "KERNEL_IMAGE_SIZE": 0x20000000,
+    "MODULES_VADDR": 0xffffffffa0000000,
+    "MODULES_END": 0xffffffffff000000,
+    "FIXADDR_START": 0xffffffffff5f0000,
+    "VSYSCALL_ADDR": 0xffffffffff600000,
+    # The direct map, vmalloc and vmemmap bases are NOT here: KASLR (the
+    # default) picks them at each boot; layout() reads the variables above.
     # mm/mm_types.h, mm/internal.h, mm/gfp.h
     "PAGE_SHIFT": 12,
     "STRUCT_PAGE_SIZE": 64,
@@ -49,25 +77,59 @@ CONST = {
     "MAX_PAGE_ORDER": 10,
     "MEMMAP_BLOCK_ORDER": 10,
 }
+CR4_LA57 = 1 << 12
 # enum pageflags bit numbers, by name (read from the kernel's debug info).
 PAGEFLAGS = ["PG_reserved", "PG_buddy", "PG_pcp", "PG_head", "PG_slab",
              "PG_large_kmalloc", "PG_poisoned", "PG_vmalloc", "PG_ptable"]
-# The regions of layout_map_show() (arch/x86_64/ptdump.c), in address order.
-REGIONS = [
-    ("guard hole", 0xffff800000000000, 0xffff880000000000),
-    ("LDT remap", 0xffff880000000000, 0xffff888000000000),
-    ("direct map", 0xffff888000000000, 0xffffc88000000000),
-    ("vmalloc", 0xffffc90000000000, 0xffffe90000000000),
-    ("vmemmap", 0xffffea0000000000, 0xffffeb0000000000),
-    ("KASAN shadow", 0xffffec0000000000, 0xfffffc0000000000),
-    ("cpu_entry_area", 0xfffffe0000000000, 0xfffffe8000000000),
-    ("ESPfix stacks", 0xffffff0000000000, 0xffffff8000000000),
-    ("EFI runtime", 0xffffffef00000000, 0xffffffff00000000),
-    ("kernel image", 0xffffffff80000000, 0xffffffffa0000000),
-    ("modules", 0xffffffffa0000000, 0xffffffffff000000),
-    ("fixmap", 0xffffffffff5f0000, 0xffffffffff600000),
-    ("vsyscall", 0xffffffffff600000, 0xffffffffff601000),
-]
+
+
+def layout():
+    """This boot's layout, from the live variables, as arch/x86_64/layout.h
+    derives it: {l5, page_offset, direct_map_end, vmalloc_base, vmalloc_end,
+    vmemmap_base, vmemmap_end, user_space_end, kernel_space_start, kaslr,
+    reason, regions}. regions is the list of layout_map_show()
+    (arch/x86_64/ptdump.c kernel_regions()), in address order."""
+    try:
+        l5 = bool(int(val("l5")))
+    except gdb.error:
+        l5 = bool(int(gdb.parse_and_eval("$cr4")) & CR4_LA57)
+    sfx = "_L5" if l5 else "_L4"
+    c = CONST
+    v = lambda n: int(val(n)) & MASK64
+    L = {
+        "l5": l5,
+        "page_offset": v("page_offset_base"),
+        "vmalloc_base": v("vmalloc_base"),
+        "vmemmap_base": v("vmemmap_base"),
+        "user_space_end": c["USER_SPACE_END" + sfx],
+        "kernel_space_start": c["KERNEL_SPACE_START" + sfx],
+        "kaslr": bool(int(val("kaslr"))),
+        "reason": c_string(val("paging_mode_reason")),
+    }
+    L["direct_map_end"] = L["page_offset"] + v("direct_map_size")
+    L["vmalloc_end"] = L["vmalloc_base"] + v("vmalloc_size")
+    L["vmemmap_end"] = L["vmemmap_base"] + v("vmemmap_size")
+    regions = [
+        ("guard hole", c["KERNEL_SPACE_START" + sfx], c["LDT_REMAP_START" + sfx]),
+        ("LDT remap", c["LDT_REMAP_START" + sfx], c["PAGE_OFFSET_BASE" + sfx]),
+        ("direct map", L["page_offset"], L["direct_map_end"]),
+        ("vmalloc", L["vmalloc_base"], L["vmalloc_end"]),
+        ("vmemmap", L["vmemmap_base"], L["vmemmap_end"]),
+    ]
+    if not L["kaslr"]:   # under KASLR its place may hold vmalloc or vmemmap
+        regions.append(("KASAN shadow", c["KASAN_SHADOW_START" + sfx], c["KASAN_SHADOW_END"]))
+    regions += [
+        ("cpu_entry_area", c["CPU_ENTRY_AREA_BASE"], c["CPU_ENTRY_AREA_END"]),
+        ("ESPfix stacks", c["ESPFIX_BASE"], c["ESPFIX_END"]),
+        ("EFI runtime", c["EFI_VA_START"], c["EFI_VA_END"]),
+        ("kernel image", c["START_KERNEL_map"], c["START_KERNEL_map"] + c["KERNEL_IMAGE_SIZE"]),
+        ("modules", c["MODULES_VADDR"], c["MODULES_END"]),
+        ("fixmap", c["FIXADDR_START"], c["VSYSCALL_ADDR"]),
+        ("vsyscall", c["VSYSCALL_ADDR"], c["VSYSCALL_ADDR"] + 4096),
+    ]
+    L["regions"] = regions
+    return L
+
 
 MASK64 = (1 << 64) - 1
 PTE_ADDR_MASK = 0x000ffffffffff000
@@ -85,7 +147,9 @@ def read_u64s(addr, n):
 
 
 def phys_read_u64s(pa, n):
-    return read_u64s(CONST["PAGE_OFFSET"] + pa, n)
+    """Through the direct map (before layout_init(), page_offset_base is 0:
+    the boot tables' identity map)."""
+    return read_u64s((int(val("page_offset_base")) + pa) & MASK64, n)
 
 
 def hx(v):
@@ -174,9 +238,13 @@ def page_flags_bits():
     return {n: int(gdb.parse_and_eval(n)) for n in PAGEFLAGS}
 
 
+def page_addr(pfn):
+    """The struct page of @pfn in vmemmap (at this boot's vmemmap_base)."""
+    return (int(val("vmemmap_base")) + pfn * CONST["STRUCT_PAGE_SIZE"]) & MASK64
+
+
 def page_words(pfn):
-    return read_u64s(CONST["VMEMMAP_BASE"] + pfn * CONST["STRUCT_PAGE_SIZE"],
-                     CONST["STRUCT_PAGE_SIZE"] // 8)
+    return read_u64s(page_addr(pfn), CONST["STRUCT_PAGE_SIZE"] // 8)
 
 
 def pfn_valid(pfn):
@@ -225,7 +293,7 @@ def classify(pfn, bits):
 
 class Page(gdb.Command):
     """kmm-page PFN|ADDRESS: what the page is (the shell's page command).
-An argument below PAGE_OFFSET is a pfn; a direct-map, vmalloc or
+An argument below the kernel half is a pfn; a direct-map, vmalloc or
 kernel-image address names the page it is in."""
 
     def __init__(self):
@@ -235,13 +303,15 @@ kernel-image address names the page it is in."""
         if not arg.strip():
             raise gdb.GdbError("usage: kmm-page PFN|ADDRESS")
         v = parse_number(arg, "kmm-page")
-        if v < CONST["PAGE_OFFSET"]:
+        L = layout()
+        image = CONST["START_KERNEL_map"]
+        if v < L["kernel_space_start"]:
             pfn = v
-        elif v < CONST["DIRECT_MAP_END"]:
-            pfn = (v - CONST["PAGE_OFFSET"]) >> CONST["PAGE_SHIFT"]
-        elif CONST["START_KERNEL_map"] <= v < CONST["KERNEL_IMAGE_END"]:
-            pfn = (v - CONST["START_KERNEL_map"]) >> CONST["PAGE_SHIFT"]
-        elif CONST["VMALLOC_BASE"] <= v < CONST["VMALLOC_END"]:
+        elif L["page_offset"] <= v < L["direct_map_end"]:
+            pfn = (v - L["page_offset"]) >> CONST["PAGE_SHIFT"]
+        elif image <= v < image + CONST["KERNEL_IMAGE_SIZE"]:
+            pfn = (v - image) >> CONST["PAGE_SHIFT"]
+        elif L["vmalloc_base"] <= v < L["vmalloc_end"]:
             pa = translate(v)
             if pa is None:
                 raise gdb.GdbError(f"kmm-page: {v:#x} is not mapped")
@@ -257,18 +327,18 @@ kernel-image address names the page it is in."""
         zi = flags >> CONST["PAGE_ZONE_SHIFT"]
         zone = c_string(val("zones")[zi]["name"])
         gdb.write("page:%016x pfn:%s phys:%s zone:%s kind:%s\n" % (
-            CONST["VMEMMAP_BASE"] + pfn * CONST["STRUCT_PAGE_SIZE"], hx(pfn),
+            page_addr(pfn), hx(pfn),
             hx(pfn << CONST["PAGE_SHIFT"]), zone, kind))
         if kind not in ("reserved", "unknown"):
             gdb.write("head:%016x order:%d head_pfn:%s page %d of %d\n" % (
-                CONST["VMEMMAP_BASE"] + head * CONST["STRUCT_PAGE_SIZE"], order, hx(head),
+                page_addr(head), order, hx(head),
                 pfn - head, 1 << order))
         names = [n[3:] for n in PAGEFLAGS if flags >> bits[n] & 1]
         names.append("order=%d" % order_of(flags))
         names.append("zone=%d" % zi)
         gdb.write("flags: %s(%s)\n" % (hx(flags), "|".join(names)))
         if kind == "slab":
-            hp = gdb.Value(CONST["VMEMMAP_BASE"] + head * CONST["STRUCT_PAGE_SIZE"])
+            hp = gdb.Value(page_addr(head))
             hp = hp.cast(gdb.lookup_type("struct page").pointer()).dereference()
             s = hp["slab_cache"].dereference()
             gdb.write("slab: cache:%s objsize:%d size:%d objects:%d inuse:%d\n" % (
@@ -280,7 +350,16 @@ kernel-image address names the page it is in."""
 
 # ---- kmm-vtop -----------------------------------------------------------------------------
 
-LEVELS = [(4, "PML4", "pgd", 39), (3, "PDPT", "pud", 30), (2, "PD", "pmd", 21), (1, "PT", "pte", 12)]
+# Levels as the kernel's ptdump_show_walk() names them: (level, table name,
+# Linux's entry name, address shift). The top table is Linux's pgd at either
+# depth; with 5-level paging the PML4 below it is the p4d.
+LEVELS_L5 = [(5, "PML5", "pgd", 48), (4, "PML4", "p4d", 39), (3, "PDPT", "pud", 30),
+             (2, "PD", "pmd", 21), (1, "PT", "pte", 12)]
+LEVELS_L4 = [(4, "PML4", "pgd", 39)] + LEVELS_L5[2:]
+
+
+def levels(l5):
+    return LEVELS_L5 if l5 else LEVELS_L4
 
 
 def flag_text(e, leaf, level):
@@ -301,14 +380,27 @@ def flag_text(e, leaf, level):
     ])
 
 
-def canonical(va):
-    return va if (va >> 47) in (0, 0x1ffff) else None
+def va_bits(l5):
+    return 57 if l5 else 48
+
+
+def sign_extend(va, l5):
+    """The canonical form of @va: bits 63..57 (or 48) copy bit 56 (or 47)."""
+    top = va_bits(l5) - 1
+    return va | (MASK64 ^ ((1 << (top + 1)) - 1)) if va & (1 << top) else va & ((1 << (top + 1)) - 1)
+
+
+def canonical(va, l5):
+    return va if sign_extend(va, l5) == va else None
 
 
 def translate(va):
     """The physical address @va maps to through the kernel's tables, or None."""
+    l5 = layout()["l5"]
+    if canonical(va, l5) is None:
+        return None
     table = int(val("pml4_phys"))
-    for level, _, _, shift in LEVELS:
+    for level, _, _, shift in levels(l5):
         e = phys_read_u64s(table + 8 * ((va >> shift) & 511), 1)[0]
         if not e & P_PRESENT:
             return None
@@ -330,12 +422,13 @@ class Vtop(gdb.Command):
         if not arg.strip():
             raise gdb.GdbError("usage: kmm-vtop ADDRESS")
         va = parse_number(arg, "kmm-vtop")
+        l5 = layout()["l5"]
         table = int(val("pml4_phys"))
         gdb.write("vtop %s: cr3 table %s\n" % (hx(va), hx(table)))
-        if canonical(va) is None:
+        if canonical(va, l5) is None:
             gdb.write("  %#x is not canonical: no translation\n" % va)
             return
-        for level, tname, lname, shift in LEVELS:
+        for level, tname, lname, shift in levels(l5):
             i = (va >> shift) & 511
             e = phys_read_u64s(table + 8 * i, 1)[0]
             leaf = level == 1 or (level <= 3 and e & P_PSE)
@@ -368,11 +461,7 @@ def format_size(n):
     return "%d.%d %s" % (n >> (10 * top), ((n & ((1 << (10 * top)) - 1)) * 10) >> (10 * top), units[top])
 
 
-def sign_extend(va):
-    return va | (0xffff << 48) if va & (1 << 47) else va
-
-
-def walk(table_pa, level, base, first, last, visit, stats):
+def walk(table_pa, level, base, first, last, visit, stats, l5):
     """Visit present leaves [(va, size, level)] of the tables, in address order."""
     entries = phys_read_u64s(table_pa, 512)
     size = 1 << (12 + 9 * (level - 1))
@@ -380,12 +469,12 @@ def walk(table_pa, level, base, first, last, visit, stats):
         e = entries[i]
         if not e & P_PRESENT:
             continue
-        va = sign_extend(base + i * size)
+        va = sign_extend(base + i * size, l5)
         if level == 1 or (level <= 3 and e & P_PSE):
             visit(va, size, level)
         else:
             stats["tables"] += 1
-            walk(e & PTE_ADDR_MASK, level - 1, va, 0, 511, visit, stats)
+            walk(e & PTE_ADDR_MASK, level - 1, va, 0, 511, visit, stats, l5)
 
 
 class Layout(gdb.Command):
@@ -395,15 +484,17 @@ class Layout(gdb.Command):
         super().__init__("kmm-layout", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        rows, prev = [], CONST["KERNEL_SPACE_START"]
-        for name, a, b in REGIONS:
+        L = layout()
+        l5, kstart = L["l5"], L["kernel_space_start"]
+        rows, prev = [], kstart
+        for name, a, b in L["regions"]:
             if a > prev:
                 rows.append(["(unused hole)", prev, a])
             rows.append([name, a, b])
             prev = b
         if prev != 1 << 64:
             rows.append(["(unused hole)", prev, 1 << 64])
-        user = ["user space", 0, CONST["USER_SPACE_END"] + 4096]
+        user = ["user space", 0, L["user_space_end"] + 4096]
         for r in rows + [user]:
             r += [0, None, None, {}]     # bytes, lo, hi, counts by level
 
@@ -420,11 +511,12 @@ class Layout(gdb.Command):
             return visit
 
         stats = {"tables": 0}
-        pml4 = int(val("pml4_phys"))
-        walk(pml4, 4, 0, 0, 255, visitor([user]), stats)
-        walk(pml4, 4, 0, 256, 511, visitor(rows), stats)
-        gdb.write("kmm: virtual address space, from the live page tables (4-level, 48-bit):\n")
-        names = {4: "512G", 3: "1G", 2: "2M", 1: "4K"}
+        top, top_level = int(val("pml4_phys")), 5 if l5 else 4
+        walk(top, top_level, 0, 0, 255, visitor([user]), stats, l5)
+        walk(top, top_level, 0, 256, 511, visitor(rows), stats, l5)
+        gdb.write("kmm: virtual address space, from the live page tables (%d-level, %d-bit: %s; %s):\n" % (
+            top_level, va_bits(l5), L["reason"], "KASLR" if L["kaslr"] else "nokaslr"))
+        names = {5: "256T", 4: "512G", 3: "1G", 2: "2M", 1: "4K"}
 
         def show(r, empty):
             name, a, b, nbytes, lo, hi, counts = r
@@ -432,19 +524,19 @@ class Layout(gdb.Command):
             if not nbytes:
                 gdb.write(f"{head} {empty}\n")
                 return
-            c = ", ".join(f"{names[l]} x {counts[l]}" for l in (4, 3, 2, 1) if counts.get(l))
+            c = ", ".join(f"{names[l]} x {counts[l]}" for l in (5, 4, 3, 2, 1) if counts.get(l))
             gdb.write(f"{head} {format_size(nbytes)} mapped, {c}\n")
             gdb.write("  %33s  %-15s at %016x-%016x\n" % ("", "", lo, hi - 1))
 
         show(user, "empty")
         gdb.write("  %016x-%016x %10s  %-15s %s\n" % (
-            user[2], CONST["KERNEL_SPACE_START"] - 1,
-            format_size(CONST["KERNEL_SPACE_START"] - user[2]), "non-canonical",
+            user[2], kstart - 1, format_size(kstart - user[2]), "non-canonical",
             "cannot be mapped"))
         for r in rows:
             show(r, "-" if r[0].startswith("(") else "reserved, empty")
         tables = 1 + stats["tables"]
-        gdb.write("  page tables: %d pages (%d KiB), the PML4 included\n" % (tables, tables * 4))
+        gdb.write("  page tables: %d pages (%d KiB), the %s included\n" % (
+            tables, tables * 4, "PML5" if l5 else "PML4"))
 
 
 def guarded(cls):

@@ -337,8 +337,13 @@ int ptdump_show_range(unsigned long start, unsigned long end)
 	if (start < KERNEL_SPACE_START || (end && end <= start) ||
 	    (start | end) & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/*
+	 * The markers of this boot's layout, even if no whole dump ran yet;
+	 * only the first nr_markers are valid (KASLR leaves one slot unused).
+	 */
+	markers_init();
 	/* The section the range starts in gets its header too. */
-	while (st.next_marker + 1 < ARRAY_SIZE(markers) &&
+	while (st.next_marker + 1 < nr_markers &&
 	       markers[st.next_marker + 1].start <= start)
 		st.next_marker++;
 	walk_range(&st.w, pt_index(start, pgtable_top_level()),
