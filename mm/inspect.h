@@ -8,7 +8,6 @@
 #ifndef MM_INSPECT_H
 #define MM_INSPECT_H
 
-#include "mm/namespace.h"
 #include "kmm/types.h"
 #include "mm/namespace.h" /* the kmm_ names of what follows */
 

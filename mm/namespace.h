@@ -108,14 +108,6 @@
 #define mm_cpu_slots                 kmm_mm_cpu_slots
 #define mm_port_meminfo              kmm_port_meminfo
 /* mm/inspect.h: the page and zone reports (page_inspect.c, vmalloc.c). */
-#define dump_page_pfn                kmm_dump_page_pfn
-#define page_inspect                 kmm_page_inspect
-#define page_inspect_span            kmm_page_inspect_span
-#define page_inspect_zone            kmm_page_inspect_zone
-#define page_kind_name               kmm_page_kind_name
-#define show_pagetypeinfo            kmm_show_pagetypeinfo
-#define show_vmallocinfo             kmm_show_vmallocinfo
-#define show_zoneinfo                kmm_show_zoneinfo
 
 /*
  * The library's own printk and panic, for its sources only:
