@@ -57,6 +57,8 @@ CONST = {
     "KASAN_SHADOW_END": 0xfffffc0000000000,
     "CPU_ENTRY_AREA_BASE": 0xfffffe0000000000,
     "CPU_ENTRY_AREA_END": 0xfffffe8000000000,
+    "KFENCE_POOL_START": 0xfffffe8000000000,   # its own, after cpu_entry_area
+    "KFENCE_POOL_SIZE": 0x200000,
     "ESPFIX_BASE": 0xffffff0000000000,
     "ESPFIX_END": 0xffffff8000000000,
     "EFI_VA_START": 0xffffffef00000000,
@@ -120,6 +122,7 @@ def layout():
         regions.append(("KASAN shadow", c["KASAN_SHADOW_START" + sfx], c["KASAN_SHADOW_END"]))
     regions += [
         ("cpu_entry_area", c["CPU_ENTRY_AREA_BASE"], c["CPU_ENTRY_AREA_END"]),
+        ("KFENCE pool", c["KFENCE_POOL_START"], c["KFENCE_POOL_START"] + c["KFENCE_POOL_SIZE"]),
         ("ESPfix stacks", c["ESPFIX_BASE"], c["ESPFIX_END"]),
         ("EFI runtime", c["EFI_VA_START"], c["EFI_VA_END"]),
         ("kernel image", c["START_KERNEL_map"], c["START_KERNEL_map"] + c["KERNEL_IMAGE_SIZE"]),
