@@ -36,7 +36,7 @@
 unsigned char *host_phys_base;
 struct page *host_vmemmap;
 unsigned long host_vmalloc_start;
-static __thread unsigned int host_cpu_id;
+__thread unsigned int kmm_host_cpu_id; /* mm/port.h reads it inline */
 unsigned long host_kfence_start;
 
 static int phys_fd = -1;
@@ -271,13 +271,13 @@ static void host_relax(void)
 
 static unsigned int host_get_cpu(void)
 {
-	return host_cpu_id;
+	return kmm_host_cpu_id;
 }
 
 void host_set_cpu(unsigned int cpu)
 {
 	ASSERT(cpu < HOST_NR_CPUS && cpu < MM_NR_CPUS);
-	host_cpu_id = cpu;
+	kmm_host_cpu_id = cpu;
 }
 
 const struct boot_mem_range host_default_map[] = {
