@@ -109,6 +109,8 @@ MATRIX = [
     Boot("efi-smp2",       "efi",    "128M", smp=2),
     Boot("bios-smp4-max",  "bios",   "1G",   smp=4, cpu="max"),
     Boot("bios-nosmp",     "bios",   "128M", smp=2, cmdline="nosmp"),
+    # The console level hides messages, never KTAP or a report from the runner.
+    Boot("bios-loglevel0", "bios",   "128M", cmdline="loglevel=0"),
 ]
 
 # Deliberate failures (suites the default selection leaves out): the harness

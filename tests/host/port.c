@@ -340,7 +340,8 @@ bool host_console_quiet(bool quiet)
 	return old;
 }
 
-int vprintk(const char *fmt, va_list ap)
+/* As the kernel's: the level decides only what is shown (kernel/printk.c). */
+static int vprintk_console(bool always_shown, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	const char *text = buf;
@@ -351,14 +352,29 @@ int vprintk(const char *fmt, va_list ap)
 	if (len >= (int)sizeof(buf))
 		len = sizeof(buf) - 1;
 	level = printk_strip_level(&text, &len, LOGLEVEL_DEFAULT - 1, &marked);
-	if (level > console_loglevel)
-		return 0;
 	pthread_mutex_lock(&console_lock);
 	logbuf_store(&console, text, (size_t)len);
-	if (!console_quiet || !marked)
+	ktest_console_text(text, (size_t)len);
+	if (always_shown || (level <= console_loglevel && (!console_quiet || !marked)))
 		fwrite(text, 1, len, stdout);
 	pthread_mutex_unlock(&console_lock);
 	return len;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintk_console(false, fmt, ap);
+}
+
+int ktest_printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk_console(true, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 int printk(const char *fmt, ...)

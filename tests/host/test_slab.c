@@ -178,6 +178,7 @@ static void kmalloc_large_uses_pages(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, p != NULL);
 	kfree(p);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "more than the largest allocation");
 	KTEST_EXPECT_TRUE(t, kmalloc((4UL << 20) + 1, GFP_KERNEL) == NULL);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "kmalloc:"), 1);
 	mark = ktest_console_mark();
@@ -343,6 +344,7 @@ static void destroy_reports_live_objects(struct ktest *t)
 	c = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, b);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG leaky: Objects remaining on kmem_cache_destroy: 2");
 	kmem_cache_destroy(s);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 			  "BUG leaky: Objects remaining on kmem_cache_destroy: 2"));
@@ -354,6 +356,7 @@ static void destroy_reports_live_objects(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Allocated by"));
 	/* A leaked object freed later is refused, not corrupting anything. */
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG destroyed-cache:");
 	kfree(a);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG destroyed-cache:"));
 	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
@@ -420,27 +423,32 @@ static void misuse_reported_and_survived(struct ktest *t)
 	b = kmem_cache_alloc(other, GFP_KERNEL);
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG victim: Object already free");
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, a);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG victim: Object already free"), 1);
 
 	mark = ktest_console_mark();
 	a = kmem_cache_alloc(s, GFP_KERNEL);
+	ktest_expect_report(t, "BUG victim: Invalid pointer (not at an object start)");
 	kmem_cache_free(s, (char *)a + 8);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 			  "BUG victim: Invalid pointer (not at an object start)"));
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset 8 caller"));
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG victim: Pointer not in any slab");
 	kmem_cache_free(s, &stack_word);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG victim: Pointer not in any slab"));
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG victim: Wrong cache: object belongs to other");
 	kmem_cache_free(s, b);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 			  "BUG victim: Wrong cache: object belongs to other"));
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc: Pointer not in any slab or large kmalloc");
 	kfree(&stack_word);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 			  "BUG kmalloc: Pointer not in any slab or large kmalloc"));
@@ -449,6 +457,7 @@ static void misuse_reported_and_survived(struct ktest *t)
 	{
 		char *big = kmalloc(20000, GFP_KERNEL);
 
+		ktest_expect_report(t, "not at the start of a large kmalloc");
 		kfree(big + PAGE_SIZE);
 		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 				  "not at the start of a large kmalloc"));
@@ -485,6 +494,7 @@ static void free_into_slab_tail_refused(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, used < PAGE_SIZE << s->order); /* 42 objects, 64 bytes left */
 	tail = (char *)slab_base(slab_lookup(a)) + used;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc-96: Invalid pointer (in the slab's unused tail)");
 	kfree(tail);
 	KTEST_EXPECT_EQ(t, host_console_count(mark,
 			"BUG kmalloc-96: Invalid pointer (in the slab's unused tail)"), 1);
@@ -504,6 +514,7 @@ static void free_into_slab_tail_refused(struct ktest *t)
 	a = kmem_cache_alloc(mine, GFP_KERNEL);
 	tail = (char *)slab_base(slab_lookup(a)) + used;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG tail: Invalid pointer (in the slab's unused tail)");
 	kmem_cache_free(mine, tail);
 	KTEST_EXPECT_EQ(t, host_console_count(mark,
 			"BUG tail: Invalid pointer (in the slab's unused tail)"), 1);
@@ -554,13 +565,17 @@ static void free_of_hole_address_reported(struct ktest *t)
 	kfree(kmalloc(64, GFP_KERNEL));
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc: Pointer not in any slab or large kmalloc");
 	kfree(__va(hole));
 	KTEST_EXPECT_EQ(t, host_console_count(mark,
 			"BUG kmalloc: Pointer not in any slab or large kmalloc"), 1);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG holey: Pointer not in any slab");
 	kmem_cache_free(s, __va(hole + 64));
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG holey: Pointer not in any slab"), 1);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc:");
+	ktest_expect_report(t, "BUG kmalloc:");
 	KTEST_EXPECT_EQ(t, ksize(__va(hole)), 0);
 	KTEST_EXPECT_TRUE(t, krealloc(__va(hole), 10, GFP_KERNEL) == NULL);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG kmalloc:"), 2);
@@ -588,6 +603,9 @@ static void use_after_destroy_reported(struct ktest *t)
 	kmem_cache_destroy(s);
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "allocation from gone (not initialised or destroyed)");
+	ktest_expect_report(t, "allocation from gone (not initialised or destroyed)");
+	ktest_expect_report(t, "allocation from gone (not initialised or destroyed)");
 	KTEST_EXPECT_TRUE(t, kmem_cache_alloc(s, GFP_KERNEL) == NULL);
 	KTEST_EXPECT_TRUE(t, kmem_cache_zalloc(s, GFP_KERNEL) == NULL);
 	host_set_cpu(1);
@@ -596,6 +614,8 @@ static void use_after_destroy_reported(struct ktest *t)
 	KTEST_EXPECT_EQ(t, host_console_count(mark,
 			"allocation from gone (not initialised or destroyed)"), 3);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG gone:");
+	ktest_expect_report(t, "BUG gone:");
 	kmem_cache_free(s, o);
 	k = kmalloc(64, GFP_KERNEL);
 	kmem_cache_free(s, k);
@@ -604,6 +624,7 @@ static void use_after_destroy_reported(struct ktest *t)
 	mark = ktest_console_mark();
 	KTEST_EXPECT_EQ(t, kmem_cache_shrink(s), 0);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	ktest_expect_report(t, "refusing to destroy gone");
 	kmem_cache_destroy(s);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "refusing to destroy gone"));
 	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
@@ -644,6 +665,7 @@ static void magazine_double_free_found_by_check(struct ktest *t)
 	mark = ktest_console_mark();
 	kmem_cache_free(s, a); /* not the top of the magazine: accepted */
 	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "BUG"));
+	ktest_expect_report(t, "BUG mag-df: Object in a magazine twice (double free)");
 	KTEST_EXPECT_EQ(t, slab_check(s), 1);
 	KTEST_EXPECT_EQ(t, host_console_count(mark,
 			"BUG mag-df: Object in a magazine twice (double free)"), 1);
@@ -666,6 +688,7 @@ static void magazine_double_free_found_by_check(struct ktest *t)
 	kmem_cache_free(s, a);
 	host_set_cpu(0);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG mag-df: Object in a magazine twice (double free)");
 	KTEST_EXPECT_EQ(t, slab_check(s), 1);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "(double free)"), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
@@ -696,6 +719,7 @@ static void magazine_double_free_refused_by_flush(struct ktest *t)
 	kmem_cache_free(s, b);
 	kmem_cache_free(s, a);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG mag-df: Object already free");
 	slab_drain_all_magazines(s);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG mag-df: Object already free"), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
@@ -713,6 +737,7 @@ static void magazine_double_free_refused_by_flush(struct ktest *t)
 	slab_drain_all_magazines(s);
 	kmem_cache_free(s, a);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG mag-df: Object already free");
 	slab_drain_all_magazines(s);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG mag-df: Object already free"), 1);
 	/* Across CPUs: one copy each, the second flush refuses its copy. */
@@ -722,6 +747,7 @@ static void magazine_double_free_refused_by_flush(struct ktest *t)
 	kmem_cache_free(s, a);
 	host_set_cpu(0);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG mag-df: Object already free");
 	slab_drain_all_magazines(s);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG mag-df: Object already free"), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
@@ -750,6 +776,18 @@ static struct kmem_cache *debug_cache(struct ktest *t, unsigned int flags)
 	return s;
 }
 
+/* slab_check(@s), announcing the @n reports it must print. */
+static int check_reporting(struct ktest *t, struct kmem_cache *s, int n)
+{
+	char text[48];
+	int i;
+
+	snprintf(text, sizeof(text), "BUG %s: ", s->name);
+	for (i = 0; i < n; i++)
+		ktest_expect_report(t, text);
+	return slab_check(s);
+}
+
 static void debug_redzone_writes(struct ktest *t)
 {
 	struct kmem_cache *s = debug_cache(t, DBG_ALL);
@@ -761,6 +799,7 @@ static void debug_redzone_writes(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, p);
 	p[64] = 0x41;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG dbg: Right Redzone overwritten");
 	kmem_cache_free(s, p);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dbg: Right Redzone overwritten"));
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset 64 caller"));
@@ -770,6 +809,7 @@ static void debug_redzone_writes(struct ktest *t)
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	p[-1] = 0x42;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG dbg: Left Redzone overwritten");
 	kmem_cache_free(s, p);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dbg: Left Redzone overwritten"));
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset -1 caller"));
@@ -795,6 +835,7 @@ static void debug_use_after_free(struct ktest *t)
 	KTEST_EXPECT_EQ(t, p[63], SLAB_POISON_END);
 	p[10] = 0;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG dbg: Poison overwritten");
 	q = kmem_cache_alloc(s, GFP_KERNEL); /* LIFO: the same object */
 	KTEST_EXPECT_TRUE(t, q == p);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dbg: Poison overwritten"));
@@ -817,6 +858,7 @@ static void debug_double_free_of_older_object(struct ktest *t)
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, b);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG dbg: Object already free");
 	kmem_cache_free(s, a);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG dbg: Object already free"), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
@@ -833,16 +875,16 @@ static void check_counts_redzone(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, s);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	p[64] = 0x12;
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	p[-3] = 0x12;
 	p[65] = 0x12;
-	KTEST_EXPECT_EQ(t, slab_check(s), 2);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 2), 2);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	/* The red zone of a free object. */
 	kmem_cache_free(s, p);
 	p[64] = 0x12;
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	kmem_cache_destroy(s);
 }
@@ -858,7 +900,7 @@ static void check_counts_freepointer(struct ktest *t)
 	b = kmem_cache_alloc(s, GFP_KERNEL);
 	kmem_cache_free(s, a);
 	*(unsigned long *)slab_fp_addr(s, a) ^= 0x100;
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	/* The cache still works: allocate through the repaired slab and more. */
 	for (i = 0; i < 100; i++) {
@@ -869,6 +911,8 @@ static void check_counts_freepointer(struct ktest *t)
 		kmem_cache_free(s, o[i]);
 	kmem_cache_free(s, b);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	/* The repair cut the free list: what was behind the bad pointer leaks. */
+	ktest_expect_report(t, "BUG dbg: Objects remaining on kmem_cache_destroy");
 	kmem_cache_destroy(s);
 }
 
@@ -896,7 +940,7 @@ static void check_counts_freepointer_no_debug(struct ktest *t)
 		*(unsigned long *)f = 0x1234;
 	}
 	mark = ktest_console_mark();
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG plain: Freepointer corrupt"));
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	for (i = 0; i < 4; i++)
@@ -916,15 +960,15 @@ static void check_counts_poison(struct ktest *t)
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, b);
 	a[0] = 0x00; /* first word of a freed object */
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	b[50] = 0x00; /* its 50th byte */
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	a[63] = 0x6b; /* the end marker */
 	b[1] = 0;
 	b[2] = 0; /* one object's poison is one error */
-	KTEST_EXPECT_EQ(t, slab_check(s), 2);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 2), 2);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	/* Several kinds at once: left red zone of c, poison of a, slab padding. */
 	c[-1] = 0;
@@ -936,9 +980,9 @@ static void check_counts_poison(struct ktest *t)
 
 		if (used < (PAGE_SIZE << s->order)) {
 			base[used] = 0;
-			KTEST_EXPECT_EQ(t, slab_check(s), 3);
+			KTEST_EXPECT_EQ(t, check_reporting(t, s, 3), 3);
 		} else {
-			KTEST_EXPECT_EQ(t, slab_check(s), 2);
+			KTEST_EXPECT_EQ(t, check_reporting(t, s, 2), 2);
 		}
 	}
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
@@ -957,7 +1001,7 @@ static void check_counts_counter(struct ktest *t)
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	head = virt_to_page(a);
 	head->inuse += 2;
-	KTEST_EXPECT_EQ(t, slab_check(s), 1);
+	KTEST_EXPECT_EQ(t, check_reporting(t, s, 1), 1);
 	KTEST_EXPECT_EQ(t, head->inuse, 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	kmem_cache_free(s, a);
@@ -1010,6 +1054,7 @@ static void slab_debug_option(struct ktest *t)
 		unsigned long mark = ktest_console_mark();
 
 		p[32] = 1;
+		ktest_expect_report(t, "BUG kmalloc-32: Right Redzone overwritten");
 		kfree(p);
 		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 				  "BUG kmalloc-32: Right Redzone overwritten"));
