@@ -184,9 +184,17 @@ static inline bool slab_poisons(const struct kmem_cache *s)
 
 /*
  * What an object taken off its slab's free list holds in its free pointer:
- * neither NULL nor an object, so it does not read as free.
+ * neither NULL nor an object, so it does not read as free. Its user may
+ * overwrite only some bytes of the word (kmalloc(n) users writing p[0]);
+ * the word then decodes to this value with those bytes changed, so every
+ * byte is non-zero and the top ones non-canonical: no partial write can
+ * make it read as NULL or as an object. (The value 1 could: a write of one
+ * byte 0 decoded to 0..255, NULL for one byte value in 256, and a
+ * legitimately freed object was refused as "already free" and leaked.)
  */
-#define SLAB_FP_TAKEN ((void *)1)
+#define SLAB_FP_TAKEN ((void *)0x5ab1e7a4e05ab1e7UL)
+_Static_assert((0x5ab1e7a4e05ab1e7UL >> 47) != 0 && (0x5ab1e7a4e05ab1e7UL >> 47) != 0x1ffff,
+	       "SLAB_FP_TAKEN must be non-canonical");
 
 /* The free pointer: next ^ secret ^ byteswap(where it is stored). */
 static inline void **slab_fp_addr(const struct kmem_cache *s, const void *obj)

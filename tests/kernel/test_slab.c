@@ -235,6 +235,16 @@ static void all_caches_clean(struct ktest *t)
 	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
 }
 
+/* Whatever the cases above left in this CPU's magazines goes back quietly. */
+static void kmalloc_caches_shrink_quietly(struct ktest *t)
+{
+	unsigned int i;
+
+	for (i = 1; i <= KMALLOC_NR_CLASSES; i++)
+		kmem_cache_shrink(kmalloc_caches[i]);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
 static const struct ktest_case slab_kcases[] = {
 	KTEST_CASE(kmalloc_zero_faults),
 	KTEST_CASE(kmalloc_every_size),
@@ -244,6 +254,7 @@ static const struct ktest_case slab_kcases[] = {
 	KTEST_CASE(free_into_tail_refused),
 	KTEST_CASE(debug_exact_counts),
 	KTEST_CASE(all_caches_clean),
+	KTEST_CASE(kmalloc_caches_shrink_quietly),
 };
 
 KTEST_SUITE(slab, slab_kcases, .init = slab_suite_init);
