@@ -354,6 +354,46 @@ static int run_suite(const struct ktest_suite *s, unsigned int index)
 	return failed ? 1 : 0;
 }
 
+/*
+ * Each name or glob in @sel that matches no registered suite is an error: a
+ * typo must not run nothing and pass. Counts them; with @idx, also reports
+ * each as a failed KTAP result numbered from *@idx on.
+ */
+static int unknown_suites(const char *sel, unsigned int *idx)
+{
+	const char *p = sel, *end;
+	char item[64];
+	unsigned int i;
+	size_t len;
+	int bad = 0;
+
+	if (!sel)
+		return 0;
+	for (; *p; p = end + 1) {
+		bool found = false;
+
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len) {
+			if (len >= sizeof(item))
+				len = sizeof(item) - 1;
+			memcpy(item, p, len);
+			item[len] = '\0';
+			found = !strcmp(item, "all") || !strcmp(item, "none");
+			for (i = 0; !found && i < suite_count(); i++)
+				found = glob_match(item, suite_at(i)->name);
+			if (!found && idx) {
+				ktest_printk("# ktest=: no suite matches \"%s\"\n", item);
+				ktest_printk("not ok %u %s # no such suite\n", ++*idx, item);
+			}
+			bad += !found;
+		}
+		if (!end)
+			break;
+	}
+	return bad;
+}
+
 int ktest_run_all(const char *selection)
 {
 	unsigned int i, n = 0, idx = 0;
@@ -362,6 +402,7 @@ int ktest_run_all(const char *selection)
 	for (i = 0; i < suite_count(); i++)
 		if (suite_selected(suite_at(i), selection))
 			n++;
+	n += unknown_suites(selection, NULL);
 	run_active = true;
 	ktest_printk("KTAP version 1\n");
 	ktest_printk("1..%u\n", n);
@@ -372,6 +413,7 @@ int ktest_run_all(const char *selection)
 			continue;
 		failed_suites += run_suite(s, ++idx);
 	}
+	failed_suites += unknown_suites(selection, &idx);
 	if (reports_between_cases("ktest"))
 		failed_suites++;
 	run_active = false;

@@ -198,7 +198,10 @@ int ktest_printk(const char *fmt, ...) __printf(1, 2);
 unsigned long ktest_console_mark(void);
 bool ktest_console_contains(unsigned long mark, const char *text);
 
-/* Run the selected suites and return the number of failed suites. */
+/*
+ * Run the selected suites; returns the number of failed suites plus the
+ * number of names in @selection that match no suite (each reported).
+ */
 int ktest_run_all(const char *selection);
 
 #endif /* KERNEL_KTEST_H */

@@ -43,6 +43,8 @@ static int opt_ktest(const char *v)
 {
 	if (!v)
 		return -EINVAL;
+	if (strlen(v) >= sizeof(kernel_options.ktest))
+		return -E2BIG;
 	strlcpy(kernel_options.ktest, v, sizeof(kernel_options.ktest));
 	return 0;
 }
@@ -84,14 +86,19 @@ static int opt_slab_random(const char *v)
 	return 0;
 }
 
+/* Switches take no value: "nosmp=0" is refused (with a warning), not taken as nosmp. */
 static int opt_ptdump(const char *v)
 {
+	if (v)
+		return -EINVAL;
 	kernel_options.ptdump = true;
 	return 0;
 }
 
 static int opt_nosmp(const char *v)
 {
+	if (v)
+		return -EINVAL;
 	smp_disabled = true;
 	return 0;
 }
@@ -147,10 +154,13 @@ static void print_memory_map(void)
 {
 	unsigned int i;
 
-	pr_info("boot: %s via %s, command line: \"%s\"\n",
+	size_t len = strlen(boot_info.cmdline);
+
+	/* printk's line holds 1 KiB: say so rather than cut a long line silently. */
+	pr_info("boot: %s via %s, command line (%zu bytes): \"%.800s%s\n",
 		boot_method_name(boot_info.method),
 		boot_info.loader_name[0] ? boot_info.loader_name : "(unnamed loader)",
-		boot_info.cmdline);
+		len, boot_info.cmdline, len > 800 ? " ...\" (the rest not shown)" : "\"");
 	pr_info("boot: physical memory map (%u ranges):\n", boot_info.nr_mem);
 	for (i = 0; i < boot_info.nr_mem; i++) {
 		const struct boot_mem_range *r = &boot_info.mem[i];
@@ -228,6 +238,7 @@ void kmain(u64 magic, u64 info_phys)
 	mem_init();
 	pgtable_use_buddy();
 	kmem_cache_init();
+	slab_debug_check_names();
 	smp_init();
 
 	mm_report_boot();

@@ -1041,6 +1041,23 @@ static void check_counts_counter(struct ktest *t)
 
 /* ---- slab_debug= ------------------------------------------------------------ */
 
+/* A slab_debug= cache name that matches no cache gets a warning naming it. */
+static void slab_debug_unknown_name_warned(struct ktest *t)
+{
+	unsigned long mark;
+
+	host_mm_setup_default();
+	KTEST_ASSERT_EQ(t, slab_debug_setup("FZ,kmalloc-64,kmalloc-1*,kmaloc-32;P,nosuch*"), 0);
+	kmem_cache_init();
+	mark = ktest_console_mark();
+	KTEST_EXPECT_EQ(t, slab_debug_check_names(), 2);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "no cache matches \"kmaloc-32\""));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "no cache matches \"nosuch*\""));
+	KTEST_EXPECT_EQ(t, host_console_count(mark, "no cache matches"), 2);
+	slab_debug_setup("-");
+	KTEST_EXPECT_EQ(t, slab_debug_check_names(), 0);
+}
+
 static void slab_debug_option(struct ktest *t)
 {
 	struct kmem_cache *s;
@@ -1179,6 +1196,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(check_counts_poison),
 	KTEST_CASE(check_counts_counter),
 	KTEST_CASE(slab_debug_option),
+	KTEST_CASE(slab_debug_unknown_name_warned),
 	KTEST_CASE(kmalloc_all_debug),
 	KTEST_CASE(slabinfo_format),
 };
