@@ -172,6 +172,12 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		return -EINVAL;
 	slab_div_init(s);
 	s->secret = mm_random_u64();
+	/*
+	 * From the secret's upper half (no second draw: the random stream the
+	 * slabs' free-list orders take stays as it was), so a cookie read from
+	 * a freed object gives away at most half of the secret.
+	 */
+	s->mag_cookie = ((s->secret >> 32) * 0x9e3779b97f4a7c15ULL) | 1;
 
 	if (!(flags & (SLAB_DEBUG_FLAGS | SLAB_NO_MAGAZINE | SLAB_DEAD))) {
 		for (i = 0; s->size > slab_mag_sizes[i].max_size; i++)
