@@ -501,8 +501,11 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 						unsigned long caller)
 {
 	struct zone **zl;
+	bool drained = false;
 
-	if (order <= MAX_PAGE_ORDER) {
+	if (order > MAX_PAGE_ORDER)
+		goto fail;
+	for (;;) {
 		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
 			struct page *page = order <= PCP_MAX_ORDER ?
 					    pcp_alloc(*zl, order, gfp) :
@@ -511,7 +514,13 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 			if (page)
 				return prep_new_page(page, order, gfp);
 		}
+		/* Pages may sit on other CPUs' lists: take them back, once. */
+		if (drained)
+			break;
+		drain_all_pages();
+		drained = true;
 	}
+fail:
 	if (!(gfp & __GFP_NOWARN))
 		warn_alloc(gfp, order, caller);
 	return NULL;

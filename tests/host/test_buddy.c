@@ -486,6 +486,34 @@ static void misuse_owned_pages(struct ktest *t)
 
 /* ---- per-CPU lists ------------------------------------------------------- */
 
+/*
+ * Before an allocation fails, other CPUs' per-CPU lists are drained, as
+ * Linux does: no page stays stranded on CPU 1 while CPU 0 runs dry
+ * (issue 12, finding 8).
+ */
+static void alloc_drains_other_cpus_before_failing(struct ktest *t)
+{
+	struct page *list = NULL, *p;
+	unsigned long before, got;
+
+	host_mm_setup_default();
+	drain_all_pages();
+	before = nr_free_pages();
+	host_set_cpu(1);
+	p = alloc_page(GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	__free_page(p);
+	KTEST_ASSERT_TRUE(t, pcp_count(&pcp_lists[1][ZONE_NORMAL]) > 0);
+	host_set_cpu(0);
+	got = grab_all(&list, GFP_ATOMIC);
+	KTEST_EXPECT_EQ(t, pcp_count(&pcp_lists[1][ZONE_NORMAL]), 0);
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before - got);
+	free_all(list);
+	drain_all_pages();
+	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
 static void pcp_remote_free(struct ktest *t)
 {
 	struct page *pages[200];
@@ -879,6 +907,7 @@ static const struct ktest_case buddy_host_cases[] = {
 	KTEST_CASE(misuse_outside_memory),
 	KTEST_CASE(misuse_owned_pages),
 	KTEST_CASE(pcp_remote_free),
+	KTEST_CASE(alloc_drains_other_cpus_before_failing),
 	KTEST_CASE(poison_catches_write),
 	KTEST_CASE(checker_finds_corruption),
 	KTEST_CASE(randomized_model),
