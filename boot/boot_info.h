@@ -18,7 +18,7 @@
 #define BOOT_INFO_VERSION  1
 
 #define BOOT_MAX_MEM_RANGES 128
-#define BOOT_CMDLINE_MAX    512
+#define BOOT_CMDLINE_MAX    4096 /* with its NUL; longer lines are refused */
 #define BOOT_LOADER_NAME_MAX 64
 
 enum boot_method {

@@ -24,7 +24,7 @@
 
 #define KMM_ENTRY_HEADER_MAGIC 0x34367972746e456bULL /* "kEntry64" */
 #define KMM_EFI_HANDOFF_MAGIC  0x6f646e6148696645ULL /* "EfiHando" */
-#define KMM_EFI_HANDOFF_VERSION 1
+#define KMM_EFI_HANDOFF_VERSION 2 /* 2: 4096-byte command line */
 
 struct kmm_entry_header {
 	u64 magic;        /* KMM_ENTRY_HEADER_MAGIC */
@@ -46,7 +46,7 @@ struct efi_handoff {
 	u64 fb_phys;      /* GOP framebuffer or 0 */
 	u32 fb_width, fb_height, fb_pitch, fb_bpp;
 	u64 kernel_phys_start, kernel_phys_end; /* what the loader placed */
-	char cmdline[512];
+	char cmdline[4096]; /* NUL-terminated; the loader refuses longer */
 	char loader_name[64];
 };
 

@@ -338,6 +338,14 @@ int mb2_parse(const void *info, u64 info_phys, struct boot_info *bi,
 
 	tag = tags.tag[MB2_TAG_CMDLINE];
 	if (tag) {
+		const struct mb2_tag_string *cs = (const void *)tag;
+		size_t len = strnlen(cs->string, tag->size - sizeof(struct mb2_tag));
+
+		/* Never cut short: options after the cut would silently be lost. */
+		if (len >= sizeof(bi->cmdline))
+			return boot_fail(err, errlen, -E2BIG,
+				    "command line of %zu bytes is longer than the %zu-byte limit",
+				    len, sizeof(bi->cmdline) - 1);
 		ret = copy_string(tag, tags.offset[MB2_TAG_CMDLINE],
 				  "command line", bi->cmdline,
 				  sizeof(bi->cmdline), err, errlen);

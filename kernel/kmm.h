@@ -6,7 +6,7 @@
 #include "kmm/types.h"
 
 struct kernel_options {
-	char ktest[128]; /* ktest=: which self-test suites run */
+	char ktest[512]; /* ktest=: which self-test suites run (one word's worth) */
 	bool ptdump;     /* ptdump: print the page tables at boot */
 	bool shell;      /* init=shell: end at the monitor shell */
 };

@@ -26,11 +26,21 @@
 #include "kmm/compiler.h"
 #include "kmm/printk.h"
 
+#define KTEST_MAX_EXPECTED 16
+#define KTEST_MAX_UNEXPECTED 8
+#define KTEST_REPORT_LEN 160
+
 struct ktest {
 	const char *name;
 	int failures;
 	bool skipped;
 	char skip_reason[96];
+	/* Reports announced with ktest_expect_report() and those seen. */
+	char expected[KTEST_MAX_EXPECTED][KTEST_REPORT_LEN / 2];
+	bool expected_seen[KTEST_MAX_EXPECTED];
+	unsigned int nr_expected;
+	unsigned int nr_unexpected;
+	char unexpected[KTEST_MAX_UNEXPECTED][KTEST_REPORT_LEN];
 };
 
 struct ktest_case {
@@ -146,6 +156,41 @@ void ktest_skip(struct ktest *t, const char *reason);
 	} while (0)
 
 /*
+ * Reports: a line printed in one of the kernel's report shapes (see
+ * ktest_is_report(): "BUG ...", "WARNING: ...", "Kernel panic", a refused
+ * free, ...) while a case runs fails that case, unless the case announced it
+ * first: ktest_expect_report(t, text) announces exactly one report line
+ * containing @text (before the report, or after it: what counts is that by
+ * the end of the case each report printed was announced). An announced
+ * report that is not printed fails the case too. Reports count whatever the console log level shows, and from every
+ * CPU, as KUnit and slub_kunit count expected errors.
+ */
+void ktest_expect_report(struct ktest *t, const char *text);
+
+/*
+ * Run one case on @t (zeroed but for its name) with its reports counted:
+ * what the runner does for each case, and how tests of the runner run one
+ * inside another (the outer case's count resumes afterwards).
+ */
+void ktest_run_case(struct ktest *t, void (*run)(struct ktest *t));
+
+/*
+ * Is @line (@len bytes, no newline) the headline of a report? Everything
+ * printk stores also goes to ktest_console_text(), which cuts it into lines
+ * and counts reports against the running case. printk implementations call
+ * it with their console lock held, whatever the console log level.
+ */
+bool ktest_is_report(const char *line, size_t len);
+void ktest_console_text(const char *s, size_t n);
+
+/*
+ * printk for the runner's KTAP lines: always written to the console,
+ * whatever loglevel= says, because KTAP is how the self-tests report.
+ * Provided by the printk implementation (kernel/printk.c, the host port).
+ */
+int ktest_printk(const char *fmt, ...) __printf(1, 2);
+
+/*
  * Counting console output: tests that expect a misuse report check that the
  * report was printed. ktest_console_mark() returns a position; after the
  * operation, ktest_console_contains(mark, "BUG kmalloc-64") tells whether
@@ -156,7 +201,10 @@ bool ktest_console_contains(unsigned long mark, const char *text);
 
 /* How many suites @selection (ktest= syntax) selects. */
 unsigned int ktest_nr_selected(const char *selection);
-/* Run the selected suites and return the number of failed suites. */
+/*
+ * Run the selected suites; returns the number of failed suites plus the
+ * number of names in @selection that match no suite (each reported).
+ */
 int ktest_run_all(const char *selection);
 
 #endif /* KERNEL_KTEST_H */

@@ -50,6 +50,8 @@ static int opt_ktest(const char *v)
 {
 	if (!v)
 		return -EINVAL;
+	if (strlen(v) >= sizeof(kernel_options.ktest))
+		return -E2BIG;
 	strlcpy(kernel_options.ktest, v, sizeof(kernel_options.ktest));
 	return 0;
 }
@@ -96,8 +98,11 @@ static int opt_kfence_sample_interval(const char *v)
 	return kfence_sample_interval_setup(v);
 }
 
+/* Switches take no value: "nosmp=0" is refused (with a warning), not taken as nosmp. */
 static int opt_ptdump(const char *v)
 {
+	if (v)
+		return -EINVAL;
 	kernel_options.ptdump = true;
 	return 0;
 }
@@ -116,6 +121,8 @@ static int opt_init(const char *v)
 
 static int opt_nosmp(const char *v)
 {
+	if (v)
+		return -EINVAL;
 	smp_disabled = true;
 	return 0;
 }
@@ -207,10 +214,13 @@ static void print_memory_map(void)
 {
 	unsigned int i;
 
-	pr_info("boot: %s via %s, command line: \"%s\"\n",
+	size_t len = strlen(boot_info.cmdline);
+
+	/* printk's line holds 1 KiB: say so rather than cut a long line silently. */
+	pr_info("boot: %s via %s, command line (%zu bytes): \"%.800s%s\n",
 		boot_method_name(boot_info.method),
 		boot_info.loader_name[0] ? boot_info.loader_name : "(unnamed loader)",
-		boot_info.cmdline);
+		len, boot_info.cmdline, len > 800 ? " ...\" (the rest not shown)" : "\"");
 	pr_info("boot: physical memory map (%u ranges):\n", boot_info.nr_mem);
 	for (i = 0; i < boot_info.nr_mem; i++) {
 		const struct boot_mem_range *r = &boot_info.mem[i];
@@ -293,6 +303,7 @@ void kmain(u64 magic, u64 info_phys)
 	pgtable_use_buddy();
 	kmem_cache_init();
 	kfence_init();
+	slab_debug_check_names();
 	smp_init();
 
 	mm_report_boot();

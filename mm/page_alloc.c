@@ -503,15 +503,16 @@ static void __cold warn_alloc(gfp_t gfp, unsigned int order, unsigned long calle
 static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 						unsigned long caller)
 {
-	bool reclaimed = false;
+	bool drained = false, reclaimed = false;
 	struct zone **zl;
 
 	/* An injected failure changes nothing and, as in Linux, warns no more. */
 	if (unlikely(READ_ONCE(fail_page_alloc_active)) &&
 	    should_fail_alloc_page(gfp, order, caller))
 		return NULL;
-	if (order <= MAX_PAGE_ORDER) {
-retry:
+	if (order > MAX_PAGE_ORDER)
+		goto fail;
+	for (;;) {
 		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
 			struct page *page = order <= PCP_MAX_ORDER ?
 					    pcp_alloc(*zl, order, gfp) :
@@ -520,13 +521,22 @@ retry:
 			if (page)
 				return prep_new_page(page, order, gfp);
 		}
-		/* Before failing, as Linux shrinks slab caches: once. */
-		if (!reclaimed) {
-			reclaimed = true;
-			if (slab_reclaim())
-				goto retry;
+		/*
+		 * Before failing, as Linux does: take back the pages that sit
+		 * on other CPUs' lists, then what the slab caches hold spare.
+		 */
+		if (!drained) {
+			drain_all_pages();
+			drained = true;
+			continue;
 		}
+		if (reclaimed)
+			break;
+		reclaimed = true;
+		if (!slab_reclaim())
+			break;
 	}
+fail:
 	if (!(gfp & __GFP_NOWARN))
 		warn_alloc(gfp, order, caller);
 	return NULL;

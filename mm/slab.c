@@ -66,7 +66,13 @@
  *  - Double free. The full check (walk the slab's free list) is O(objects),
  *    far too slow for the fast path, so non-debug caches check cheaply,
  *    at three points:
- *      free (fast path)  the top of the magazine: free(a); free(a).
+ *      free (fast path)  the object's mark (slab_marked_free() in
+ *                        slab_internal.h): every object in a magazine
+ *                        holds the cache's cookie in its free-pointer
+ *                        word, so free(a); free(b); free(a) and a second
+ *                        free on another CPU are refused at the free; the
+ *                        checked path also refuses an object whose free
+ *                        pointer reads as on its slab's free list.
  *      flush to a slab   an object whose free pointer already decodes to
  *                        NULL or an object of its slab is on the free list
  *                        (slab_take_run() leaves SLAB_FP_TAKEN in the
@@ -457,7 +463,8 @@ static struct page *slab_next_source(struct kmem_cache *s, gfp_t gfp)
  * cuts the list there: the objects after it are leaked as in use. Lock held.
  */
 static unsigned int slab_take_run(struct kmem_cache *s, struct page *head,
-				  void **dst, unsigned int nr, unsigned long caller)
+				  void **dst, unsigned int nr, bool to_mag,
+				  unsigned long caller)
 {
 	unsigned int n = 0, nfree = head->objects - head->inuse;
 	void *obj = head->freelist, *next;
@@ -470,8 +477,9 @@ static unsigned int slab_take_run(struct kmem_cache *s, struct page *head,
 		unsigned long key = k.secret ^ __builtin_bswap64((unsigned long)where);
 
 		next = (void *)((unsigned long)*where ^ key);
-		/* No longer reads as free. */
-		*where = (void *)((unsigned long)SLAB_FP_TAKEN ^ key);
+		/* No longer reads as free; in a magazine, carries its mark. */
+		*where = to_mag ? (void *)(unsigned long)s->mag_cookie :
+				  (void *)((unsigned long)SLAB_FP_TAKEN ^ key);
 		dst[n++] = obj;
 		if (unlikely(!slab_fp_says_free(&k, (unsigned long)next))) {
 			slab_bug(s, obj, s->fp_offset, caller,
@@ -500,7 +508,7 @@ static void *slab_take_object(struct kmem_cache *s, gfp_t gfp,
 
 	if (!head)
 		return NULL;
-	slab_take_run(s, head, &obj, 1, caller);
+	slab_take_run(s, head, &obj, 1, false, caller);
 	return obj;
 }
 
@@ -515,7 +523,7 @@ static void *slab_take_object(struct kmem_cache *s, gfp_t gfp,
  * back to the page allocator. Lock held.
  */
 static unsigned int slab_put_run(struct kmem_cache *s, struct page *head,
-				 void *const *src, unsigned int nr,
+				 void *const *src, unsigned int nr, bool from_mag,
 				 unsigned long caller)
 {
 	const struct slab_fp_key k = slab_fp_key(s, head);
@@ -532,7 +540,12 @@ static unsigned int slab_put_run(struct kmem_cache *s, struct page *head,
 			break;
 		key = k.secret ^ __builtin_bswap64((unsigned long)where);
 		next = (unsigned long)*where ^ key;
-		if (unlikely(!inuse || slab_fp_says_free(&k, next))) {
+		/*
+		 * From a magazine, the object must carry the magazine mark: a
+		 * second copy finds the free pointer its first copy left.
+		 */
+		if (unlikely(!inuse || (from_mag ? *(unsigned long *)where != s->mag_cookie :
+					slab_fp_says_free(&k, next)))) {
 			slab_bug(s, obj, 0, caller, "Object already free");
 			continue;
 		}
@@ -566,6 +579,8 @@ static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
 	m->avail = 0;
 	m->limit = s->mag_limit;
 	m->last = NULL;
+	m->cookie = s->mag_cookie;
+	m->fp_offset = s->fp_offset;
 	m->slot[0] = NULL;
 	s->mag[cpu] = m;
 	return m;
@@ -599,7 +614,7 @@ void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
 			i++;
 			continue;
 		}
-		n = slab_put_run(s, head, &m->slot[i], nr + 1 - i, caller);
+		n = slab_put_run(s, head, &m->slot[i], nr + 1 - i, true, caller);
 		/* The first is in @head's slab: a run is never empty. */
 		ASSERT_MSG(n, "slab %s: object %p outside its slab", s->name, obj);
 		i += n;
@@ -607,6 +622,8 @@ void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
 	for (i = nr + 1; i <= m->avail; i++)
 		m->slot[i - nr] = m->slot[i];
 	m->avail -= nr;
+	/* Its last may have gone back to the slab: no shortcut for it now. */
+	m->last = NULL;
 }
 
 /*
@@ -651,6 +668,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	if (m->avail) { /* __GFP_ZERO, failslab or the KFENCE countdown */
 		obj = m->slot[m->avail--];
 		m->last = obj;
+		slab_mark_allocated(m, obj);
 		goto out;
 	}
 	slab_lock_slow(s);
@@ -666,11 +684,12 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 			if (!head)
 				break;
 			m->avail += slab_take_run(s, head, &m->slot[m->avail + 1],
-						  s->mag_batch - m->avail, caller);
+						  s->mag_batch - m->avail, true, caller);
 		}
 		if (m->avail) {
 			obj = m->slot[m->avail--];
 			m->last = obj;
+			slab_mark_allocated(m, obj);
 		}
 	}
 	mm_spin_unlock(&s->lock);
@@ -736,19 +755,22 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 	}
 	flags = mm_irq_save();
 	m = slab_cpu_magazine(s);
-	if (m->avail && m->slot[m->avail] == obj) {
+	/* In some CPU's magazine already (slab_marked_free()), or on the slab. */
+	if (s->mag_limit && (*(unsigned long *)slab_fp_addr(s, obj) == s->mag_cookie ||
+			     slab_on_free_list(s, obj))) {
 		slab_bug(s, obj, 0, caller, "Object already free");
 		goto out;
 	}
 	slab_lock_slow(s);
 	if (m == &slab_empty_mag) {
 		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
-			slab_put_run(s, head, &obj, 1, caller);
+			slab_put_run(s, head, &obj, 1, false, caller);
 	} else {
 		if (m->avail >= m->limit) /* the depot first: slab_depot.c */
 			m = slab_depot_get_empty(s, m);
 		if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
 			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
+		slab_mark_free(m, obj);
 		m->slot[++m->avail] = obj;
 		m->last = NULL; /* the magazine may be full now */
 	}

@@ -108,6 +108,8 @@ bool slab_is_available(void);
 
 /* slab_debug= command-line option, Linux syntax (e.g. "FZPU", "P,kmalloc-64"). */
 int slab_debug_setup(const char *arg);
+/* Warn about slab_debug= cache names no cache matches; returns how many. */
+int slab_debug_check_names(void);
 /* slab_nomerge-like switch: slab_random=0 keeps free lists in address order. */
 extern bool slab_freelist_random;
 

@@ -45,8 +45,10 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 		flags = mm_irq_save();
 		m = s->mag[mm_cpu_id()];
 		take = min((size_t)m->avail, nr - i);
-		for (k = 0; k < take; k++)
+		for (k = 0; k < take; k++) {
 			p[i + k] = m->slot[m->avail - k];
+			slab_mark_allocated(m, p[i + k]); /* a pop's double-free mark */
+		}
 		m->avail -= (unsigned int)take;
 		if (take)
 			m->last = NULL;

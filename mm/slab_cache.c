@@ -109,10 +109,10 @@ static void slab_div_init(struct kmem_cache *s)
 
 /*
  * Magazine capacity by object size: a full magazine pins at most about
- * 8 KiB (61 objects of <= 128 bytes, 29 of <= 256), 16 KiB (16 of <= 1
+ * 8 KiB (59 objects of <= 128 bytes, 29 of <= 256), 16 KiB (16 of <= 1
  * KiB) or 32 KiB (8 of <= 4 KiB), and 4 objects of anything larger; a CPU
  * holds two (loaded and previous, mm/slab_depot.c). Each refill or flush
- * against the slabs moves half of one (mag_batch). 61 rather than 29 for
+ * against the slabs moves half of one (mag_batch). 59 rather than 29 for
  * small objects halves the depot exchanges of a long batch (the in-kernel
  * 1000-batch: 97.4 -> 90.3 instructions per op); capacity below the
  * maximum grows under contention (slab_lock_slow()).
@@ -179,6 +179,12 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		return -EINVAL;
 	slab_div_init(s);
 	s->secret = mm_random_u64();
+	/*
+	 * From the secret's upper half (no second draw: the random stream the
+	 * slabs' free-list orders take stays as it was), so a cookie read from
+	 * a freed object gives away at most half of the secret.
+	 */
+	s->mag_cookie = ((s->secret >> 32) * 0x9e3779b97f4a7c15ULL) | 1;
 
 	if (!(flags & (SLAB_DEBUG_FLAGS | SLAB_NO_MAGAZINE | SLAB_DEAD))) {
 		for (i = 0; s->size > slab_mag_sizes[i].max_size; i++)

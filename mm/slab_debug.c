@@ -167,6 +167,49 @@ unsigned int slab_debug_flags_for(const char *name)
 	return slab_debug_global;
 }
 
+/*
+ * Warn about each cache name slab_debug= gave that no existing cache
+ * matches (a typo would otherwise leave debugging silently off); returns
+ * how many. Call once the boot's caches exist.
+ */
+int slab_debug_check_names(void)
+{
+	struct kmem_cache *s;
+	unsigned long flags;
+	unsigned int i;
+	const char *p, *end;
+	char name[64];
+	size_t len;
+	int missing = 0;
+
+	for (i = 0; i < slab_debug_nr_blocks; i++) {
+		for (p = slab_debug_blocks[i].names; *p; p = end + 1) {
+			bool found = false;
+
+			end = strchr(p, ',');
+			len = end ? (size_t)(end - p) : strlen(p);
+			if (len && len < sizeof(name)) {
+				memcpy(name, p, len);
+				name[len] = '\0';
+				flags = mm_irq_save();
+				mm_spin_lock(&slab_caches_lock);
+				list_for_each_entry(s, &slab_caches, list)
+					found |= slab_debug_name_match(name, s->name);
+				mm_spin_unlock(&slab_caches_lock);
+				mm_irq_restore(flags);
+				if (!found) {
+					pr_warn("slab: slab_debug: no cache matches \"%s\" (yet); only a cache created later under that name will be debugged\n",
+						name);
+					missing++;
+				}
+			}
+			if (!end)
+				break;
+		}
+	}
+	return missing;
+}
+
 /* ---- reports --------------------------------------------------------------- */
 
 static struct slab_track *slab_tracks(const struct kmem_cache *s, const void *obj)

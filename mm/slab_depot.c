@@ -171,6 +171,8 @@ static struct slab_magazine *slab_new_magazine(struct kmem_cache *s)
 	m->avail = 0;
 	m->limit = s->mag_limit;
 	m->last = NULL;
+	m->cookie = s->mag_cookie;
+	m->fp_offset = s->fp_offset;
 	m->slot[0] = NULL;
 	return m;
 }

@@ -65,9 +65,15 @@
  * three sets it to NULL: every other push, and slab_discard() for every
  * CPU (the object's slab may be going back to the buddy allocator).
  */
-#define SLAB_MAG_SLOTS 62 /* slot[1..61] hold objects (slab_mag_sizes[]) */
+#define SLAB_MAG_SLOTS 60 /* slot[1..59] hold objects (slab_mag_sizes[]); 512 bytes */
 #define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
 
+/*
+ * cookie and fp_offset are copies of the cache's (s->mag_cookie and
+ * s->fp_offset), so that kfree's hint path, which knows only the magazine,
+ * can mark and check an object: every object in a magazine holds the cookie
+ * in its free-pointer word (see slab_mark_free()).
+ */
 struct slab_magazine {
 	unsigned int avail; /* objects in slot[1..avail] */
 	unsigned int limit; /* capacity in use, <= SLAB_MAG_MAX; 0 = none */
@@ -75,6 +81,8 @@ struct slab_magazine {
 		void *last; /* NULL, or may return without pointer checks */
 		struct slab_magazine *next; /* in a depot: the next on its stack */
 	};
+	unsigned long cookie;
+	unsigned long fp_offset;
 	void *slot[SLAB_MAG_SLOTS];
 } __aligned(64);
 
@@ -108,6 +116,7 @@ struct kmem_cache {
 	unsigned int object_size; /* what the user asked for */
 	unsigned int fp_offset;   /* free pointer, from the user pointer */
 	u64 secret;               /* free pointer obfuscation */
+	u64 mag_cookie;           /* what objects in magazines hold; never 0 */
 
 	/* Warm: slow paths. */
 	unsigned int flags;
@@ -212,13 +221,17 @@ static inline bool slab_poisons(const struct kmem_cache *s)
 
 /*
  * What an object taken off its slab's free list holds in its free pointer:
- * neither NULL nor an object, so it does not read as free. All ones, so
- * that a user who writes only the first bytes of the object leaves the
- * high bytes decoding to 0xff..: with 1, a one-byte write decoded to a
- * number below 256, NULL whenever it equalled the key's low byte (one
- * cache in 256; the KASAN build's quarantine found it).
+ * neither NULL nor an object, so it does not read as free. Its user may
+ * overwrite only some bytes of the word (kmalloc(n) users writing p[0]);
+ * the word then decodes to this value with those bytes changed, so every
+ * byte is non-zero and the top ones non-canonical: no partial write can
+ * make it read as NULL or as an object. (The value 1 could: a write of one
+ * byte 0 decoded to 0..255, NULL for one byte value in 256, and a
+ * legitimately freed object was refused as "already free" and leaked.)
  */
-#define SLAB_FP_TAKEN ((void *)~0UL)
+#define SLAB_FP_TAKEN ((void *)0x5ab1e7a4e05ab1e7UL)
+_Static_assert((0x5ab1e7a4e05ab1e7UL >> 47) != 0 && (0x5ab1e7a4e05ab1e7UL >> 47) != 0x1ffff,
+	       "SLAB_FP_TAKEN must be non-canonical");
 
 /* The free pointer: next ^ secret ^ byteswap(where it is stored). */
 static inline void **slab_fp_addr(const struct kmem_cache *s, const void *obj)
@@ -306,6 +319,40 @@ static __always_inline void slab_set_kmalloc_mag(struct slab_magazine *m)
  * _RET_IP_ needs under -fno-omit-frame-pointer) only there.
  */
 
+/*
+ * Double free, caught before an object can be handed out twice: every
+ * object in a magazine, on any CPU, holds m->cookie (a random per-cache
+ * value) in its free-pointer word, and a pop clears it. A free of an object
+ * that already holds it goes to the slow path, which reports it; so do
+ * kfree(a); kfree(b); kfree(a) and a second free on another CPU. Objects on
+ * a slab's free list hold an encoded pointer instead, which a flush checks.
+ * A user's data equals the cookie only by chance (2^-64), and a user's
+ * write over part of the word clears the mark (the free is then unchecked,
+ * as a double free after a use-after-free write always is).
+ */
+static __always_inline unsigned long *slab_mark_addr(const struct slab_magazine *m,
+						    const void *obj)
+{
+	return (unsigned long *)((char *)obj + m->fp_offset);
+}
+
+static __always_inline bool slab_marked_free(const struct slab_magazine *m,
+					     const void *obj)
+{
+	return *slab_mark_addr(m, obj) == m->cookie;
+}
+
+static __always_inline void slab_mark_free(const struct slab_magazine *m, const void *obj)
+{
+	*slab_mark_addr(m, obj) = m->cookie;
+}
+
+static __always_inline void slab_mark_allocated(const struct slab_magazine *m,
+						const void *obj)
+{
+	*slab_mark_addr(m, obj) = 0;
+}
+
 /* Pop an object off this CPU's magazine of @s; false if it is empty. */
 static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 					   bool kmalloc_hint)
@@ -329,6 +376,7 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 	m->avail = n - 1;
 	obj = m->slot[n];
 	m->last = obj;
+	slab_mark_allocated(m, obj);
 	if (kmalloc_hint)
 		slab_set_kmalloc_mag(m);
 	mm_irq_restore(flags);
@@ -354,12 +402,30 @@ static __always_inline bool slab_mag_push(struct slab_magazine *m, const void *o
 {
 	unsigned int n = m->avail;
 
-	if (unlikely(n >= m->limit || m->slot[n] == obj))
+	if (unlikely(n >= m->limit || slab_marked_free(m, obj)))
 		return false;
+	slab_mark_free(m, obj);
 	m->last = NULL;
 	m->avail = n + 1;
 	m->slot[n + 1] = (void *)obj;
 	return true;
+}
+
+/*
+ * Does @obj, an object start in a slab of @s (a cache with magazines:
+ * objects start at offset 0), read as on its slab's free list: its free
+ * pointer decodes to NULL or to an object of the same slab? Then freeing it
+ * again is a double free. An allocated object holds 0 there after a pop (it
+ * decodes to the random key) or SLAB_FP_TAKEN, or its user's data.
+ */
+static __always_inline bool slab_on_free_list(const struct kmem_cache *s,
+					      const void *obj)
+{
+	unsigned long where = (unsigned long)obj + s->fp_offset;
+	unsigned long next = *(unsigned long *)where ^ s->secret ^ __builtin_bswap64(where);
+	unsigned long off = next - ((unsigned long)obj & ~s->slab_mask);
+
+	return !next || (off < s->used && slab_obj_offset(s, off));
 }
 
 /*
@@ -377,7 +443,7 @@ static __always_inline bool slab_free_checked(struct kmem_cache *s,
 	 * of 0 sends them on.
 	 */
 	return slab_obj_offset(s, (unsigned long)obj & s->slab_mask) &&
-	       slab_mag_push(m, obj);
+	       !slab_on_free_list(s, obj) && slab_mag_push(m, obj);
 }
 
 /*
@@ -392,9 +458,14 @@ static __always_inline bool slab_free_checked(struct kmem_cache *s,
  */
 static __always_inline bool slab_free_last(struct slab_magazine *m, const void *obj)
 {
-	if (obj != m->last || !obj)
+	if (obj != m->last || !obj || slab_marked_free(m, obj))
 		return false;
-	m->last = NULL;
+	/*
+	 * m->last may stay: a second free of it meets its mark, and the
+	 * magazine's room lasts until another push (which clears last) or a
+	 * pop (which sets it); a flush clears it.
+	 */
+	slab_mark_free(m, obj);
 	m->slot[++m->avail] = (void *)obj;
 	return true;
 }

@@ -92,6 +92,11 @@ class Boot:
         return " ".join(words + [e for e in extra if e.split("=", 1)[0] not in names])
 
 
+# 3898 bytes of options the kernel ignores (with one warning): with the rest
+# of a row's command line and the harness's own options, close to the
+# 4095-byte limit.
+LONG_PAD = " ".join(f"pad{i:02d}=" + "p" * 42 for i in range(79)) + " " + "q" * 27
+
 # The boots of `make test`, in report order. Keyword columns as in Boot.
 MATRIX = [
     #    name              firmware  mem     extra columns
@@ -123,6 +128,20 @@ MATRIX = [
          cmdline="no5lvl expect_la57=0 ktest=layout,paging"),
     Boot("bios-nonx",      "bios",   "128M", smp=2, cpu="qemu64,-nx", cmdline="expect_nx=0",
          expect_text="NX absent (CPU lacks it: no-execute is not enforced)"),
+    # The console level hides messages, never KTAP or a report from the runner.
+    Boot("bios-loglevel0", "bios",   "128M", cmdline="loglevel=0"),
+    # Command lines of nearly 4 KiB arrive whole on each boot path (the boot
+    # suite checks the options the harness appends at the very end).
+    Boot("bios-cmdline-4k", "bios",  "128M", cmdline=LONG_PAD + " ktest=boot,layout"),
+    Boot("uefi-cmdline-4k", "uefi",  "128M", cmdline=LONG_PAD + " ktest=boot,layout"),
+    Boot("efi-cmdline-4k", "efi",    "128M", cmdline=LONG_PAD + " ktest=boot,layout"),
+    # Bad command lines: refused loudly, never cut or misread.
+    Boot("bios-cmdline-too-long", "bios", cmdline=LONG_PAD + " " + LONG_PAD, expect_exit=37,
+         expect_text="is longer than the 4095-byte limit"),
+    Boot("bios-unknown-suite", "bios", cmdline="ktest=layout,nosuch", expect_exit=35,
+         expect_text='no suite matches "nosuch"'),
+    Boot("bios-smp2-nosmp0", "bios", "128M", smp=2, cmdline="nosmp=0 ktest=smp",
+         expect_text='Malformed kernel command line parameter "nosmp=0"'),
 ]
 
 # Deliberate failures (suites the default selection leaves out): the harness

@@ -12,7 +12,7 @@
  *     spaces, leading and trailing blanks are trimmed.
  *
  * Otherwise the command line is empty. A command line that does not fit in
- * the hand-off (511 bytes) stops the boot rather than being cut short.
+ * the hand-off (4095 bytes) stops the boot rather than being cut short.
  */
 #include "boot/efi/loader.h"
 

@@ -44,8 +44,9 @@
 #define COM1_PORT 0x3f8
 #define COM1_LSR_THR_EMPTY 0x20
 
-_Static_assert(sizeof(struct efi_handoff) <= EFI_PAGE_SIZE,
-	       "the hand-off fits in the one page allocated for it");
+#define HANDOFF_PAGES EFI_SIZE_TO_PAGES(sizeof(struct efi_handoff))
+_Static_assert(sizeof(struct efi_handoff) <= 2 * EFI_PAGE_SIZE,
+	       "the hand-off fits in the pages allocated for it");
 _Static_assert(sizeof(((struct efi_handoff *)0)->loader_name) > sizeof(LOADER_NAME),
 	       "the loader's name fits in the hand-off");
 
@@ -135,11 +136,11 @@ static EFI_STATUS alloc_handoff_mem(struct handoff_mem *m)
 	EFI_STATUS st;
 
 	SetMem(m, sizeof(*m), 0);
-	addr = alloc_low_pages(1, L"hand-off");
+	addr = alloc_low_pages(HANDOFF_PAGES, L"hand-off");
 	if (!addr)
 		return EFI_OUT_OF_RESOURCES;
 	m->handoff = (struct efi_handoff *)(UINTN)addr;
-	SetMem(m->handoff, EFI_PAGE_SIZE, 0);
+	SetMem(m->handoff, HANDOFF_PAGES * EFI_PAGE_SIZE, 0);
 
 	m->stack_base = alloc_low_pages(EFI_SIZE_TO_PAGES(LOADER_STACK_SIZE), L"stack");
 	if (!m->stack_base)
@@ -162,7 +163,7 @@ static EFI_STATUS alloc_handoff_mem(struct handoff_mem *m)
 err_free_stack:
 	BS->FreePages(m->stack_base, EFI_SIZE_TO_PAGES(LOADER_STACK_SIZE));
 err_free_handoff:
-	BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)m->handoff, 1);
+	BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)m->handoff, HANDOFF_PAGES);
 	return EFI_OUT_OF_RESOURCES;
 }
 
@@ -171,7 +172,7 @@ static void free_handoff_mem(struct handoff_mem *m)
 	BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)m->map,
 		      m->map_capacity / EFI_PAGE_SIZE);
 	BS->FreePages(m->stack_base, EFI_SIZE_TO_PAGES(LOADER_STACK_SIZE));
-	BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)m->handoff, 1);
+	BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)m->handoff, HANDOFF_PAGES);
 }
 
 static inline void outb(UINT16 port, UINT8 v)

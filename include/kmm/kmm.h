@@ -238,6 +238,8 @@ unsigned long ksize(const void *p);
 _Bool slab_is_available(void);
 /* Linux's slab_debug= syntax ("FZPU", "P,kmalloc-64"); 0 or -22. */
 int slab_debug_setup(const char *arg);
+/* After kmem_cache_init(): warn about each slab_debug= cache name that matches no cache; returns how many. */
+int slab_debug_check_names(void);
 
 /* ---- vmalloc ------------------------------------------------------------ */
 

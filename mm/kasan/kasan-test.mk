@@ -12,5 +12,5 @@ endif
 
 # In the KASAN build every object depends on its flags, which live above.
 ifeq ($(KASAN),1)
-$(KERNEL_OBJS): mm/kasan/kasan.mk
+$(KERNEL_OBJS) $(KERNEL_LIB_OBJS): mm/kasan/kasan.mk
 endif

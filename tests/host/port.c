@@ -351,22 +351,33 @@ bool host_console_quiet(bool quiet)
 	return old;
 }
 
-/* Record and print one message; @level -1: it had no KERN_* marker. */
-static int host_console_write(int level, const char *text, unsigned long len)
+/*
+ * Record one message (@level -1: it had no KERN_* marker) and show it to the
+ * self-tests' report accounting; as the kernel's, the level decides only
+ * what is printed (kernel/printk.c). Also libkmm's console hook.
+ */
+static void host_console_emit(bool always_shown, int level, const char *text,
+			      unsigned long len)
 {
 	bool marked = level >= 0;
 
-	if ((marked ? level : LOGLEVEL_DEFAULT - 1) > console_loglevel)
-		return 0;
+	if (!marked)
+		level = LOGLEVEL_DEFAULT - 1;
 	pthread_mutex_lock(&console_lock);
 	logbuf_store(&console, text, len);
-	if (!console_quiet || !marked)
+	ktest_console_text(text, len);
+	if (always_shown || (level <= console_loglevel && (!console_quiet || !marked)))
 		fwrite(text, 1, len, stdout);
 	pthread_mutex_unlock(&console_lock);
+}
+
+static int host_console_write(int level, const char *text, unsigned long len)
+{
+	host_console_emit(false, level, text, len);
 	return (int)len;
 }
 
-int vprintk(const char *fmt, va_list ap)
+static int vprintk_console(bool always_shown, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	const char *text = buf;
@@ -377,7 +388,24 @@ int vprintk(const char *fmt, va_list ap)
 	if (len >= (int)sizeof(buf))
 		len = sizeof(buf) - 1;
 	level = printk_strip_level(&text, &len, -1, &marked);
-	return host_console_write(level, text, (unsigned long)len);
+	host_console_emit(always_shown, level, text, (unsigned long)len);
+	return len;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintk_console(false, fmt, ap);
+}
+
+int ktest_printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk_console(true, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 int printk(const char *fmt, ...)

@@ -100,6 +100,7 @@ static void faults_reported_and_resumed(struct ktest *t)
 	mark = ktest_console_mark();
 	p[64] = 5;
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: out-of-bounds write in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: out-of-bounds write in");
 	snprintf(text, sizeof(text), "(64B right of kfence-#%d):", idx);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, text), 1);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "size=64, cache=kmalloc-64"), 1);
@@ -111,6 +112,7 @@ static void faults_reported_and_resumed(struct ktest *t)
 	mark = ktest_console_mark();
 	KTEST_EXPECT_EQ(t, p[1], p[1]);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: use-after-free read in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: use-after-free read in");
 	snprintf(text, sizeof(text), "Use-after-free read at 0x%lx (in kfence-#%d):",
 		 (unsigned long)p + 1, idx);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, text), 1);
@@ -130,7 +132,9 @@ static void invalid_access(struct ktest *t)
 	KTEST_EXPECT_EQ(t, pool[100], 0);                 /* guard page 0 */
 	pool[3 * PAGE_SIZE + 8] = 1;                       /* object #1, never used */
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid read in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: invalid read in");
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid write in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: invalid write in");
 	snprintf(text, sizeof(text), "Invalid read at 0x%lx:", host_kfence_start + 100);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, text), 1);
 	KTEST_EXPECT_EQ(t, pool[3 * PAGE_SIZE + 8], 1);
@@ -148,13 +152,17 @@ static void bad_frees_and_corruption(struct ktest *t)
 	mark = ktest_console_mark();
 	kfree(p + 8);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid free in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: invalid free in");
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "Invalid free of 0x"), 1);
 	p[64] = 0; /* canary damage, right after the object */
 	kfree(p);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: memory corruption in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: memory corruption in");
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "[ 0x00 . . . . . . . . . . . . . . . ]"), 1);
 	kfree(p);
+	/* Counted since the same mark: the first invalid free, and this one. */
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid free in"), 2);
+	ktest_expect_report(t, "BUG: KFENCE: invalid free in");
 
 	/* kmem_cache_free() naming another cache is an invalid free too. */
 	s = kmem_cache_create("kfence-host", 64, 0, 0, NULL);
@@ -165,6 +173,7 @@ static void bad_frees_and_corruption(struct ktest *t)
 	mark = ktest_console_mark();
 	kmem_cache_free(other, p);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid free in"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: invalid free in");
 	kmem_cache_free(s, p);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG"), 1);
 	kmem_cache_destroy(s);
@@ -191,6 +200,7 @@ static void object_outlives_cache(struct ktest *t)
 	kfree(p);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "size=48, cache=(destroyed)"), 1);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "BUG: KFENCE: invalid free"), 1);
+	ktest_expect_report(t, "BUG: KFENCE: invalid free");
 }
 
 static void fifo_reuse_and_capacity(struct ktest *t)

@@ -232,6 +232,7 @@ static void alloc_top_down(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, memblock_alloc(2 * MiB, PAGE_SIZE) == NULL);
 	KTEST_EXPECT_EQ(t, host_console_count(mark, "memblock: out of memory"), 2);
 	/* A non-power-of-two alignment is refused. */
+	ktest_expect_report(t, "bad allocation request size 0x1000 align 0x3000");
 	KTEST_EXPECT_EQ(t, memblock_phys_alloc(PAGE_SIZE, 3 * PAGE_SIZE), 0);
 	memblock.limit = 0;
 }
@@ -312,6 +313,7 @@ static void refused_after_mem_init(struct ktest *t)
 
 	host_mm_setup_default();
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "after mem_init() refused");
 	KTEST_EXPECT_EQ(t, memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE), 0);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "after mem_init() refused"));
 	KTEST_EXPECT_EQ(t, buddy_check(), 0);

@@ -394,15 +394,22 @@ static void mmap_zero_length_overlap_unsorted(struct ktest *t)
 	EXPECT_RANGE(t, &bi, 4, 0x260000, 0xa0000, BOOT_MEM_USABLE);
 }
 
+/*
+ * A command line of up to 4095 bytes arrives whole; a longer one stops the
+ * boot with a message, never cut short (options after a cut would silently
+ * be lost). The loader name, only ever shown, is cut to its buffer.
+ */
 static void strings_truncated_to_buffers(struct ktest *t)
 {
 	static const struct mb2_mmap_entry one = { 0, 0x100000,
 						   MB2_MEMORY_AVAILABLE, 0 };
-	char longline[BOOT_CMDLINE_MAX + 100];
+	static char longline[BOOT_CMDLINE_MAX + 1];
 	char longname[BOOT_LOADER_NAME_MAX * 2];
 
-	memset(longline, 'c', sizeof(longline) - 1);
-	longline[sizeof(longline) - 1] = '\0';
+	KTEST_EXPECT_GE(t, BOOT_CMDLINE_MAX, 4096);
+	memset(longline, 'c', BOOT_CMDLINE_MAX - 1);
+	memcpy(longline + BOOT_CMDLINE_MAX - 1 - 6, " end=1", 6);
+	longline[BOOT_CMDLINE_MAX - 1] = '\0';
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	blob_init(&blob);
@@ -412,8 +419,20 @@ static void strings_truncated_to_buffers(struct ktest *t)
 	blob_end(&blob);
 	KTEST_ASSERT_EQ(t, parse(&blob), 0);
 	KTEST_EXPECT_EQ(t, strlen(bi.cmdline), BOOT_CMDLINE_MAX - 1);
+	KTEST_EXPECT_STREQ(t, bi.cmdline + BOOT_CMDLINE_MAX - 1 - 6, " end=1");
 	KTEST_EXPECT_EQ(t, strlen(bi.loader_name), BOOT_LOADER_NAME_MAX - 1);
 	KTEST_EXPECT_EQ(t, bi.cmdline[0], 'c');
+
+	/* One byte more: refused, loudly. */
+	memset(&bi, 0, sizeof(bi));
+	longline[BOOT_CMDLINE_MAX - 1] = 'c';
+	longline[BOOT_CMDLINE_MAX] = '\0';
+	blob_init(&blob);
+	add_string(&blob, MB2_TAG_CMDLINE, longline);
+	add_mmap(&blob, 24, &one, 1);
+	blob_end(&blob);
+	EXPECT_FAIL(t, &blob, -E2BIG,
+		    "command line of 4096 bytes is longer than the 4095-byte limit");
 
 	/* An empty string (size 9) is fine, and the NUL may end early. */
 	blob_init(&blob);

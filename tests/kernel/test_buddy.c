@@ -66,6 +66,7 @@ static void exhaustion(struct ktest *t)
 	KTEST_EXPECT_GT(t, taken, free_before / 2);
 
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "page allocation failure: order:0");
 	KTEST_EXPECT_TRUE(t, alloc_pages(GFP_KERNEL, 0) == NULL);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "page allocation failure: order:0"));
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Node 0, zone"));
@@ -161,6 +162,7 @@ static void expect_refused(struct ktest *t, struct page *p, unsigned int order,
 {
 	unsigned long free = nr_free_pages(), mark = ktest_console_mark();
 
+	ktest_expect_report(t, "BUG: bad free refused");
 	__free_pages(p, order);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG: bad free refused"));
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, text));
@@ -263,6 +265,7 @@ static void page_poison(struct ktest *t)
 	/* A planted write while free is reported when the page is reused. */
 	((u8 *)page_address(p))[2048] = 0x42;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG: free page written");
 	q = alloc_page(GFP_KERNEL);
 	KTEST_EXPECT_TRUE(t, p == q);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "free page written"));

@@ -81,6 +81,7 @@ static void out_of_bounds_read_right(struct ktest *t)
 	unsigned long mark;
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	ktest_expect_report(t, "BUG: KFENCE: out-of-bounds read in out_of_bounds_read_right+0x");
 	mark = ktest_console_mark();
 	(void)READ_ONCE(p[64]);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -97,6 +98,7 @@ static void out_of_bounds_write_right(struct ktest *t)
 	unsigned long mark;
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	ktest_expect_report(t, "BUG: KFENCE: out-of-bounds write in out_of_bounds_write_right+0x");
 	mark = ktest_console_mark();
 	WRITE_ONCE(p[64 + 7], 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -113,6 +115,7 @@ static void out_of_bounds_read_left(struct ktest *t)
 	unsigned long mark;
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	ktest_expect_report(t, "BUG: KFENCE: out-of-bounds read in out_of_bounds_read_left+0x");
 	mark = ktest_console_mark();
 	(void)READ_ONCE(p[-1]);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -129,6 +132,7 @@ static void out_of_bounds_write_left(struct ktest *t)
 	unsigned long mark;
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	ktest_expect_report(t, "BUG: KFENCE: out-of-bounds write in out_of_bounds_write_left+0x");
 	mark = ktest_console_mark();
 	WRITE_ONCE(p[-16], 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -147,6 +151,7 @@ static void use_after_free_read(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
 	kfree(p);
+	ktest_expect_report(t, "BUG: KFENCE: use-after-free read in use_after_free_read+0x");
 	mark = ktest_console_mark();
 	(void)READ_ONCE(p[8]);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -170,6 +175,7 @@ static void use_after_free_write(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
 	kfree(p);
+	ktest_expect_report(t, "BUG: KFENCE: use-after-free write in use_after_free_write+0x");
 	mark = ktest_console_mark();
 	WRITE_ONCE(p[0], 0x42);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -188,6 +194,7 @@ static void invalid_free(struct ktest *t)
 	unsigned long mark;
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	ktest_expect_report(t, "BUG: KFENCE: invalid free in invalid_free+0x");
 	mark = ktest_console_mark();
 	kfree(p + 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -207,6 +214,7 @@ static void double_free(struct ktest *t)
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
 	free_quietly(t, p);
+	ktest_expect_report(t, "BUG: KFENCE: invalid free in double_free+0x");
 	mark = ktest_console_mark();
 	kfree(p);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -226,6 +234,7 @@ static void canary_damage(struct ktest *t)
 	unsigned long mark;
 
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
+	ktest_expect_report(t, "BUG: KFENCE: memory corruption in canary_damage+0x");
 	mark = ktest_console_mark();
 	p[64 + 3] = 0x11;
 	KTEST_EXPECT_FALSE(t, ktest_console_contains(mark, "BUG"));
@@ -257,6 +266,7 @@ static void canary_damage_left(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, is_kfence_address(p));
 	/* 4096 - 60 rounded down to 8: four canary bytes follow the object. */
 	KTEST_EXPECT_EQ(t, ((unsigned long)p + 60) & (PAGE_SIZE - 1), PAGE_SIZE - 4);
+	ktest_expect_report(t, "BUG: KFENCE: memory corruption in canary_damage_left+0x");
 	mark = ktest_console_mark();
 	p[-2] = 0x22;
 	kmem_cache_free(s, p);
@@ -413,6 +423,7 @@ static void fault_on_other_cpu(struct ktest *t)
 	KTEST_ASSERT_TRUE(t, is_kfence_address(u.p));
 	u.p[5] = 9;
 	kfree(u.p);
+	ktest_expect_report(t, "BUG: KFENCE: use-after-free read in ap_read+0x");
 	mark = ktest_console_mark();
 	KTEST_ASSERT_EQ(t, smp_call_on_cpu(1, ap_read, &u), 0);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,

@@ -70,6 +70,7 @@ static void kmalloc_large_and_limits(struct ktest *t)
 	kfree(p);
 	KTEST_EXPECT_EQ(t, nr_free_pages(), before);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "more than the largest allocation");
 	KTEST_EXPECT_TRUE(t, kmalloc((4UL << 20) + 1, GFP_KERNEL) == NULL);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "kmalloc:"));
 	KTEST_EXPECT_TRUE(t, kcalloc(~0UL / 4, 8, GFP_KERNEL) == NULL);
@@ -128,20 +129,25 @@ static void misuse_reported(struct ktest *t)
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	b = kmem_cache_alloc(o, GFP_KERNEL);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-victim: Object already free");
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, a);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-victim: Object already free"));
 	a = kmem_cache_alloc(s, GFP_KERNEL);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-victim: Invalid pointer");
 	kmem_cache_free(s, (char *)a + 4);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-victim: Invalid pointer"));
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-victim: Wrong cache");
 	kmem_cache_free(s, b);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-victim: Wrong cache"));
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-victim: Pointer not in any slab");
 	kmem_cache_free(s, &local);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-victim: Pointer not in any slab"));
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc: Pointer not in any slab");
 	kfree(&local);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG kmalloc: Pointer not in any slab"));
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
@@ -173,6 +179,7 @@ static void free_into_tail_refused(struct ktest *t)
 	}
 	tail = (char *)slab_base(slab_lookup(a)) + s->used;
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-tail: Invalid pointer (");
 	kmem_cache_free(s, tail);
 	/* With red zones (slab_debug=Z) the tail lies inside the last slot. */
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-tail: Invalid pointer ("));
@@ -199,26 +206,33 @@ static void debug_exact_counts(struct ktest *t)
 	kasan_disable_current();
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	c[64] = 1; /* red zone */
+	ktest_expect_report(t, "BUG ktest-dbg: Right Redzone overwritten");
 	KTEST_EXPECT_EQ(t, slab_check(s), 1);
 	kmem_cache_free(s, a);
 	kmem_cache_free(s, b);
 	a[0] = 0;  /* first word of a freed object */
 	b[50] = 0; /* 50th byte of another */
+	ktest_expect_report(t, "BUG ktest-dbg: Poison overwritten");
+	ktest_expect_report(t, "BUG ktest-dbg: Poison overwritten");
 	KTEST_EXPECT_EQ(t, slab_check(s), 2);
 	*(unsigned long *)slab_fp_addr(s, b) ^= 0x40; /* b heads the free list */
+	ktest_expect_report(t, "BUG ktest-dbg: Freepointer corrupt");
 	KTEST_EXPECT_EQ(t, slab_check(s), 1);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 
 	mark = ktest_console_mark();
 	c[-1] = 2;
+	ktest_expect_report(t, "BUG ktest-dbg: Left Redzone overwritten");
 	kmem_cache_free(s, c);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-dbg: Left Redzone overwritten"));
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-dbg: Object already free");
 	kmem_cache_free(s, c);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG ktest-dbg: Object already free"));
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
 	/* Objects cut off by the free-pointer repair are leaked, and reported. */
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG ktest-dbg: Objects remaining on kmem_cache_destroy");
 	kmem_cache_destroy(s);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "Objects remaining on kmem_cache_destroy"));
 	kasan_enable_current();
@@ -226,6 +240,16 @@ static void debug_exact_counts(struct ktest *t)
 
 static void all_caches_clean(struct ktest *t)
 {
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
+/* Whatever the cases above left in this CPU's magazines goes back quietly. */
+static void kmalloc_caches_shrink_quietly(struct ktest *t)
+{
+	unsigned int i;
+
+	for (i = 1; i <= KMALLOC_NR_CLASSES; i++)
+		kmem_cache_shrink(kmalloc_caches[i]);
 	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
 }
 
@@ -238,6 +262,7 @@ static const struct ktest_case slab_kcases[] = {
 	KTEST_CASE(free_into_tail_refused),
 	KTEST_CASE(debug_exact_counts),
 	KTEST_CASE(all_caches_clean),
+	KTEST_CASE(kmalloc_caches_shrink_quietly),
 };
 
 KTEST_SUITE(slab, slab_kcases, .init = slab_suite_init);

@@ -105,6 +105,7 @@ static void expect_vfree_refused(struct ktest *t, const void *addr, const char *
 {
 	unsigned long mark = ktest_console_mark();
 
+	ktest_expect_report(t, text);
 	vfree(addr);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG: vfree of"));
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, text));

@@ -72,7 +72,11 @@ def entry_header_offset(elf):
 def cases(stub):
     """name -> (files on the ESP, expected text, expect a successful boot)."""
     seg1 = lambda e: phdr_offsets(e)[1]
-    long_cmdline = ("x" * 600 + "\n").encode()
+    long_cmdline = ("x" * 5000 + "\n").encode()
+    # 4095 bytes, the most the hand-off holds, must arrive whole.
+    longest = " ".join(["opt%03d=%s" % (i, "y" * 40) for i in range(80)])
+    longest += " " + "z" * (4095 - len(longest) - 1 - len(" end=1")) + " end=1"
+    assert len(longest) == 4095
     c = {}
     c["good"] = ({"kernel.elf": stub, "kmm-cmdline.txt": b"\xef\xbb\xbfktest=all\r\n  loglevel=7 \r\n"},
                  'cmdline="ktest=all    loglevel=7"', True)
@@ -119,7 +123,9 @@ def cases(stub):
     c["load_address_taken"] = ({"kernel.elf": patched(stub, lambda e: move_segment(e, 1, 0x7ff0000))},
                                "is not free", False)
     c["cmdline_too_long"] = ({"kernel.elf": stub, "kmm-cmdline.txt": long_cmdline},
-                             "longer than the 511-byte command line limit", False)
+                             "longer than the 4095-byte command line limit", False)
+    c["cmdline_4095_bytes"] = ({"kernel.elf": stub, "kmm-cmdline.txt": longest.encode() + b"\n"},
+                               'end=1"', True)
     return c
 
 
