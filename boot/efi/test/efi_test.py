@@ -150,6 +150,9 @@ def boot(args, name, files, expect, good):
         with open(path, "wb") as f:
             f.write(data)
     log = esp + ".log"
+    # A log left by an earlier run must not be read as this boot's.
+    if os.path.exists(log):
+        os.remove(log)
     cmd = [args.qemu, "-bios", args.ovmf, "-m", "128M", "-net", "none",
            "-display", "none", "-no-reboot", "-serial", "file:" + log,
            "-drive", "format=raw,file=fat:rw:" + esp,
