@@ -15,7 +15,7 @@ BENCH_ARGS    ?=
 BENCH_CFLAGS  := -std=gnu11 -O2 -g -fno-omit-frame-pointer -DKMM_HOST \
 	$(COMMON_WARN) -Wno-missing-prototypes $(INCLUDES) -Itests/host -MMD -MP
 BENCH_LDFLAGS := -pthread
-BENCH_LIB_SRCS := $(LIB_HOST_SRCS) kernel/cmdline.c kernel/logbuf.c \
+BENCH_LIB_SRCS := $(LIB_HOST_SRCS) kernel/ktest.c kernel/cmdline.c kernel/logbuf.c \
 	tests/host/port.c tests/host/compat.c tests/host/seed_alloc.c
 # The driver every program shares; kmm-bench adds kmm and the seed allocators.
 BENCH_DRIVER  := tests/bench/bench.c tests/bench/trace.c
