@@ -102,6 +102,7 @@
 #define slab_truncate_freelist       kmm_slab_truncate_freelist
 #define totalram_pages               kmm_totalram_pages
 #define vmalloc_init                 kmm_vmalloc_init
+#define vmalloc_pool_pages           kmm_vmalloc_pool_pages
 #define zone_init_free_lists         kmm_zone_init_free_lists
 #define zone_setup_pcp               kmm_zone_setup_pcp
 #define zonelists                    kmm_zonelists
