@@ -84,6 +84,17 @@ static unsigned long vmalloc_round(void)
 	unsigned long n = 0;
 
 	while ((p = __vmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN))) {
+#ifdef KMM_KASAN
+		/*
+		 * Not to the last page: an area whose shadow could not be
+		 * made keeps a freed area's stale shadow (mm/kasan), and
+		 * writing to it is reported as out of bounds.
+		 */
+		if (nr_free_pages() < EX_RESERVE / 2) {
+			vfree(p);
+			break;
+		}
+#endif
 		*(void **)p = chain;
 		chain = p;
 		n++;
@@ -102,7 +113,7 @@ static void vmalloc_baseline(struct ktest *t)
 	unsigned long pool = vmalloc_pool_pages(), before = settled_free(), n, bound;
 
 	n = vmalloc_round();
-	KTEST_EXPECT_GT(t, n, 500);
+	KTEST_EXPECT_GT(t, n, 200);
 	KTEST_EXPECT_EQ(t, vmalloc_pool_pages(), pool);
 	/*
 	 * What the first round may keep: page tables for the 2n pages of
@@ -116,7 +127,7 @@ static void vmalloc_baseline(struct ktest *t)
 	KTEST_EXPECT_LE(t, before - settled_free(), bound);
 	before = settled_free();
 	n = vmalloc_round();
-	KTEST_EXPECT_GT(t, n, 500);
+	KTEST_EXPECT_GT(t, n, 200);
 	KTEST_EXPECT_EQ(t, vmalloc_pool_pages(), pool);
 	KTEST_EXPECT_EQ(t, settled_free(), before);
 	KTEST_EXPECT_EQ(t, vmalloc_check(), 0);
