@@ -844,6 +844,7 @@ static void wx_check_catches_writable_text(struct ktest *t)
 	printk("    # making the text page at %016lx writable; the check below must fail\n",
 	       va);
 	mark = ktest_console_mark();
+	ktest_expect_report(t, "x86/mm: Found insecure W+X mapping");
 	KTEST_EXPECT_EQ(t, ptdump_check_wx(), 1);
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 		"x86/mm: Checked W+X mappings: FAILED, 1 writable kernel text pages found."));
