@@ -132,6 +132,20 @@ extern struct zone zones[MAX_NR_ZONES];
 #define GFP_ZONE_MASK (__GFP_DMA | __GFP_DMA32)
 extern struct zone *zonelists[GFP_ZONE_MASK + 1][MAX_NR_ZONES + 1];
 
+/* Every GFP bit with a meaning (include/kmm/kmm.h); the rest are refused. */
+#define GFP_VALID_MASK ((gfp_t)((__GFP_NOFAIL << 1) - 1))
+/* Bits the fast paths leave to a slow path: work to do, or bits to check. */
+#define GFP_SLOW_MASK ((gfp_t)(__GFP_ZERO | GFP_ZONE_MASK | ~GFP_VALID_MASK))
+/*
+ * mm/gfp_check.c: @gfp with meaningless or contradictory bits stripped,
+ * after one "Unexpected gfp" line naming @caller.
+ */
+gfp_t gfp_fixup(gfp_t gfp, unsigned long caller);
+static inline bool gfp_is_bad(gfp_t gfp)
+{
+	return (gfp & ~GFP_VALID_MASK) || (gfp & GFP_ZONE_MASK) == GFP_ZONE_MASK;
+}
+
 static inline struct zone *page_zone(const struct page *p)
 {
 	return &zones[page_zonenum(p)];

@@ -144,6 +144,8 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 
 	if (!size)
 		return ZERO_SIZE_PTR;
+	if (unlikely(gfp_is_bad(gfp)))
+		gfp = gfp_fixup(gfp, caller);
 	order = kmalloc_order(size);
 	if (order > KMALLOC_SHIFT_MAX) {
 		if (!(gfp & __GFP_NOWARN))
@@ -183,7 +185,7 @@ void *__kmalloc_slot(unsigned long slot, gfp_t gfp)
 	DEBUG_ASSERT(slot < ARRAY_SIZE(kmalloc_size_cache));
 	s = kmalloc_size_cache[slot];
 
-	if (likely(!(gfp & __GFP_ZERO) && slab_alloc_pop(s, &obj, true)))
+	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, true)))
 		return kasan_slab_alloc(s, obj, (slot + 1) * 8, _RET_IP_);
 	return kasan_slab_alloc(s, slab_alloc_slow(s, gfp, _RET_IP_), (slot + 1) * 8, _RET_IP_);
 }
@@ -198,7 +200,7 @@ void *__kmalloc(size_t size, gfp_t gfp)
 	void *obj;
 
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE &&
-		   !(gfp & (KMALLOC_ZONE_GFP | __GFP_ZERO)) &&
+		   !(gfp & GFP_SLOW_MASK) &&
 		   slab_alloc_pop(kmalloc_cache_for(size), &obj, true)))
 		return kasan_slab_alloc(kmalloc_cache_for(size), obj, size, _RET_IP_);
 	return kmalloc_slow(size, gfp, _RET_IP_);

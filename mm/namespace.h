@@ -18,6 +18,7 @@
 #define fail_page_alloc_active       kmm_fail_page_alloc_active
 #define fail_page_alloc_attr         kmm_fail_page_alloc_attr
 #define fail_page_alloc_min_order    kmm_fail_page_alloc_min_order
+#define gfp_fixup                    kmm_gfp_fixup
 #define failslab_active              kmm_failslab_active
 #define failslab_attr                kmm_failslab_attr
 #define fault_attr_get               kmm_fault_attr_get
@@ -64,6 +65,7 @@
 #define page_poison_check_block      kmm_page_poison_check_block
 #define pcp_lists                    kmm_pcp_lists
 #define slab_alloc_slow              kmm_slab_alloc_slow
+#define slab_gfp_refused             kmm_slab_gfp_refused
 #define slab_depot_get_empty         kmm_slab_depot_get_empty
 #define slab_depot_get_full          kmm_slab_depot_get_full
 #define slab_depot_init              kmm_slab_depot_init
@@ -100,6 +102,7 @@
 #define slab_truncate_freelist       kmm_slab_truncate_freelist
 #define totalram_pages               kmm_totalram_pages
 #define vmalloc_init                 kmm_vmalloc_init
+#define vmalloc_pool_pages           kmm_vmalloc_pool_pages
 #define zone_init_free_lists         kmm_zone_init_free_lists
 #define zone_setup_pcp               kmm_zone_setup_pcp
 #define zonelists                    kmm_zonelists

@@ -506,6 +506,8 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 	bool drained = false, reclaimed = false;
 	struct zone **zl;
 
+	if (unlikely(gfp_is_bad(gfp))) /* stripped, reported: mm/gfp_check.c */
+		gfp = gfp_fixup(gfp, caller);
 	/* An injected failure changes nothing and, as in Linux, warns no more. */
 	if (unlikely(READ_ONCE(fail_page_alloc_active)) &&
 	    should_fail_alloc_page(gfp, order, caller))
@@ -554,7 +556,7 @@ fail:
 static __always_inline struct page *alloc_pages_fast(gfp_t gfp,
 						     unsigned int order)
 {
-	if (likely(!(gfp & (__GFP_ZERO | GFP_ZONE_MASK)) &&
+	if (likely(!(gfp & GFP_SLOW_MASK) &&
 		   !fail_page_alloc_active)) {
 		struct page *page = NULL;
 

@@ -658,6 +658,8 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		       s->name, (void *)caller);
 		return NULL;
 	}
+	if (unlikely(gfp & SLAB_GFP_CHECK) && slab_gfp_refused(s, &gfp, caller))
+		return NULL; /* a zone modifier: mm/gfp_check.c */
 	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
 		return NULL;
 	obj = kfence_alloc(s, gfp, caller);

@@ -41,6 +41,8 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 
 	if (!s || nr > 0x7fffffffUL)
 		return 0;
+	if (unlikely(gfp & SLAB_GFP_CHECK) && slab_gfp_refused(s, &gfp, caller))
+		return 0;
 	while (i < nr) {
 		flags = mm_irq_save();
 		m = s->mag[mm_cpu_id()];

@@ -152,6 +152,12 @@ struct kmem_cache {
 extern struct slab_magazine slab_empty_mag;
 
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+/*
+ * mm/gfp_check.c: a zone modifier no cache honours (report, true: fail the
+ * call); else *@gfp with bad bits stripped (report if any), false.
+ */
+bool slab_gfp_refused(struct kmem_cache *s, gfp_t *gfp, unsigned long caller);
+#define SLAB_GFP_CHECK (GFP_ZONE_MASK | ~GFP_VALID_MASK)
 void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
 struct page *slab_lookup(const void *obj);
 bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
@@ -388,7 +394,7 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 {
 	void *obj;
 
-	if (likely(!(gfp & __GFP_ZERO) && slab_alloc_pop(s, &obj, false)))
+	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, false)))
 		return obj;
 	return slab_alloc_slow(s, gfp, _RET_IP_);
 }

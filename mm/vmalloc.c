@@ -17,8 +17,10 @@
  *                    inline for small areas, else a buddy block
  *
  * Address space is handed out first fit along the sorted list. Descriptors
- * come from pool pages taken from the buddy (VM_PER_POOL_PAGE per page); pool
- * pages are kept for reuse once taken.
+ * come from pool pages taken from the buddy (VM_PER_POOL_PAGE per page); a
+ * pool page counts its descriptors in use (its struct page's private) and
+ * goes back to the buddy when the last one is freed, so that vfree() of
+ * every area returns every page vmalloc took: nothing is held for good.
  *
  * vmalloc() allocates the pages first, then reserves the range, then maps
  * it; failure at any step unwinds the ones before. vfree() unlinks the area,
@@ -58,6 +60,7 @@ _Static_assert(sizeof(struct vm_struct) <= 128, "keep descriptors small");
 static mm_spinlock_t vmap_lock = MM_SPINLOCK_INIT;
 static LIST_HEAD(vmap_areas);
 static LIST_HEAD(vm_free_descs);
+static unsigned long vm_pool_pages; /* pool pages held */
 
 /* Forget every area and descriptor: mem_init() starts a fresh machine. */
 void vmalloc_init(void)
@@ -65,38 +68,45 @@ void vmalloc_init(void)
 	mm_spin_lock_init(&vmap_lock);
 	INIT_LIST_HEAD(&vmap_areas);
 	INIT_LIST_HEAD(&vm_free_descs);
+	vm_pool_pages = 0;
+}
+
+/* Descriptors in use on @vm's pool page; vmap_lock held. */
+static unsigned long *vm_pool_used(const struct vm_struct *vm)
+{
+	return &virt_to_page(vm)->private;
 }
 
 static struct vm_struct *vm_desc_alloc(void)
 {
 	struct vm_struct *vm = NULL;
+	struct page *page;
 	unsigned long irq;
+	unsigned int i;
 
-	for (;;) {
-		struct page *page;
-		unsigned int i;
-
-		irq = mm_irq_save();
-		mm_spin_lock(&vmap_lock);
-		if (!list_empty(&vm_free_descs)) {
-			vm = list_first_entry(&vm_free_descs, struct vm_struct, list);
-			list_del(&vm->list);
-		}
-		mm_spin_unlock(&vmap_lock);
-		mm_irq_restore(irq);
-		if (vm)
-			break;
+	irq = mm_irq_save();
+	mm_spin_lock(&vmap_lock);
+	if (!list_empty(&vm_free_descs)) {
+		vm = list_first_entry(&vm_free_descs, struct vm_struct, list);
+		list_del(&vm->list);
+		(*vm_pool_used(vm))++;
+	}
+	mm_spin_unlock(&vmap_lock);
+	mm_irq_restore(irq);
+	if (!vm) {
+		/* A new pool page: the first descriptor is ours, the rest spare. */
 		page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 		if (!page)
 			return NULL;
 		vm = page_address(page);
+		page->private = 1;
 		irq = mm_irq_save();
 		mm_spin_lock(&vmap_lock);
-		for (i = 0; i < VM_PER_POOL_PAGE; i++)
+		for (i = 1; i < VM_PER_POOL_PAGE; i++)
 			list_add_tail(&vm[i].list, &vm_free_descs);
+		vm_pool_pages++;
 		mm_spin_unlock(&vmap_lock);
 		mm_irq_restore(irq);
-		vm = NULL;
 	}
 	memset(vm, 0, sizeof(*vm));
 	return vm;
@@ -104,12 +114,23 @@ static struct vm_struct *vm_desc_alloc(void)
 
 static void vm_desc_free(struct vm_struct *vm)
 {
+	struct vm_struct *pool = NULL;
 	unsigned long irq = mm_irq_save();
+	unsigned int i;
 
 	mm_spin_lock(&vmap_lock);
 	list_add(&vm->list, &vm_free_descs);
+	if (--*vm_pool_used(vm) == 0) {
+		/* The page's last descriptor: take them all off the list. */
+		pool = (struct vm_struct *)ALIGN_DOWN((unsigned long)vm, PAGE_SIZE);
+		for (i = 0; i < VM_PER_POOL_PAGE; i++)
+			list_del(&pool[i].list);
+		vm_pool_pages--;
+	}
 	mm_spin_unlock(&vmap_lock);
 	mm_irq_restore(irq);
+	if (pool)
+		free_page((unsigned long)pool);
 }
 
 static unsigned int order_for_bytes(unsigned long bytes)
@@ -310,6 +331,12 @@ void vfree(const void *p)
 	vm_free_pages(vm, vm->nr_pages);
 	vm_free_array(vm);
 	vm_desc_free(vm);
+}
+
+/* Pages vmalloc holds for its descriptors: 0 when no area is live. */
+unsigned long vmalloc_pool_pages(void)
+{
+	return READ_ONCE(vm_pool_pages);
 }
 
 bool is_vmalloc_addr(const void *p)

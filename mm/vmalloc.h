@@ -21,5 +21,7 @@ struct page *vmalloc_to_page(const void *addr);
 
 /* Walk every area; return the number of inconsistencies (each printed). */
 int vmalloc_check(void);
+/* Pages held for area descriptors (given back as their areas are freed). */
+unsigned long vmalloc_pool_pages(void);
 
 #endif /* MM_VMALLOC_H */
