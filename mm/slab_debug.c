@@ -201,6 +201,8 @@ int slab_debug_check_names(void)
 					found |= slab_debug_name_match(name, s->name);
 				mm_spin_unlock(&slab_caches_lock);
 				mm_irq_restore(flags);
+				/* Large kmallocs' red zones (kmalloc.c): no cache, but a name. */
+				found |= slab_debug_name_match(name, "kmalloc-large");
 				if (!found) {
 					pr_warn("slab: slab_debug: no cache matches \"%s\" (yet); only a cache created later under that name will be debugged\n",
 						name);

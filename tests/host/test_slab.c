@@ -1370,6 +1370,18 @@ static void kmalloc_large_redzone(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 10000"));
 	slab_debug_setup("-");
 
+	/* Named alone: large kmallocs only, and the name is no typo. */
+	host_mm_setup_default();
+	slab_debug_setup("Z,kmalloc-large");
+	kmem_cache_init();
+	KTEST_EXPECT_EQ(t, slab_debug_check_names(), 0);
+	KTEST_EXPECT_EQ(t, kmalloc_caches[8]->flags & DBG_ALL, 0);
+	p = kmalloc(9000, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 9000);
+	kfree(p);
+	slab_debug_setup("-");
+
 	/* Without debugging the whole block is usable, as before. */
 	fresh();
 	p = kmalloc(9000, GFP_KERNEL);
