@@ -96,6 +96,58 @@ static __always_inline struct kmem_cache *kmalloc_cache_for(size_t size)
 
 static char kmalloc_names[KMALLOC_NR_CLASSES][24];
 
+/*
+ * Red zones for large kmallocs: on when slab_debug= gives Z to the name
+ * "kmalloc-large" (a global "Z", "FZPU" or "kmalloc-*" does). The block's
+ * bytes after the request are filled with SLAB_RED_ACTIVE at allocation
+ * and checked at kfree; the request is kept in the head page's
+ * _reserved[0] (0: not red-zoned). ksize() then returns the request.
+ */
+static bool kmalloc_large_redzone;
+
+#define kmalloc_large_orig(head) ((head)->_reserved[0])
+
+static unsigned long kmalloc_large_bytes(const struct page *head)
+{
+	return PAGE_SIZE << head->private;
+}
+
+/* Red-zone @head's bytes from @size on (a new or shrunk request). */
+static void kmalloc_large_set_redzone(struct page *head, size_t size)
+{
+	size_t old = kmalloc_large_orig(head) ? kmalloc_large_orig(head)
+					      : kmalloc_large_bytes(head);
+
+	kmalloc_large_orig(head) = size;
+	if (size < old)
+		memset((char *)page_address(head) + size, SLAB_RED_ACTIVE, old - size);
+}
+
+/* Check the red zone after a large kmalloc's request; report and restore. */
+static void kmalloc_large_check(struct page *head, unsigned long caller)
+{
+	unsigned long i, last, orig = kmalloc_large_orig(head);
+	unsigned long end = kmalloc_large_bytes(head);
+	u8 *p = page_address(head);
+
+	if (!orig)
+		return;
+	for (i = orig; i < end; i++)
+		if (p[i] != SLAB_RED_ACTIVE)
+			break;
+	if (i == end)
+		return;
+	for (last = end - 1; p[last] == SLAB_RED_ACTIVE; last--)
+		;
+	slab_bug(&kmalloc_unready, p, (long)i, caller, "Right Redzone overwritten");
+	printk(KERN_ERR "0x%lx-0x%lx @offset=%lu. First byte 0x%02x instead of 0x%02x\n",
+	       (unsigned long)(p + i), (unsigned long)(p + last), i, p[i],
+	       SLAB_RED_ACTIVE);
+	printk(KERN_ERR "Object 0x%lx requested size %lu of %lu (large kmalloc); red zone restored\n",
+	       (unsigned long)p, orig, end);
+	memset(p + orig, SLAB_RED_ACTIVE, end - orig);
+}
+
 /* Create one cache per class and fill the size index. Called by kmem_cache_init. */
 void kmalloc_caches_init(void)
 {
@@ -118,6 +170,7 @@ void kmalloc_caches_init(void)
 		kmalloc_caches[i + 1] = slab_create(kmalloc_names[i], size, align,
 						    SLAB_KMALLOC | SLAB_PANIC, NULL);
 	}
+	kmalloc_large_redzone = slab_debug_flags_for("kmalloc-large") & SLAB_RED_ZONE;
 	for (j = 1; j <= KMALLOC_MAX_CACHE_SIZE / 8; j++) {
 		while (kmalloc_class_size[c] < j * 8)
 			c++;
@@ -159,6 +212,9 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 		return NULL;
 	page_set_flag(page, PG_large_kmalloc);
 	page->private = order;
+	kmalloc_large_orig(page) = 0;
+	if (kmalloc_large_redzone)
+		kmalloc_large_set_redzone(page, size);
 	return kasan_kmalloc_large(page_address(page), size, caller);
 }
 
@@ -167,7 +223,8 @@ static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long calle
 {
 	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
 		return kasan_slab_alloc(kmalloc_cache_for(size),
-					slab_alloc_slow(kmalloc_cache_for(size), gfp, caller),
+					slab_alloc_sized(kmalloc_cache_for(size), gfp, caller,
+							 (unsigned int)size),
 					size, caller);
 	return kmalloc_large(size, gfp, caller);
 }
@@ -177,7 +234,7 @@ static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long calle
  * leaves kfree's hint (slab_kmalloc_mag()) behind, which is why it must only
  * ever see kmalloc caches.
  */
-void *__kmalloc_slot(unsigned long slot, gfp_t gfp)
+void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size)
 {
 	struct kmem_cache *s;
 	void *obj;
@@ -187,7 +244,8 @@ void *__kmalloc_slot(unsigned long slot, gfp_t gfp)
 
 	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, true)))
 		return kasan_slab_alloc(s, obj, (slot + 1) * 8, _RET_IP_);
-	return kasan_slab_alloc(s, slab_alloc_slow(s, gfp, _RET_IP_), (slot + 1) * 8, _RET_IP_);
+	return kasan_slab_alloc(s, slab_alloc_sized(s, gfp, _RET_IP_, (unsigned int)size),
+				size, _RET_IP_);
 }
 
 /*
@@ -211,7 +269,8 @@ void *kzalloc(size_t size, gfp_t gfp)
 {
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
 		return kasan_slab_alloc(kmalloc_cache_for(size),
-					slab_alloc_fast(kmalloc_cache_for(size), gfp | __GFP_ZERO),
+					slab_alloc_sized(kmalloc_cache_for(size), gfp | __GFP_ZERO,
+							 _RET_IP_, (unsigned int)size),
 					size, _RET_IP_);
 	return kmalloc_large(size, gfp | __GFP_ZERO, _RET_IP_);
 }
@@ -225,7 +284,8 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 		return NULL;
 	if (likely(bytes - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP)))
 		return kasan_slab_alloc(kmalloc_cache_for(bytes),
-					slab_alloc_fast(kmalloc_cache_for(bytes), gfp | __GFP_ZERO),
+					slab_alloc_sized(kmalloc_cache_for(bytes), gfp | __GFP_ZERO,
+							 _RET_IP_, (unsigned int)bytes),
 					bytes, _RET_IP_);
 	return kmalloc_large(bytes, gfp | __GFP_ZERO, _RET_IP_);
 }
@@ -261,13 +321,15 @@ static size_t kmalloc_usable(const void *p, unsigned long caller)
 		struct kmem_cache *s = head->slab_cache;
 
 		if (!(s->flags & SLAB_DEAD) && slab_obj_index(s, head, p, &idx))
-			return s->object_size;
+			return slab_is_debug(s) ? slab_debug_orig_size(s, p)
+						: s->object_size;
 		slab_free_slow(s, p, caller); /* reports what is wrong */
 		return 0;
 	}
 	head = pfn_valid(pfn) ? kmalloc_large_head(pfn) : NULL;
 	if (head && p == page_address(head))
-		return PAGE_SIZE << head->private;
+		return kmalloc_large_orig(head) ? kmalloc_large_orig(head)
+						: kmalloc_large_bytes(head);
 	slab_bug(&kmalloc_unready, p, 0, caller,
 		 head ? "Invalid pointer (not at the start of a large kmalloc)"
 		      : "Pointer not in any slab or large kmalloc");
@@ -301,6 +363,8 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 			 caller, "Invalid pointer (not at the start of a large kmalloc)");
 		return;
 	}
+	kmalloc_large_check(head, caller);
+	kmalloc_large_orig(head) = 0;
 	page_clear_flag(head, PG_large_kmalloc);
 	__free_pages(head, (unsigned int)head->private);
 }
@@ -348,12 +412,36 @@ void kfree(const void *p)
 	kfree_slow(p, _RET_IP_);
 }
 
-/* The usable size of a kmalloc'd object (>= what was asked for); 0 for NULL. */
+/*
+ * The usable size of a kmalloc'd object (>= what was asked for); 0 for
+ * NULL. In a debug kmalloc cache (slab_debug=) and for a red-zoned large
+ * kmalloc it is exactly what was asked for: the bytes after it are red zone.
+ */
 size_t ksize(const void *p)
 {
 	if (ZERO_OR_NULL_PTR(p))
 		return 0;
 	return kasan_ksize(p, kmalloc_usable(p, _RET_IP_));
+}
+
+/* A debugged object shrunk in place: its red zone now starts at @size. */
+static void kmalloc_debug_shrink(const void *p, size_t size)
+{
+	unsigned long pfn = PHYS_PFN(__pa(p));
+	struct page *head;
+
+	if (is_kfence_address(p))
+		return;
+	head = slab_lookup(p);
+	if (head) {
+		if (slab_is_debug(head->slab_cache))
+			slab_debug_kmalloc_shrink(head->slab_cache, (void *)p,
+						  (unsigned int)size);
+		return;
+	}
+	head = kmalloc_large_head(pfn);
+	if (head && kmalloc_large_orig(head))
+		kmalloc_large_set_redzone(head, size);
 }
 
 /*
@@ -375,8 +463,10 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	old = kmalloc_usable(p, _RET_IP_);
 	if (!old)
 		return NULL;
-	if (new_size <= old)
+	if (new_size <= old) {
+		kmalloc_debug_shrink(p, new_size);
 		return kasan_krealloc(p, new_size, _RET_IP_);
+	}
 	n = kmalloc(new_size, gfp & ~__GFP_ZERO);
 	if (!n)
 		return NULL;

@@ -66,6 +66,7 @@
 #define pcp_lists                    kmm_pcp_lists
 #define slab_alloc_slow              kmm_slab_alloc_slow
 #define slab_gfp_refused             kmm_slab_gfp_refused
+#define slab_alloc_sized             kmm_slab_alloc_sized
 #define slab_depot_get_empty         kmm_slab_depot_get_empty
 #define slab_depot_get_full          kmm_slab_depot_get_full
 #define slab_depot_init              kmm_slab_depot_init
@@ -87,6 +88,8 @@
 #define slab_debug_init_object       kmm_slab_debug_init_object
 #define slab_debug_init_slab         kmm_slab_debug_init_slab
 #define slab_debug_on_alloc          kmm_slab_debug_on_alloc
+#define slab_debug_orig_size         kmm_slab_debug_orig_size
+#define slab_debug_kmalloc_shrink    kmm_slab_debug_kmalloc_shrink
 #define slab_debug_on_free           kmm_slab_debug_on_free
 #define slab_discard                 kmm_slab_discard
 #define slab_drain_all_magazines     kmm_slab_drain_all_magazines

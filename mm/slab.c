@@ -649,6 +649,18 @@ void slab_drain_all_magazines(struct kmem_cache *s)
 
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
+	return slab_alloc_sized(s, gfp, caller, s->object_size);
+}
+
+/*
+ * @size (<= object_size) is what a kmalloc caller asked for: a debug cache
+ * records it and red-zones the bytes after it; __GFP_ZERO then zeroes only
+ * those @size bytes.
+ */
+void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		       unsigned int size)
+{
+	unsigned int zero = s->object_size;
 	struct slab_magazine *m;
 	unsigned long flags;
 	void *obj = NULL;
@@ -677,7 +689,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	if (m == &slab_empty_mag) {
 		obj = slab_take_object(s, gfp, caller);
 		if (obj && slab_is_debug(s))
-			slab_debug_on_alloc(s, obj, caller);
+			zero = slab_debug_on_alloc(s, obj, caller, size);
 	} else {
 		m = slab_depot_get_full(s, m); /* the depot first: slab_depot.c */
 		while (m->avail < s->mag_batch) {
@@ -698,7 +710,7 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 out:
 	mm_irq_restore(flags);
 	if (obj && (gfp & __GFP_ZERO))
-		memset(obj, 0, s->object_size);
+		memset(obj, 0, zero);
 	return obj;
 }
 

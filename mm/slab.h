@@ -73,9 +73,10 @@ unsigned long slab_reclaim(void);
  * kmalloc() of a size known at compile time: @slot is (size - 1) / 8, for
  * 1 <= size <= KMALLOC_MAX_CACHE_SIZE; @gfp without zone modifiers. Only the
  * inline kmalloc() below should call it. It takes a slot, not a cache, so
- * no caller can hand it a cache that is not a kmalloc class.
+ * no caller can hand it a cache that is not a kmalloc class. @size is the
+ * request itself, read only on the slow path (a debug cache records it).
  */
-void *__kmalloc_slot(unsigned long slot, gfp_t gfp);
+void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size);
 /* kmalloc() for any size. */
 void *__kmalloc(size_t size, gfp_t gfp);
 

@@ -174,6 +174,11 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		s->track_offset = p - s->offset;
 		p += 2 * sizeof(struct slab_track);
 	}
+	/* A debugged kmalloc class records each object's requested size. */
+	if ((flags & SLAB_KMALLOC) && (flags & SLAB_DEBUG_FLAGS)) {
+		s->orig_offset = p - s->offset;
+		p += sizeof(void *);
+	}
 	s->size = ALIGN_UP(p, align);
 	if (slab_choose_order(s))
 		return -EINVAL;

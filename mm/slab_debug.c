@@ -15,7 +15,11 @@
  *   in use:    cc cc ..   5a 5a ... (until written)  cc cc ..   alloc, free
  *
  * with poisoning (P) applying to the object bytes and red zones (Z) to the
- * guard bytes; owner tracking (U) records the last allocating and freeing
+ * guard bytes. In a kmalloc class the object records the size its caller
+ * asked for (orig_offset, as Linux's orig_size) and, in use, the bytes from
+ * there to object_size are red zone too (cc), so a kmalloc(60) overrun into
+ * bytes 60..63 of its kmalloc-64 object is caught; ksize() returns the
+ * requested size in such a cache; owner tracking (U) records the last allocating and freeing
  * caller. A new slab is first filled with 0x5a (never initialised), so the
  * unused tail of the slab keeps 0x5a for its whole life and is checked too.
  * Objects with a constructor are not poisoned: that would undo the
@@ -197,6 +201,8 @@ int slab_debug_check_names(void)
 					found |= slab_debug_name_match(name, s->name);
 				mm_spin_unlock(&slab_caches_lock);
 				mm_irq_restore(flags);
+				/* Large kmallocs' red zones (kmalloc.c): no cache, but a name. */
+				found |= slab_debug_name_match(name, "kmalloc-large");
 				if (!found) {
 					pr_warn("slab: slab_debug: no cache matches \"%s\" (yet); only a cache created later under that name will be debugged\n",
 						name);
@@ -326,6 +332,77 @@ static int slab_check_poison(struct kmem_cache *s, void *obj, unsigned long call
 	return 1;
 }
 
+/* ---- requested sizes (debugged kmalloc classes) ---------------------------- */
+
+static u32 *slab_orig_size_addr(const struct kmem_cache *s, const void *obj)
+{
+	return (u32 *)((char *)obj + s->orig_offset);
+}
+
+/*
+ * What the kmalloc caller asked for, for an object in use of a debug cache
+ * (the whole object elsewhere). ksize() returns it, so that no user may
+ * touch the red zone after it.
+ */
+unsigned int slab_debug_orig_size(const struct kmem_cache *s, const void *obj)
+{
+	unsigned int n;
+
+	if (!s->orig_offset)
+		return s->object_size;
+	n = *slab_orig_size_addr(s, obj);
+	return n && n <= s->object_size ? n : s->object_size;
+}
+
+/*
+ * The bytes between the requested size and the object's end, red zone of
+ * an object in use (as Linux's orig_size): check them, 1 if overwritten.
+ */
+static int slab_check_kmalloc_tail(struct kmem_cache *s, void *obj,
+				   unsigned long caller)
+{
+	unsigned int i, last, orig = slab_debug_orig_size(s, obj);
+	u8 *p = obj;
+
+	if (!(s->flags & SLAB_RED_ZONE) || orig >= s->object_size)
+		return 0;
+	for (i = orig; i < s->object_size; i++)
+		if (p[i] != SLAB_RED_ACTIVE)
+			break;
+	if (i == s->object_size)
+		return 0;
+	for (last = s->object_size - 1; p[last] == SLAB_RED_ACTIVE; last--)
+		;
+	slab_bug(s, obj, i, caller, "Right Redzone overwritten");
+	printk(KERN_ERR "0x%lx-0x%lx @offset=%u. First byte 0x%02x instead of 0x%02x\n",
+	       (unsigned long)(p + i), (unsigned long)(p + last), i,
+	       p[i], SLAB_RED_ACTIVE);
+	printk(KERN_ERR "Object 0x%lx requested size %u of %u; red zone restored\n",
+	       (unsigned long)obj, orig, s->object_size);
+	memset(p + orig, SLAB_RED_ACTIVE, s->object_size - orig);
+	return 1;
+}
+
+/* krealloc() in place to @size bytes (<= the current request). */
+void slab_debug_kmalloc_shrink(struct kmem_cache *s, void *obj, unsigned int size)
+{
+	unsigned long flags;
+	unsigned int orig;
+
+	if (!s->orig_offset)
+		return;
+	flags = mm_irq_save();
+	mm_spin_lock(&s->lock);
+	orig = slab_debug_orig_size(s, obj);
+	if (size && size < orig) {
+		*slab_orig_size_addr(s, obj) = size;
+		if (s->flags & SLAB_RED_ZONE)
+			memset((char *)obj + size, SLAB_RED_ACTIVE, orig - size);
+	}
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+}
+
 static void slab_set_track(struct kmem_cache *s, void *obj, int which,
 			   unsigned long caller)
 {
@@ -346,6 +423,8 @@ void slab_debug_init_object(struct kmem_cache *s, void *obj)
 		slab_poison_object(s, obj);
 	if (s->flags & SLAB_STORE_USER)
 		memset(slab_tracks(s, obj), 0, 2 * sizeof(struct slab_track));
+	if (s->orig_offset)
+		*slab_orig_size_addr(s, obj) = s->object_size;
 }
 
 /* Format a new slab: never-initialised fill, then every object free. */
@@ -360,8 +439,13 @@ void slab_debug_init_slab(struct kmem_cache *s, struct page *head)
 		slab_debug_init_object(s, slab_object(s, base, i));
 }
 
-/* An object leaves its slab: check the free state, then mark it in use. */
-void slab_debug_on_alloc(struct kmem_cache *s, void *obj, unsigned long caller)
+/*
+ * An object leaves its slab: check the free state, then mark it in use.
+ * @size is the request (object_size outside kmalloc); the bytes after it
+ * join the right red zone in a kmalloc class. Returns the usable size.
+ */
+unsigned int slab_debug_on_alloc(struct kmem_cache *s, void *obj,
+				 unsigned long caller, unsigned int size)
 {
 	slab_check_redzones(s, obj, SLAB_RED_INACTIVE, caller);
 	slab_check_poison(s, obj, caller);
@@ -371,6 +455,12 @@ void slab_debug_on_alloc(struct kmem_cache *s, void *obj, unsigned long caller)
 		memset(obj, SLAB_POISON_INUSE, s->object_size);
 	if (s->flags & SLAB_STORE_USER)
 		slab_set_track(s, obj, 0, caller);
+	if (!s->orig_offset || !size || size > s->object_size)
+		return s->object_size;
+	*slab_orig_size_addr(s, obj) = size;
+	if (s->flags & SLAB_RED_ZONE)
+		memset((char *)obj + size, SLAB_RED_ACTIVE, s->object_size - size);
+	return size;
 }
 
 /* Is @obj on @head's free list? Stops at a corrupt pointer. */
@@ -401,6 +491,7 @@ bool slab_debug_on_free(struct kmem_cache *s, struct page *head, void *obj,
 		return false;
 	}
 	slab_check_redzones(s, obj, SLAB_RED_ACTIVE, caller);
+	slab_check_kmalloc_tail(s, obj, caller);
 	if (s->flags & SLAB_STORE_USER)
 		slab_set_track(s, obj, 1, caller);
 	if (s->flags & SLAB_RED_ZONE)
@@ -536,9 +627,12 @@ int slab_check_slab(struct kmem_cache *s, struct page *head,
 		/* Objects cut off the list are now in use: mark them so. */
 		if (s->flags & SLAB_RED_ZONE)
 			for (i = 0; i < s->objects; i++)
-				if (!freemap_test(map, i))
-					slab_set_redzones(s, slab_object(s, base, i),
-							  SLAB_RED_ACTIVE);
+				if (!freemap_test(map, i)) {
+					obj = slab_object(s, base, i);
+					slab_set_redzones(s, obj, SLAB_RED_ACTIVE);
+					if (s->orig_offset)
+						*slab_orig_size_addr(s, obj) = s->object_size;
+				}
 	} else if (nfree != (unsigned int)head->objects - head->inuse) {
 		slab_bug(s, base, 0, caller, "Wrong inuse count %u: %u of %u objects free",
 			 head->inuse, nfree, head->objects);
@@ -560,6 +654,7 @@ int slab_check_slab(struct kmem_cache *s, struct page *head,
 			errors += slab_check_poison(s, obj, caller);
 		} else {
 			errors += slab_check_redzones(s, obj, SLAB_RED_ACTIVE, caller);
+			errors += slab_check_kmalloc_tail(s, obj, caller);
 		}
 	}
 	if (s->flags & SLAB_POISON) {

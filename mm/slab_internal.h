@@ -124,6 +124,7 @@ struct kmem_cache {
 	unsigned int used;        /* objects * size: where the unused tail starts */
 	unsigned int rz_right;    /* right red zone bytes after the object */
 	unsigned int track_offset;/* struct slab_track[2], from the user pointer */
+	unsigned int orig_offset; /* debug kmalloc class: the requested size (u32), or 0 */
 	unsigned int mag_limit;   /* magazine capacity for this cache */
 	unsigned int mag_batch;   /* objects moved per refill or flush */
 	void (*ctor)(void *);
@@ -158,6 +159,9 @@ void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
  */
 bool slab_gfp_refused(struct kmem_cache *s, gfp_t *gfp, unsigned long caller);
 #define SLAB_GFP_CHECK (GFP_ZONE_MASK | ~GFP_VALID_MASK)
+/* The same for kmalloc: @size is the request, which a debug cache records. */
+void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		       unsigned int size);
 void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
 struct page *slab_lookup(const void *obj);
 bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
@@ -500,7 +504,10 @@ static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj
 unsigned int slab_debug_flags_for(const char *name);
 void slab_debug_init_slab(struct kmem_cache *s, struct page *head);
 void slab_debug_init_object(struct kmem_cache *s, void *obj);
-void slab_debug_on_alloc(struct kmem_cache *s, void *obj, unsigned long caller);
+unsigned int slab_debug_on_alloc(struct kmem_cache *s, void *obj,
+				 unsigned long caller, unsigned int size);
+unsigned int slab_debug_orig_size(const struct kmem_cache *s, const void *obj);
+void slab_debug_kmalloc_shrink(struct kmem_cache *s, void *obj, unsigned int size);
 bool slab_debug_on_free(struct kmem_cache *s, struct page *head, void *obj,
 			unsigned long caller);
 int slab_check_slab(struct kmem_cache *s, struct page *head,

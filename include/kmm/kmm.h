@@ -209,7 +209,7 @@ int kmem_cache_shrink(struct kmem_cache *s);
 #define KMM_KMALLOC_MAX_CACHE_SIZE 8192UL
 
 /* What kmalloc() calls: a size slot ((size - 1) / 8) known at compile time, or any size. */
-void *__kmalloc_slot(unsigned long slot, gfp_t gfp);
+void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size);
 void *__kmalloc(unsigned long size, gfp_t gfp);
 
 /*
@@ -222,7 +222,7 @@ static inline __attribute__((always_inline)) void *kmalloc(unsigned long size, g
 #ifndef KMM_KASAN /* KASAN wants the exact size, which __kmalloc has */
 	if (__builtin_constant_p(size) && size && size <= KMM_KMALLOC_MAX_CACHE_SIZE &&
 	    !(gfp & (__GFP_DMA | __GFP_DMA32)))
-		return __kmalloc_slot((size - 1) / 8, gfp);
+		return __kmalloc_slot((size - 1) / 8, gfp, size);
 #endif
 	return __kmalloc(size, gfp);
 }

@@ -1233,6 +1233,164 @@ static void kmalloc_all_debug(struct ktest *t)
 	slab_debug_setup("-");
 }
 
+/*
+ * slab_debug=Z: a kmalloc object's red zone starts at the size asked for,
+ * not at its class's end (Linux's orig_size). kmalloc(60) is a kmalloc-64
+ * object whose bytes 60..63 are red zone; ksize() says 60.
+ */
+static void kmalloc_redzone_at_requested_size(struct ktest *t)
+{
+	volatile size_t n61 = 61;
+	unsigned long mark;
+	unsigned char *p;
+	unsigned int i;
+
+	host_mm_setup_default();
+	slab_debug_setup("Z");
+	kmem_cache_init();
+
+	/* A size the compiler knows (kmalloc's inline slot path). */
+	p = kmalloc(60, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 60);
+	memset(p, 0x11, 60); /* the whole request is the caller's */
+	p[60] = 0x41;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc-64: Right Redzone overwritten");
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=60. First byte 0x41 instead of 0xcc"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 60 of 64"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "offset 60 caller"));
+
+	/* A size it does not know (__kmalloc), written at the class's last byte. */
+	p = kmalloc(n61, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 61);
+	p[63] = 0x42;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc-64: Right Redzone overwritten");
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=63. First byte 0x42"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 61 of 64"));
+
+	/* kzalloc zeroes the request only; the checker sees a write too. */
+	p = kzalloc(60, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (i = 0; i < 60; i++)
+		KTEST_ASSERT_EQ(t, p[i], 0);
+	for (i = 60; i < 64; i++)
+		KTEST_EXPECT_EQ(t, p[i], SLAB_RED_ACTIVE);
+	KTEST_EXPECT_EQ(t, slab_check(kmalloc_caches[8]), 0);
+	p[62] = 0;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc-64: Right Redzone overwritten");
+	KTEST_EXPECT_EQ(t, slab_check(kmalloc_caches[8]), 1);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=62"));
+	KTEST_EXPECT_EQ(t, slab_check(kmalloc_caches[8]), 0); /* restored */
+	kfree(p); /* clean: no report */
+
+	/* An exact fit and a whole request written: no report at all. */
+	p = kmalloc(64, GFP_KERNEL);
+	memset(p, 0x55, 64);
+	kfree(p);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	slab_debug_setup("-");
+}
+
+/* krealloc and ksize in a debug cache: the red zone follows the request. */
+static void krealloc_keeps_redzone(struct ktest *t)
+{
+	unsigned long mark;
+	unsigned char *p, *q;
+	unsigned int i;
+
+	host_mm_setup_default();
+	slab_debug_setup("FZPU");
+	kmem_cache_init();
+	p = kmalloc(60, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (i = 0; i < 60; i++)
+		p[i] = (unsigned char)i;
+	/* Shrunk in place: the red zone now starts at 40. */
+	q = krealloc(p, 40, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, q == p);
+	KTEST_EXPECT_EQ(t, ksize(q), 40);
+	/* Grown past the request (still inside the class): a new object, contents kept. */
+	p = krealloc(q, 64, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 64);
+	for (i = 0; i < 40; i++)
+		KTEST_EXPECT_EQ(t, p[i], i);
+	q = krealloc(p, 20, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, q == p);
+	q[20] = 1;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc-64: Right Redzone overwritten");
+	kfree(q);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 20 of 64"));
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	slab_debug_setup("-");
+}
+
+/* A large (page-backed) kmalloc: red zone after the request with slab_debug=Z. */
+static void kmalloc_large_redzone(struct ktest *t)
+{
+	unsigned long mark;
+	unsigned char *p;
+
+	host_mm_setup_default();
+	slab_debug_setup("Z");
+	kmem_cache_init();
+	p = kmalloc(9000, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 9000);
+	memset(p, 0x77, 9000);
+	kfree(p); /* the request written in full: clean */
+
+	p = kmalloc(9000, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	p[9003] = 0x43;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc: Right Redzone overwritten");
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=9003. First byte 0x43 instead of 0xcc"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 9000 of 16384"));
+
+	/* Shrunk in place by krealloc: the red zone moves down with it. */
+	p = kmalloc(12000, __GFP_ZERO | GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, p[11999], 0);
+	KTEST_EXPECT_EQ(t, p[12000], SLAB_RED_ACTIVE);
+	KTEST_EXPECT_TRUE(t, krealloc(p, 10000, GFP_KERNEL) == p);
+	KTEST_EXPECT_EQ(t, ksize(p), 10000);
+	p[10000] = 1;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc: Right Redzone overwritten");
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 10000"));
+	slab_debug_setup("-");
+
+	/* Named alone: large kmallocs only, and the name is no typo. */
+	host_mm_setup_default();
+	slab_debug_setup("Z,kmalloc-large");
+	kmem_cache_init();
+	KTEST_EXPECT_EQ(t, slab_debug_check_names(), 0);
+	KTEST_EXPECT_EQ(t, kmalloc_caches[8]->flags & DBG_ALL, 0);
+	p = kmalloc(9000, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 9000);
+	kfree(p);
+	slab_debug_setup("-");
+
+	/* Without debugging the whole block is usable, as before. */
+	fresh();
+	p = kmalloc(9000, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 16384);
+	p[16383] = 1;
+	kfree(p);
+}
+
 /* ---- /proc/slabinfo ----------------------------------------------------------- */
 
 static void slabinfo_format(struct ktest *t)
@@ -1300,6 +1458,9 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(slab_debug_option),
 	KTEST_CASE(slab_debug_unknown_name_warned),
 	KTEST_CASE(kmalloc_all_debug),
+	KTEST_CASE(kmalloc_redzone_at_requested_size),
+	KTEST_CASE(krealloc_keeps_redzone),
+	KTEST_CASE(kmalloc_large_redzone),
 	KTEST_CASE(slabinfo_format),
 };
 

@@ -10,6 +10,7 @@
 #include "kmm/string.h"
 #include "mm/slab.h"
 #include "mm/kasan.h"
+#include "mm/kfence.h"
 #include "mm/slab_internal.h"
 #include "probe.h"
 
@@ -253,6 +254,62 @@ static void kmalloc_caches_shrink_quietly(struct ktest *t)
 	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
 }
 
+/* A kmalloc object that is not KFENCE's (whose guard is its own). */
+static unsigned char *kmalloc_not_kfence(size_t size)
+{
+	unsigned char *p, *kept[8];
+	unsigned int i, n = 0;
+
+	for (;;) {
+		p = kmalloc(size, GFP_KERNEL);
+		if (!p || !is_kfence_address(p) || n == ARRAY_SIZE(kept))
+			break;
+		kept[n++] = p;
+	}
+	for (i = 0; i < n; i++)
+		kfree(kept[i]);
+	return p && !is_kfence_address(p) ? p : NULL;
+}
+
+/*
+ * slab_debug=Z (the bios-debug row): the red zone of a kmalloc object
+ * starts at the size asked for, and a large kmalloc has one too.
+ */
+static void kmalloc_redzone_requested_size(struct ktest *t)
+{
+	struct kmem_cache *s = kmalloc_caches[8];
+	unsigned long mark;
+	unsigned char *p;
+
+	if (!(s->flags & SLAB_RED_ZONE)) {
+		ktest_skip(t, "kmalloc-64 has no red zone (boot with slab_debug=Z)");
+		return;
+	}
+	KTEST_ASSERT_TRUE(t, !strcmp(s->name, "kmalloc-64"));
+	p = kmalloc_not_kfence(60);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 60);
+	kasan_disable_current(); /* slab_debug's check, not KASAN's */
+	p[61] = 0x41;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc-64: Right Redzone overwritten");
+	kfree(p);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=61. First byte 0x41 instead of 0xcc"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 60 of 64"));
+
+	p = kmalloc_not_kfence(20000);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	KTEST_EXPECT_EQ(t, ksize(p), 20000);
+	p[20000] = 0x42;
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmalloc: Right Redzone overwritten");
+	kfree(p);
+	kasan_enable_current();
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=20000. First byte 0x42"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 20000 of 32768"));
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+}
+
 static const struct ktest_case slab_kcases[] = {
 	KTEST_CASE(kmalloc_zero_faults),
 	KTEST_CASE(kmalloc_every_size),
@@ -261,6 +318,7 @@ static const struct ktest_case slab_kcases[] = {
 	KTEST_CASE(misuse_reported),
 	KTEST_CASE(free_into_tail_refused),
 	KTEST_CASE(debug_exact_counts),
+	KTEST_CASE(kmalloc_redzone_requested_size),
 	KTEST_CASE(all_caches_clean),
 	KTEST_CASE(kmalloc_caches_shrink_quietly),
 };
