@@ -18,6 +18,9 @@
 #define fail_page_alloc_active       kmm_fail_page_alloc_active
 #define fail_page_alloc_attr         kmm_fail_page_alloc_attr
 #define fail_page_alloc_min_order    kmm_fail_page_alloc_min_order
+#define numa_memblks                 kmm_numa_memblks
+#define numa_nr_memblks              kmm_numa_nr_memblks
+#define numa_phys_to_nid             kmm_numa_phys_to_nid
 #define gfp_fixup                    kmm_gfp_fixup
 #define failslab_active              kmm_failslab_active
 #define failslab_attr                kmm_failslab_attr

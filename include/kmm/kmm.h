@@ -253,6 +253,30 @@ void vfree(const void *addr);
 _Bool is_vmalloc_addr(const void *addr);
 struct page *vmalloc_to_page(const void *addr);
 
+/* ---- NUMA topology (Linux's x86 names) ---------------------------------- */
+
+/*
+ * Before mem_init(), a port with several nodes says which node owns each
+ * range of RAM and each CPU, and how far apart nodes are (ACPI SLIT units:
+ * 10 to itself). Node ids are dense, below MAX_NUMNODES. Nothing registered:
+ * one node, 0. numa_reset() forgets it all again (a bad firmware table,
+ * numa=off). Each call returns 0, or -EINVAL after a warning naming what is
+ * wrong (a node id out of range, an empty or overlapping range, a distance
+ * below 11 between two nodes); numa_add_memblk() -ENOSPC past 64 ranges.
+ */
+#define MAX_NUMNODES    8
+#define NUMA_NO_NODE    (-1)
+#define LOCAL_DISTANCE  10
+#define REMOTE_DISTANCE 20
+int numa_add_memblk(int nid, kmm_phys_addr_t start, kmm_phys_addr_t end);
+int numa_set_distance(int from, int to, int distance);
+int numa_set_node(unsigned int cpu, int nid);
+void numa_reset(void);
+/* The node of @cpu (NUMA_NO_NODE past kmm_max_cpus()); the distance from
+ * node @from to node @to (255 for a node id out of range). */
+int cpu_to_node(unsigned int cpu);
+int node_distance(int from, int to);
+
 /* ---- checkers and reports ----------------------------------------------- */
 
 /*
