@@ -16,7 +16,7 @@ FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_CC            ?= $(CLANG)
 
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_TARGETS := buddy slab memblock mb2 efi_map
+FUZZ_TARGETS := buddy slab memblock mb2 efi_map srat
 FUZZ_BINS    := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
 
 # The same code as the host tests (the port in tests/host), built by clang

@@ -68,6 +68,34 @@ def handoff(descs, desc_size):
     return h
 
 
+def acpi_table(sig, rev, body):
+    t = bytearray(sig + struct.pack("<IBB", 36 + len(body), rev, 0) + b"BOCHS " +
+                  b"BXPC    " + struct.pack("<III", 1, 0x43505842, 1) + body)
+    t[9] = -sum(t) & 0xff
+    return bytes(t)
+
+
+def srat(rev, cpus, mems, x2apic=()):
+    """cpus: (pxm, apic id, flags); mems: (pxm, base, length, flags)."""
+    body = struct.pack("<IQ", 1, 0)
+    body += b"".join(struct.pack("<BBBBIB3sI", 0, 16, p & 0xff, a, f, 0,
+                                 (p >> 8).to_bytes(3, "little"), 0) for p, a, f in cpus)
+    body += b"".join(struct.pack("<BBHIII", 2, 24, 0, p, a, f) + bytes(8)
+                     for p, a, f in x2apic)
+    body += b"".join(struct.pack("<BBIHQQIIQ", 1, 40, p, 0, b, n, 0, f, 0)
+                     for p, b, n, f in mems)
+    return acpi_table(b"SRAT", rev, body)
+
+
+def slit(rows):
+    return acpi_table(b"SLIT", 1, struct.pack("<Q", len(rows)) +
+                      bytes(d for row in rows for d in row))
+
+
+def srat_input(flags, s, l=b""):
+    return bytes([flags]) + struct.pack("<H", len(s)) + s + l
+
+
 def programs(name, seed, lengths):
     rng = random.Random(seed)
     return {f"{name}-{i}": bytes([i % 4] + [rng.randrange(256) for _ in range(n)])
@@ -100,6 +128,22 @@ def main():
                            struct.pack("<QQB", 0x9f000, 0x1000, 2) + efi_descs(56),
             # ctl 0x87: hand-off mode, map present, magic fixed, strings cut
             "ovmf-handoff": bytes([0x87]) + handoff(efi_descs(), 48) + efi_descs(),
+        },
+        # [flags: 1 fix SRAT, 2 fix SLIT, >> 2 error buffer length][SRAT size u16]...
+        "srat": {
+            # QEMU -smp 4 -numa node x2, dist 21: CPUs, node 0 split at 640K,
+            # then a disabled (empty) entry as QEMU pads with.
+            "qemu-2node": srat_input(0xa0, srat(1, [(0, 0, 1), (0, 1, 1), (1, 2, 1), (1, 3, 1)],
+                                                [(0, 0, 0xa0000, 1), (0, 0x100000, 0xff00000, 1),
+                                                 (1, 0x10000000, 0x10000000, 1), (0, 0, 0, 0)]),
+                                     slit([[10, 21], [21, 10]])),
+            "sparse-x2apic-hotplug": srat_input(
+                0xa3, srat(3, [(5, 0, 1), (9, 1, 0)],
+                           [(0, 0, 0x8000000, 1), (9, 0x8000000, 0x8000000, 1),
+                            (5, 0x100000000, 0x40000000, 3)],
+                           x2apic=[(9, 0x100, 1), (0, 0x101, 1)]),
+                slit([[10 if i == j else 20 + i + j for j in range(10)] for i in range(10)])),
+            "one-node": srat_input(0x41, srat(1, [(0, 0, 1)], [(0, 0, 0x8000000, 1)])),
         },
         "buddy": programs("ops", 1, [64, 200, 400, 800]),
         "slab": programs("ops", 2, [64, 200, 400, 800]),
