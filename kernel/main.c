@@ -9,6 +9,7 @@
  *   layout_init           paging depth (LA57) and region bases (KASLR)
  *   memblock              RAM and reservations, the boot-time allocator
  *   paging_init           the kernel's own page tables (arch/x86_64)
+ *   x86_numa_init         NUMA nodes from ACPI SRAT/SLIT or numa= (arch/x86_64/numa.c)
  *   mem_init              struct pages in vmemmap, RAM into the buddy
  *   kmem_cache_init       the slab allocator and kmalloc
  *   smp_init              the other CPUs, waiting for work (arch/x86_64/smp.c)
@@ -33,6 +34,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/mem_layout.h"
+#include "arch/x86_64/numa.h"
 #include "mm/memblock.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
@@ -148,6 +150,11 @@ static int opt_no5lvl(const char *v)
 	return 0;
 }
 
+static int opt_numa(const char *v)
+{
+	return x86_numa_setup(v);
+}
+
 static int opt_nokaslr(const char *v)
 {
 	layout_nokaslr = true;
@@ -175,6 +182,7 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "fail_page_alloc_min_order", opt_fail_page_alloc_min_order },
 	{ "no5lvl", opt_no5lvl },
 	{ "nokaslr", opt_nokaslr },
+	{ "numa", opt_numa },
 	{ "init", opt_init },
 	{ "expect_mem", opt_for_tests },
 	{ "ktest_roundtrip", opt_for_tests },
@@ -182,6 +190,10 @@ static const struct cmdline_option kernel_cmdline_options[] = {
 	{ "expect_boot", opt_for_tests },
 	{ "expect_la57", opt_for_tests },
 	{ "expect_nx", opt_for_tests },
+	{ "expect_nodes", opt_for_tests },
+	{ "expect_node_cpus", opt_for_tests },
+	{ "expect_node_mem", opt_for_tests },
+	{ "expect_distance", opt_for_tests },
 };
 
 /* Turn whatever the loader handed over into boot_info, or stop. */
@@ -299,6 +311,7 @@ void kmain(u64 magic, u64 info_phys)
 	paging_init();
 	kasan_init();
 	cpu_enable_protections();
+	x86_numa_init(); /* mem_init() needs the node of each range */
 	mem_init();
 	pgtable_use_buddy();
 	kmem_cache_init();

@@ -5,10 +5,12 @@
 #include "mm/gfp.h"
 #include "mm/slab.h"
 #include "arch/x86_64/ptdump.h"
+#include "arch/x86_64/numa.h"
 
 void mm_report_boot(void)
 {
 	layout_map_show();
+	x86_numa_show();
 	if (kernel_options.ptdump)
 		ptdump_show_kernel();
 	ptdump_check_wx();

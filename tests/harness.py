@@ -7,10 +7,11 @@
     harness.py host BIN...                  run host test binaries
     harness.py all --host BIN...            host tests, the boot matrix, the self-check
     harness.py kaslr                        KASLR: bases move, stay apart and in the window
+    harness.py numa                         NUMA nodes from -numa, numa=off, numa=fake=2
     harness.py selfcheck                    prove that failures and panics are caught
 
 BOOT OPTIONS: --mem 128M --smp 1 --cpu qemu64 --firmware bios|uefi|efi
-              --cmdline '...' --timeout S --icount --trace
+              --cmdline '...' --timeout S --icount --trace --qemu-args '...'
 
 The kernel reports through the isa-debug-exit port: 33 all passed, 35 some
 failed, 37 panic. Anything else fails: 0 is a reset (a triple fault under
@@ -508,6 +509,66 @@ def run_kaslr():
     return out
 
 
+# --- NUMA topology from ACPI SRAT/SLIT and numa= ----------------------------------
+
+# Two QEMU nodes of 256 MiB, CPUs 0-1 and 2-3, distance 21 (the SLIT).
+NUMA_QEMU = ("-object memory-backend-ram,id=m0,size=256M "
+             "-object memory-backend-ram,id=m1,size=256M "
+             "-numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1 "
+             "-numa dist,src=0,dst=1,val=21").split()
+# (boot, lines its log must hold). ktest=acpi_numa compares the kernel's
+# topology with the expect_* options; the harness checks the boot log shows it.
+NUMA_BOOTS = [
+    (Boot("numa-2node", "bios", "512M", smp=4, qemu_args=tuple(NUMA_QEMU),
+          cmdline="ktest=acpi_numa expect_nodes=2 expect_node_cpus=0-1/2-3 "
+                  "expect_node_mem=256M/256M expect_distance=10,21,21,10"),
+     ["ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]",
+      "ACPI: SRAT: Node 1 PXM 1 [mem 0x10000000-0x1fffffff]",
+      "smp: Brought up 2 nodes, 4 CPUs", "NUMA: node table (ACPI SRAT and SLIT)",
+      "available: 2 nodes (0-1)", "node 0 cpus: 0 1", "node 1 cpus: 2 3",
+      "node 1: [mem 0x0000000010000000-0x000000001fffffff]",
+      "node distances:", "node   0   1", "  0:  10  21", "  1:  21  10"]),
+    (Boot("numa-off", "bios", "512M", smp=4, qemu_args=tuple(NUMA_QEMU),
+          cmdline="ktest=acpi_numa numa=off expect_nodes=1 expect_node_cpus=0-3 "
+                  "expect_node_mem=512M expect_distance=10"),
+     ["NUMA: turned off (numa=off)", "NUMA: node table (one node: numa=off)",
+      "available: 1 node (0-0)", "node 0 cpus: 0 1 2 3", "smp: Brought up 1 node, 4 CPUs"]),
+    # numa=fake=2 overrides the SRAT's nodes; CPUs are dealt out round-robin.
+    (Boot("numa-fake2", "bios", "512M", smp=4, qemu_args=tuple(NUMA_QEMU),
+          cmdline="ktest=acpi_numa numa=fake=2 numa=fake=x expect_nodes=2 "
+                  "expect_node_cpus=0,2/1,3 expect_node_mem=256M/256M "
+                  "expect_distance=10,20,20,10"),
+     ["NUMA: numa=fake=x: the node count must be 1 to 8, ignored",
+      "NUMA: node table (numa=fake=2)", "node 0 cpus: 0 2", "node 1 cpus: 1 3",
+      "  0:  10  20", "  1:  20  10"]),
+]
+
+
+def run_numa():
+    """Boot NUMA_BOOTS one after the other: each passes ktest=acpi_numa and
+    its log holds the node table lines expected."""
+    out = Outcome("numa", "numa", f"{len(NUMA_BOOTS)} boots: -numa x2, numa=off, numa=fake=2")
+    start = time.monotonic()
+    for boot, lines in NUMA_BOOTS:
+        r = run_boot(boot)
+        out.passed += r.passed
+        out.failed += r.failed
+        out.skipped += r.skipped
+        out.lines += [f"  {boot.name}: {l.strip()}" for l in r.lines]
+        log = LOGS / f"{boot.name}.log"
+        flat = "\n".join(ktap.clean(log.read_text(errors="replace"))) if log.exists() else ""
+        have = set(flat.splitlines())
+        for want in lines:
+            ok = want in have
+            out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {boot.name} log line '{want}'")
+            if ok:
+                out.passed += 1
+            else:
+                out.failed += 1
+    out.seconds = time.monotonic() - start
+    return out
+
+
 # --- host tests ------------------------------------------------------------------
 
 def run_host(path):
@@ -621,7 +682,8 @@ def run_all(jobs, tasks, trace=False):
             except HarnessError:
                 pass            # run_boot reports it
     runners = {"host": run_host, "boot": lambda b: run_boot(b, trace),
-               "parser": lambda _: parser_checks(), "kaslr": lambda _: run_kaslr()}
+               "parser": lambda _: parser_checks(), "kaslr": lambda _: run_kaslr(),
+               "numa": lambda _: run_numa()}
     outcomes = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [(pool.submit(runners[kind], what), kind, what) for kind, what in tasks]
@@ -645,7 +707,8 @@ def boot_from_args(a, name):
     return Boot(name=name, firmware=a.firmware, mem=a.mem, smp=a.smp, cpu=a.cpu,
                 cmdline=a.cmdline, expect_exit=getattr(a, "expect_exit", 33),
                 expect_text=getattr(a, "expect_text", "") or "",
-                timeout=a.timeout or 0, icount=a.icount)
+                timeout=a.timeout or 0, icount=a.icount,
+                qemu_args=tuple(shlex.split(a.qemu_args)))
 
 
 def cmd_run(a):
@@ -737,7 +800,8 @@ def cmd_all(a):
     if not a.host:
         print("harness: no host test binaries given")
     tasks = [("host", b) for b in a.host] + [("boot", b) for b in MATRIX]
-    tasks += [("kaslr", None), ("parser", None)] + [("boot", b) for b in SELFCHECK]
+    tasks += [("kaslr", None), ("numa", None), ("parser", None)]
+    tasks += [("boot", b) for b in SELFCHECK]
     outcomes = run_all(a.jobs, tasks, a.trace)
     print_table(outcomes)
     return summary(outcomes)
@@ -745,6 +809,12 @@ def cmd_all(a):
 
 def cmd_kaslr(a):
     outcomes = run_all(1, [("kaslr", None)])
+    return summary(outcomes)
+
+
+def cmd_numa(a):
+    outcomes = run_all(1, [("numa", None)])
+    print_table(outcomes)
     return summary(outcomes)
 
 
@@ -778,6 +848,8 @@ def main(argv=None):
         p.add_argument("--trace", action="store_true",
                        help="-d int,cpu_reset into build/logs/NAME.qemu.log")
         p.add_argument("--name", default=None, help="log name (build/logs/NAME.log)")
+        p.add_argument("--qemu-args", default="",
+                       help="more QEMU arguments, e.g. '-numa node,nodeid=0,...'")
 
     p = sub.add_parser("run", parents=[common], help="boot once with the console on the terminal")
     boot_options(p)
@@ -801,6 +873,9 @@ def main(argv=None):
     p = sub.add_parser("kaslr", parents=[common],
                        help="boot several times: region bases move, stay apart and in the window")
     p.set_defaults(fn=cmd_kaslr)
+    p = sub.add_parser("numa", parents=[common],
+                       help="boot with -numa, numa=off, numa=fake=2: the node table is right")
+    p.set_defaults(fn=cmd_numa)
     p = sub.add_parser("selfcheck", parents=[common],
                        help="prove that failures and panics are caught")
     p.add_argument("--jobs", type=int, default=jobs)

@@ -9,10 +9,9 @@
  * x2APIC mode (it must, with APIC IDs above 254) is refused: kmm then runs
  * on the boot CPU alone.
  *
- * MADT: RSDP -> XSDT (ACPI 2.0+, 64-bit entries) or RSDT -> the table with
- * signature "APIC". Firmware tables live in reserved or ACPI memory that the
- * direct map does not cover, so they are copied out page by page through the
- * FIX_ACPI_TABLE slot into kmalloc memory and checksummed there.
+ * MADT: acpi.c finds the table with signature "APIC" (RSDP -> XSDT or
+ * RSDT) and copies it out of firmware memory, through the FIX_ACPI_TABLE
+ * slot, into kmalloc memory, where it is checksummed.
  *
  * Delays: there is no timer interrupt. udelay() counts down PIT channel 2 in
  * mode 0 (one-shot) and polls its OUT pin at port 0x61 bit 5, the way Linux
@@ -23,10 +22,11 @@
  */
 #define pr_fmt(fmt) "apic: " fmt
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/acpi.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fixmap.h"
 #include "arch/x86_64/pgtable.h"
-#include "boot/boot_info.h"
+#include "boot/acpi.h"
 #include "mm/port.h"
 #include "mm/slab.h"
 #include "kmm/printk.h"
@@ -168,34 +168,7 @@ int apic_send_startup(u32 apic_id, u8 vector)
 	return apic_send_ipi(apic_id, APIC_ICR_DM_STARTUP | APIC_ICR_LEVEL_ASSERT | vector);
 }
 
-/* ---- ACPI: RSDP -> RSDT/XSDT -> MADT ------------------------------------ */
-
-struct acpi_rsdp {
-	char signature[8];
-	u8 checksum;
-	char oem_id[6];
-	u8 revision;
-	u32 rsdt_address;
-	/* ACPI 2.0+ */
-	u32 length;
-	u64 xsdt_address;
-	u8 ext_checksum;
-	u8 reserved[3];
-} __packed;
-_Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP layout (ACPI 6.5, 5.2.5.3)");
-
-struct acpi_table_header {
-	char signature[4];
-	u32 length;
-	u8 revision;
-	u8 checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	u32 oem_revision;
-	u32 creator_id;
-	u32 creator_revision;
-} __packed;
-_Static_assert(sizeof(struct acpi_table_header) == 36, "SDT header layout (5.2.6)");
+/* ---- ACPI: the MADT (tables found by acpi.c) ---------------------------- */
 
 struct acpi_madt {
 	struct acpi_table_header header;
@@ -209,114 +182,14 @@ _Static_assert(sizeof(struct acpi_madt) == 44, "MADT layout (5.2.12)");
 #define MADT_ENABLED        BIT(0)
 #define MADT_ONLINE_CAPABLE BIT(1)
 #define XAPIC_MAX_ID        0xfe /* 0xff is the broadcast destination */
-#define ACPI_MAX_TABLE_SIZE (1u << 20)
-
-/* Copy @len bytes of firmware memory at @pa into @dst, through the fixmap. */
-static int acpi_copy(void *dst, phys_addr_t pa, size_t len)
+static void *madt_alloc(size_t size)
 {
-	u8 *out = dst;
-
-	while (len) {
-		size_t off = pa & (PAGE_SIZE - 1), n = min(len, PAGE_SIZE - off);
-		const u8 *src = fixmap_map(FIX_ACPI_TABLE, pa, PAGE_KERNEL_RO);
-
-		if (!src) {
-			fixmap_unmap(FIX_ACPI_TABLE);
-			return -ENOMEM;
-		}
-		memcpy(out, src, n);
-		out += n;
-		pa += n;
-		len -= n;
-	}
-	fixmap_unmap(FIX_ACPI_TABLE);
-	return 0;
+	return kmalloc(size, GFP_KERNEL);
 }
 
-static u8 acpi_checksum(const void *p, size_t len)
+static void madt_free(void *p, size_t size)
 {
-	const u8 *b = p;
-	u8 sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return sum;
-}
-
-/* A kmalloc'd, checksummed copy of the table at @pa, or NULL (reported). */
-static void *acpi_load_table(phys_addr_t pa)
-{
-	struct acpi_table_header h;
-	void *t;
-
-	if (acpi_copy(&h, pa, sizeof(h)))
-		return NULL;
-	if (h.length < sizeof(h) || h.length > ACPI_MAX_TABLE_SIZE) {
-		pr_warn("ACPI table at %#llx: bad length %u\n",
-			(unsigned long long)pa, h.length);
-		return NULL;
-	}
-	t = kmalloc(h.length, GFP_KERNEL);
-	if (!t)
-		return NULL;
-	if (acpi_copy(t, pa, h.length)) {
-		kfree(t);
-		return NULL;
-	}
-	if (acpi_checksum(t, h.length)) {
-		pr_warn("ACPI %.4s at %#llx: bad checksum\n", h.signature,
-			(unsigned long long)pa);
-		kfree(t);
-		return NULL;
-	}
-	return t;
-}
-
-/* Physical address of the first table with @sig listed by the RSDT/XSDT, or 0. */
-static phys_addr_t acpi_find_table(const char *sig)
-{
-	struct acpi_rsdp rsdp;
-	struct acpi_table_header *root, h;
-	phys_addr_t root_pa, found = 0;
-	unsigned int i, n, entry_size;
-
-	if (!boot_info.rsdp_phys)
-		return 0;
-	memset(&rsdp, 0, sizeof(rsdp));
-	if (acpi_copy(&rsdp, boot_info.rsdp_phys, 20) ||
-	    memcmp(rsdp.signature, "RSD PTR ", 8) || acpi_checksum(&rsdp, 20)) {
-		pr_warn("no valid RSDP at %#llx\n",
-			(unsigned long long)boot_info.rsdp_phys);
-		return 0;
-	}
-	root_pa = rsdp.rsdt_address;
-	entry_size = 4;
-	if (rsdp.revision >= 2 && !acpi_copy(&rsdp, boot_info.rsdp_phys, sizeof(rsdp)) &&
-	    rsdp.length >= sizeof(rsdp) && !acpi_checksum(&rsdp, sizeof(rsdp)) &&
-	    rsdp.xsdt_address) {
-		root_pa = rsdp.xsdt_address;
-		entry_size = 8;
-	}
-	root = acpi_load_table(root_pa);
-	if (!root)
-		return 0;
-	if (memcmp(root->signature, entry_size == 8 ? "XSDT" : "RSDT", 4)) {
-		pr_warn("root table at %#llx has signature %.4s\n",
-			(unsigned long long)root_pa, root->signature);
-		goto out;
-	}
-	n = (root->length - sizeof(*root)) / entry_size;
-	for (i = 0; i < n && !found; i++) {
-		const u8 *e = (const u8 *)(root + 1) + i * entry_size;
-		u64 pa = 0;
-
-		memcpy(&pa, e, entry_size);
-		if (pa && !acpi_copy(&h, pa, sizeof(h)) && !memcmp(h.signature, sig, 4))
-			found = pa;
-	}
-out:
-	kfree(root);
-	return found;
+	kfree(p);
 }
 
 int acpi_madt_cpus(u32 *ids, unsigned int max)
@@ -328,7 +201,7 @@ int acpi_madt_cpus(u32 *ids, unsigned int max)
 
 	if (!pa)
 		return -ENOENT;
-	madt = acpi_load_table(pa);
+	madt = acpi_load_table(pa, madt_alloc, madt_free, NULL);
 	if (!madt)
 		return -ENOENT;
 	if (madt->header.length < sizeof(*madt)) {

@@ -70,6 +70,7 @@
 #define pr_fmt(fmt) "smp: " fmt
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/numa.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/traps.h"
 #include "arch/x86_64/pgtable.h"
@@ -307,6 +308,7 @@ static int smp_boot_one(unsigned int cpu, u32 apic_id, phys_addr_t tramp)
 	pc->stack_bottom = (unsigned long)stack;
 	pc->stack_top = (unsigned long)stack + AP_STACK_SIZE;
 	pc->df_stack_top = (unsigned long)df_stack + AP_DF_STACK_SIZE;
+	x86_numa_add_cpu(cpu, apic_id); /* its node is known before it runs */
 
 	*progress = 0;
 	smp_boot_cpu = cpu;
@@ -397,5 +399,6 @@ void smp_init(void)
 	}
 out:
 	online = num_online_cpus();
-	pr_info("Brought up 1 node, %u CPU%s\n", online, online == 1 ? "" : "s");
+	pr_info("Brought up %u node%s, %u CPU%s\n", x86_numa_nr_nodes(),
+		x86_numa_nr_nodes() == 1 ? "" : "s", online, online == 1 ? "" : "s");
 }
