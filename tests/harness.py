@@ -31,6 +31,7 @@ import os
 import re
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -516,6 +517,51 @@ NUMA_QEMU = ("-object memory-backend-ram,id=m0,size=256M "
              "-object memory-backend-ram,id=m1,size=256M "
              "-numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1 "
              "-numa dist,src=0,dst=1,val=21").split()
+NUMA_TABLES = BUILD / "numa"
+
+
+def acpi_table(sig, body, rev=1):
+    """An ACPI table: the 36-byte header (5.2.6), checksummed, then BODY."""
+    t = bytearray(sig + struct.pack("<IBB", 36 + len(body), rev, 0) + b"KMMTST" +
+                  b"NUMATEST" + struct.pack("<III", 1, 0x4b4d4d20, 1) + body)
+    t[9] = -sum(t) & 0xff
+    return bytes(t)
+
+
+def srat_table(cpus, mems, extra=b""):
+    """SRAT (5.2.16): CPUS (pxm, apic id), MEMS (pxm, base, length, flags)."""
+    body = struct.pack("<IQ", 1, 0)
+    body += b"".join(struct.pack("<BBBBIB3sI", 0, 16, p, a, 1, 0, bytes(3), 0) for p, a in cpus)
+    body += b"".join(struct.pack("<BBIHQQIIQ", 1, 40, p, 0, b, n, 0, f, 0)
+                     for p, b, n, f in mems)
+    return acpi_table(b"SRAT", body + extra)
+
+
+def slit_table(n, dist):
+    return acpi_table(b"SLIT", struct.pack("<Q", n) +
+                      bytes(dist(i, j) for i in range(n) for j in range(n)))
+
+
+MIB = 1 << 20
+# Tables given to QEMU with -acpitable (QEMU itself makes none without -numa):
+# domains 5 (CPU 0, the low 128 MiB), 2 (CPU 1, no memory) and 9 (the next
+# 128 MiB, and a hot-pluggable GiB at 4 GiB), node ids in that order; a SLIT
+# of 10 localities, 20 + i + j apart. Then an SRAT whose second entry has
+# length 0: refused, one node.
+NUMA_SPARSE_TABLES = {
+    "srat-sparse.bin": srat_table([(5, 0), (2, 1)],
+                                  [(5, 0, 0xa0000, 1), (5, MIB, 127 * MIB, 1),
+                                   (9, 128 * MIB, 128 * MIB, 1), (9, 4 << 30, 1 << 30, 3)]),
+    "slit-sparse.bin": slit_table(10, lambda i, j: 10 if i == j else 20 + i + j),
+    "srat-zero-entry.bin": srat_table([(0, 0)], [(0, 0, 256 * MIB, 1)],
+                                      extra=struct.pack("<BB", 1, 0) + bytes(38)),
+}
+
+
+def acpitable_args(*names):
+    return tuple(a for n in names for a in ("-acpitable", f"file={NUMA_TABLES / n}"))
+
+
 # (boot, lines its log must hold). ktest=acpi_numa compares the kernel's
 # topology with the expect_* options; the harness checks the boot log shows it.
 NUMA_BOOTS = [
@@ -541,14 +587,36 @@ NUMA_BOOTS = [
      ["NUMA: numa=fake=x: the node count must be 1 to 8, ignored",
       "NUMA: node table (numa=fake=2)", "node 0 cpus: 0 2", "node 1 cpus: 1 3",
       "  0:  10  20", "  1:  20  10"]),
+    # Sparse domains, a node without memory, one without CPUs, hot-plug.
+    (Boot("numa-sparse", "bios", "256M", smp=2,
+          qemu_args=acpitable_args("srat-sparse.bin", "slit-sparse.bin"),
+          cmdline="ktest=acpi_numa expect_nodes=3 expect_node_cpus=0/1/ "
+                  "expect_node_mem=128M/0/128M expect_distance=10,27,34,27,10,31,34,31,10"),
+     ["ACPI: SRAT: PXM 5 -> APIC 0x00 -> Node 0", "ACPI: SRAT: PXM 2 -> APIC 0x01 -> Node 1",
+      "ACPI: SRAT: Node 2 PXM 9 [mem 0x100000000-0x13fffffff] hotplug",
+      "available: 3 nodes (0-2)", "node 1 cpus: 1", "node 1 size: 0 MB", "node 2 cpus:",
+      "node 2: [mem 0x0000000100000000-0x000000013fffffff] hotplug",
+      "node   0   1   2", "  0:  10  27  34", "  2:  34  31  10"]),
+    # A corrupt SRAT: one node, and a warning that says what is wrong.
+    (Boot("numa-corrupt", "bios", "256M", smp=2,
+          qemu_args=acpitable_args("srat-zero-entry.bin"),
+          cmdline="ktest=acpi_numa expect_nodes=1 expect_node_cpus=0-1 expect_node_mem=256M "
+                  "expect_distance=10"),
+     ["NUMA: SRAT: entry type 1 at offset 104 has length 0: one node",
+      "NUMA: node table (one node: SRAT: entry type 1 at offset 104 has length 0)",
+      "available: 1 node (0-0)", "smp: Brought up 1 node, 2 CPUs"]),
 ]
 
 
 def run_numa():
     """Boot NUMA_BOOTS one after the other: each passes ktest=acpi_numa and
     its log holds the node table lines expected."""
-    out = Outcome("numa", "numa", f"{len(NUMA_BOOTS)} boots: -numa x2, numa=off, numa=fake=2")
+    out = Outcome("numa", "numa", f"{len(NUMA_BOOTS)} boots: -numa x2, numa=off, "
+                  "numa=fake=2, sparse and corrupt SRATs")
     start = time.monotonic()
+    NUMA_TABLES.mkdir(parents=True, exist_ok=True)
+    for name, blob in NUMA_SPARSE_TABLES.items():
+        (NUMA_TABLES / name).write_bytes(blob)
     for boot, lines in NUMA_BOOTS:
         r = run_boot(boot)
         out.passed += r.passed
