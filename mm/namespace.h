@@ -22,6 +22,7 @@
 #define numa_nr_memblks              kmm_numa_nr_memblks
 #define numa_phys_to_nid             kmm_numa_phys_to_nid
 #define numa_nodes_init              kmm_numa_nodes_init
+#define slab_alloc_node              kmm_slab_alloc_node
 #define numa_count_alloc             kmm_numa_count_alloc
 #define nr_memory_nodes              kmm_nr_memory_nodes
 #define node_managed_pages           kmm_node_managed_pages

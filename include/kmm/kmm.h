@@ -202,6 +202,9 @@ void kmem_cache_destroy(struct kmem_cache *s);
 /* An object of @s (NULL when no page can be had); yours until kmem_cache_free. */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+/* The same of node @node's memory (NUMA_NO_NODE: this CPU's node); another
+ * node's when @node has none, unless __GFP_THISNODE: then NULL. */
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node);
 /* A pointer that is not a live object of @s is reported and refused. */
 void kmem_cache_free(struct kmem_cache *s, void *obj);
 /* @nr objects into @p: returns nr, or 0 with none kept when memory runs out. */
@@ -242,6 +245,8 @@ static inline __attribute__((always_inline)) void *kmalloc(unsigned long size, g
 }
 
 void *kzalloc(unsigned long size, gfp_t gfp);
+/* kmalloc() of node @node's memory, with kmem_cache_alloc_node()'s fallback. */
+void *kmalloc_node(unsigned long size, gfp_t gfp, int node);
 void *kcalloc(unsigned long n, unsigned long size, gfp_t gfp);
 void *krealloc(const void *p, unsigned long new_size, gfp_t gfp);
 /* A pointer kmalloc did not return (or one freed already) is reported and refused. */

@@ -25,6 +25,7 @@
 #include "kernel/ktest.h"
 #include "mm/gfp.h"
 #include "mm/internal.h"
+#include "mm/slab.h"
 #include "host_mm.h"
 
 #define MB (1UL << 20)
@@ -480,6 +481,71 @@ static void reports_show_every_node(struct ktest *t)
 	numa_done();
 }
 
+static int obj_nid(const void *p)
+{
+	return page_to_nid(virt_to_page(p));
+}
+
+/* kmem_cache_alloc_node and kmalloc_node give memory of the node asked for. */
+static void slab_node_allocations(struct ktest *t)
+{
+	struct kmem_cache *c;
+	void *objs[4][100], *big[4], *p;
+	int nid, i;
+
+	numa_machine();
+	kmem_cache_init();
+	c = kmem_cache_create("numa_test", 192, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	host_set_cpu(0);
+	for (nid = 0; nid < 3; nid++)
+		for (i = 0; i < 100; i++) {
+			objs[nid][i] = i & 1 ? kmem_cache_alloc_node(c, GFP_KERNEL, nid) :
+				       kmalloc_node(64 + (unsigned long)i, GFP_KERNEL, nid);
+			KTEST_ASSERT_TRUE(t, objs[nid][i] != NULL);
+			KTEST_EXPECT_EQ(t, obj_nid(objs[nid][i]), nid);
+		}
+	for (nid = 0; nid < 3; nid++) {
+		big[nid] = kmalloc_node(20000, GFP_KERNEL | __GFP_ZERO, nid);
+		KTEST_ASSERT_TRUE(t, big[nid] != NULL);
+		KTEST_EXPECT_EQ(t, obj_nid(big[nid]), nid);
+		KTEST_EXPECT_EQ(t, ((unsigned char *)big[nid])[19999], 0);
+	}
+	/* Node 3 has no memory: __GFP_THISNODE fails, without it node 3's nearest. */
+	KTEST_EXPECT_TRUE(t, kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 3) == NULL);
+	KTEST_EXPECT_TRUE(t, kmalloc_node(100, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 3) == NULL);
+	p = kmem_cache_alloc_node(c, GFP_KERNEL, 3);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	kmem_cache_free(c, p);
+	/* NUMA_NO_NODE and plain allocations: this CPU's node (CPU 4: node 2). */
+	host_set_cpu(4);
+	for (i = 0; i < 200; i++) {
+		void *q = i & 1 ? kmem_cache_alloc_node(c, GFP_KERNEL, NUMA_NO_NODE) :
+			  kmalloc(128, GFP_KERNEL);
+
+		KTEST_ASSERT_TRUE(t, q != NULL);
+		KTEST_EXPECT_EQ(t, obj_nid(q), 2);
+		if (i & 1)
+			kmem_cache_free(c, q);
+		else
+			kfree(q);
+	}
+	host_set_cpu(0);
+	for (nid = 0; nid < 3; nid++) {
+		for (i = 0; i < 100; i++) {
+			if (i & 1)
+				kmem_cache_free(c, objs[nid][i]);
+			else
+				kfree(objs[nid][i]);
+		}
+		kfree(big[nid]);
+	}
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	kmem_cache_destroy(c);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+	numa_done();
+}
+
 static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(topology_gives_nodes_zones),
 	KTEST_CASE(alloc_is_local),
@@ -492,5 +558,6 @@ static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(memory_in_no_node_goes_to_nearest),
 	KTEST_CASE(numa_reset_gives_one_node),
 	KTEST_CASE(reports_show_every_node),
+	KTEST_CASE(slab_node_allocations),
 };
 KTEST_SUITE(numa_host, numa_host_cases);
