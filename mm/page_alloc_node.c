@@ -215,8 +215,11 @@ void show_numastat(void)
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!node_online(nid))
 			continue;
+		char name[12];
+
 		numa_node_stat(nid, &st[nid]);
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%11s%-5d", "node", nid);
+		snprintf(name, sizeof(name), "node%d", nid);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%16s", name);
 	}
 	printk(KERN_INFO "%s\n", line);
 	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++) {

@@ -6,6 +6,7 @@
  */
 #include "host_mm.h"
 #include "mm/gfp.h"
+#include "mm/slab.h"
 
 static void __attribute__((constructor)) ksuites_numa_machine(void)
 {
@@ -22,6 +23,7 @@ static void __attribute__((constructor)) ksuites_numa_machine(void)
 	for (unsigned int cpu = 4; cpu < 8; cpu++)
 		numa_set_node(cpu, 1);
 	host_mm_setup(map, ARRAY_SIZE(map));
+	kmem_cache_init();
 }
 
 #include "../kernel/test_numa.c"

@@ -15,6 +15,7 @@
 #include "kmm/string.h"
 #include "mm/gfp.h"
 #include "mm/internal.h"
+#include "mm/slab.h"
 
 #ifdef KMM_HOST
 #include "host_mm.h"
@@ -333,11 +334,56 @@ static void counters_add_up(struct ktest *t)
 	KTEST_EXPECT_EQ(t, buddy_check(), 0);
 }
 
+/* kmem_cache_alloc_node and kmalloc_node: memory of the node asked for. */
+static void slab_objects_of_the_node_asked(struct ktest *t)
+{
+	struct kmem_cache *c = kmem_cache_create("ktest_numa", 96, 0, 0, NULL);
+	void *objs[MAX_NUMNODES][16], *big[MAX_NUMNODES] = { NULL };
+	int nid, i;
+
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	memset(objs, 0, sizeof(objs));
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!node_managed_pages(nid))
+			continue;
+		for (i = 0; i < 16; i++) {
+			objs[nid][i] = i & 1 ? kmem_cache_alloc_node(c, GFP_KERNEL, nid) :
+				       kmalloc_node(200, GFP_KERNEL, nid);
+			KTEST_ASSERT_TRUE(t, objs[nid][i] != NULL);
+			KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(objs[nid][i])), nid);
+		}
+		big[nid] = kmalloc_node(3 * PAGE_SIZE, GFP_KERNEL, nid);
+		KTEST_ASSERT_TRUE(t, big[nid] != NULL);
+		KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(big[nid])), nid);
+	}
+	/* A node id with no memory: __GFP_THISNODE fails instead of falling back. */
+	for (nid = 0; nid < MAX_NUMNODES && node_managed_pages(nid); nid++)
+		;
+	if (nid < MAX_NUMNODES)
+		KTEST_EXPECT_TRUE(t, kmem_cache_alloc_node(c, GFP_KERNEL | __GFP_THISNODE |
+							   __GFP_NOWARN, nid) == NULL);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (i = 0; i < 16; i++) {
+			if (!objs[nid][i])
+				continue;
+			if (i & 1)
+				kmem_cache_free(c, objs[nid][i]);
+			else
+				kfree(objs[nid][i]);
+		}
+		kfree(big[nid]);
+	}
+	KTEST_EXPECT_EQ(t, slab_check(c), 0);
+	kmem_cache_destroy(c);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
 static const struct ktest_case numa_cases[] = {
 	KTEST_CASE(nodes_cover_all_memory),
 	KTEST_CASE(each_cpu_allocates_from_its_node),
 	KTEST_CASE(exhausted_node_falls_back_to_nearest),
 	KTEST_CASE(remote_free_goes_home),
 	KTEST_CASE(counters_add_up),
+	KTEST_CASE(slab_objects_of_the_node_asked),
 };
 KTEST_SUITE(numa, numa_cases);
