@@ -76,6 +76,23 @@
  * interrupt save and restore (pushf, pop, cli; test, jz, sti) and the
  * frame pointer the kernel is built with cost more than the host's CPU id.
  *
+ * NUMA nodes. Every node has its own zones: zones[] is indexed by zone
+ * id, nid * 4 + zone type, which is also the top byte of each struct
+ * page's flags (mm/mm_types.h), so page_zone() stays one load and a shift
+ * and a page always goes back to its own node's zone, whatever CPU frees
+ * it. A request walks zonelists[node][gfp zone]: the node's own zones,
+ * highest type first, then the other nodes' in node_distance() order
+ * (build_zonelists()); __GFP_THISNODE stops at the end of the node's own.
+ * The node is this CPU's unless named (alloc_pages_node(),
+ * __alloc_pages()). Each CPU's per-CPU lists are one per zone id, in its
+ * row of pcp_lists[] permuted by its memory node (pcp_of() in
+ * mm/internal.h) so that its local fast zone sits at the same slot for
+ * every CPU: the allocation fast path is unchanged and always local. The
+ * free fast path's window covers one node's fast zone, so it exists only
+ * while one node has memory; with several, frees take pcp_free() on the
+ * slow path, which pushes the block onto this CPU's list of the block's
+ * own zone. Node bookkeeping and numastat: mm/page_alloc_node.c.
+ *
  * Locking: zone->lock guards free_area[] and free_pages. A per-CPU list is
  * used by its own CPU with interrupts off (mm_irq_save); its lock is taken
  * there too, uncontended (the fast paths only try it), so that another CPU
