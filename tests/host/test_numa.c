@@ -22,6 +22,8 @@
  * and node 3 takes its memory from node 1. Every case ends with the free
  * page counts of every node back at their baseline and buddy_check() 0.
  */
+#include <pthread.h>
+#include <string.h>
 #include "kernel/ktest.h"
 #include "mm/gfp.h"
 #include "mm/internal.h"
@@ -481,6 +483,95 @@ static void reports_show_every_node(struct ktest *t)
 	numa_done();
 }
 
+/* CPUs of four nodes trade pages: each frees what another allocated. */
+#define TRADE_SLOTS 256
+static struct page *trade_pool[TRADE_SLOTS];
+static unsigned int trade_order[TRADE_SLOTS];
+static pthread_mutex_t trade_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long trade_allocs[8], trade_wrong[8];
+
+static void *trader(void *arg)
+{
+	unsigned int cpu = (unsigned int)(unsigned long)arg, i, seed = cpu * 7919 + 1;
+
+	host_set_cpu(cpu);
+	for (i = 0; i < 20000; i++) {
+		unsigned int o, slot;
+		struct page *p, *old;
+		int nid = -1;
+
+		seed = seed * 1103515245 + 12345;
+		o = (seed >> 16) & 3;
+		if ((seed >> 20) % 4 == 0) {
+			nid = (int)((seed >> 24) % 3);
+			p = alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, o);
+		} else {
+			p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, o);
+		}
+		if (!p)
+			continue;
+		trade_allocs[cpu]++;
+		/* Nothing is short of memory: the node asked for, or this CPU's nearest. */
+		if (page_to_nid(p) != (nid >= 0 ? nid : cpu_mem_node[cpu]))
+			trade_wrong[cpu]++;
+		slot = (seed >> 8) % TRADE_SLOTS;
+		pthread_mutex_lock(&trade_lock);
+		old = trade_pool[slot];
+		trade_pool[slot] = p;
+		o ^= trade_order[slot];
+		trade_order[slot] ^= o;
+		o ^= trade_order[slot];
+		pthread_mutex_unlock(&trade_lock);
+		if (old)
+			__free_pages(old, o);
+	}
+	return NULL;
+}
+
+static void cpus_of_four_nodes_trade_pages(struct ktest *t)
+{
+	unsigned long base[MAX_NUMNODES], allocs = 0, hit = 0, miss = 0, local = 0, other = 0;
+	struct kmm_numa_stat s[4], a[4];
+	pthread_t th[4];
+	unsigned int i;
+	int nid;
+
+	numa_machine();
+	snapshot_free(base);
+	for (nid = 0; nid < 4; nid++)
+		numa_node_stat(nid, &s[nid]);
+	memset(trade_allocs, 0, sizeof(trade_allocs));
+	memset(trade_wrong, 0, sizeof(trade_wrong));
+	for (i = 0; i < 4; i++)
+		KTEST_ASSERT_EQ(t, pthread_create(&th[i], NULL, trader,
+						  (void *)(unsigned long)(i * 2 + 1)), 0);
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	host_set_cpu(0);
+	for (i = 0; i < TRADE_SLOTS; i++)
+		if (trade_pool[i]) {
+			__free_pages(trade_pool[i], trade_order[i]);
+			trade_pool[i] = NULL;
+			trade_order[i] = 0;
+		}
+	for (i = 0; i < 8; i++) {
+		allocs += trade_allocs[i];
+		KTEST_EXPECT_EQ(t, trade_wrong[i], 0);
+	}
+	for (nid = 0; nid < 4; nid++) {
+		numa_node_stat(nid, &a[nid]);
+		hit += a[nid].numa_hit - s[nid].numa_hit;
+		miss += a[nid].numa_miss - s[nid].numa_miss;
+		local += a[nid].local_node - s[nid].local_node;
+		other += a[nid].other_node - s[nid].other_node;
+	}
+	KTEST_EXPECT_EQ(t, allocs, 4 * 20000);
+	KTEST_EXPECT_EQ(t, hit + miss, allocs);
+	KTEST_EXPECT_EQ(t, local + other, allocs);
+	expect_free_back(t, base);
+	numa_done();
+}
+
 static int obj_nid(const void *p)
 {
 	return page_to_nid(virt_to_page(p));
@@ -559,5 +650,6 @@ static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(numa_reset_gives_one_node),
 	KTEST_CASE(reports_show_every_node),
 	KTEST_CASE(slab_node_allocations),
+	KTEST_CASE(cpus_of_four_nodes_trade_pages),
 };
 KTEST_SUITE(numa_host, numa_host_cases);
