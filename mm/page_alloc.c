@@ -132,7 +132,7 @@ static const char *const zone_names[MAX_NR_ZONES] = {
 };
 
 /* The flags of a free block's head, for a one-compare buddy test. */
-#define BUDDY_MATCH_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONE_MASK)
+#define BUDDY_MATCH_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONEID_MASK)
 /* What freeing clears on a head before it becomes free. */
 #define FREE_CLEAR_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_OWNER_MASK | \
 			 BIT(PG_poisoned))
@@ -156,7 +156,7 @@ static void free_one_locked(struct zone *z, unsigned long pfn,
 			    unsigned int order, unsigned long poisoned)
 {
 	struct page *page = pfn_to_page(pfn);
-	unsigned long zbits = page->flags & PAGE_ZONE_MASK;
+	unsigned long zbits = page->flags & PAGE_ZONEID_MASK;
 
 	DEBUG_ASSERT(mm_spin_is_locked(&z->lock));
 	DEBUG_ASSERT_MSG(IS_ALIGNED(pfn, 1UL << order), "pfn %#lx order %u", pfn, order);

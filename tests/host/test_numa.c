@@ -572,6 +572,36 @@ static void cpus_of_four_nodes_trade_pages(struct ktest *t)
 	numa_done();
 }
 
+/*
+ * A node edge inside a 4 MiB block (66 MiB): freeing every page on both
+ * sides must not merge a block across it.
+ */
+static void unaligned_node_edge_never_merged_across(struct ktest *t)
+{
+	unsigned long base[MAX_NUMNODES], n = 0;
+	struct page *chain = NULL, *p;
+	int nid;
+
+	numa_reset();
+	numa_add_memblk(0, 0, 66 * MB);
+	numa_add_memblk(1, 66 * MB, 192 * MB);
+	host_mm_setup(numa_map, ARRAY_SIZE(numa_map));
+	KTEST_EXPECT_EQ(t, page_to_nid(pfn_to_page(PHYS_PFN(66 * MB) - 1)), 0);
+	KTEST_EXPECT_EQ(t, page_to_nid(pfn_to_page(PHYS_PFN(66 * MB))), 1);
+	snapshot_free(base);
+	for (nid = 0; nid < 2; nid++)
+		while ((p = alloc_pages_node(nid, GFP_KERNEL | __GFP_THISNODE |
+					     __GFP_NOWARN | __GFP_HIGH, 0))) {
+			KTEST_ASSERT_EQ(t, page_to_nid(p), nid);
+			chain_push(&chain, p);
+			n++;
+		}
+	KTEST_EXPECT_GT(t, n, 0);
+	KTEST_EXPECT_EQ(t, chain_free(&chain, 0), n);
+	expect_free_back(t, base);
+	numa_done();
+}
+
 static int obj_nid(const void *p)
 {
 	return page_to_nid(virt_to_page(p));
@@ -649,6 +679,7 @@ static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(memory_in_no_node_goes_to_nearest),
 	KTEST_CASE(numa_reset_gives_one_node),
 	KTEST_CASE(reports_show_every_node),
+	KTEST_CASE(unaligned_node_edge_never_merged_across),
 	KTEST_CASE(slab_node_allocations),
 	KTEST_CASE(cpus_of_four_nodes_trade_pages),
 };
