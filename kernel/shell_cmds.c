@@ -143,6 +143,12 @@ static int cmd_meminfo(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_numastat(int argc, char **argv)
+{
+	show_numastat();
+	return 0;
+}
+
 static int cmd_slabinfo(int argc, char **argv)
 {
 	show_slabinfo();
@@ -555,6 +561,7 @@ const struct shell_cmd shell_cmds[] = {
 	{ "pagetypeinfo", "", "free blocks by type (/proc/pagetypeinfo)", cmd_pagetypeinfo },
 	{ "zoneinfo", "", "zones and per-CPU lists (/proc/zoneinfo)", cmd_zoneinfo },
 	{ "meminfo", "", "memory summary (/proc/meminfo)", cmd_meminfo },
+	{ "numastat", "", "allocations per NUMA node (numastat)", cmd_numastat },
 	{ "slabinfo", "", "slab caches (/proc/slabinfo)", cmd_slabinfo },
 	{ "vmallocinfo", "", "vmalloc areas (/proc/vmallocinfo)", cmd_vmallocinfo },
 	{ "layout", "", "the kernel's address-space map", cmd_layout },

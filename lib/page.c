@@ -21,6 +21,13 @@ struct page *pfn_to_page(unsigned long pfn)
 	return (struct page *)(kmm_vmemmap_base + pfn * KMM_STRUCT_PAGE_SIZE);
 }
 
+/* The node is the top 6 bits of struct page's first word, its flags
+ * (mm/mm_types.h, PAGE_NODE_SHIFT). */
+int page_to_nid(const struct page *page)
+{
+	return (int)(*(const unsigned long *)page >> 58);
+}
+
 void *page_address(const struct page *page)
 {
 	return (void *)(kmm_page_offset_base + (page_to_pfn(page) << KMM_PAGE_SHIFT));

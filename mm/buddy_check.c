@@ -26,7 +26,7 @@
 #include "kmm/string.h"
 
 #define MAX_REPORTS 16
-#define STATE_ZONE_ORDER (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONE_MASK)
+#define STATE_ZONE_ORDER (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONEID_MASK)
 
 struct checker {
 	const struct zone *z;
@@ -44,7 +44,7 @@ static void __printf(2, 3) bad(struct checker *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_err("zone %s: %s\n", c->z->name, msg);
+	pr_err("zone %s, node %d: %s\n", c->z->name, c->z->node, msg);
 }
 
 /* Is [pfn, pfn + 2^order) a place a block of this zone may be? */
@@ -104,7 +104,7 @@ static unsigned long check_pcp_lists(struct checker *c)
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
-		const struct per_cpu_pages *pcp = &pcp_lists[cpu][c->zi];
+		const struct per_cpu_pages *pcp = pcp_of(cpu, c->zi);
 		const struct page *p;
 		unsigned long n = 0, blocks = 0;
 		unsigned int o;
@@ -155,8 +155,11 @@ static void check_memmap(struct checker *c, unsigned long pcp_pages)
 		}
 		p = pfn_to_page(pfn);
 		state = p->flags & PAGE_STATE_MASK;
-		if (page_zonenum(p) != c->zi)
-			bad(c, "pfn %#lx has zone %u", pfn, page_zonenum(p));
+		/* Nodes' spans may interleave; no block spans two nodes. */
+		if (page_to_nid(p) != z->node)
+			continue;
+		if (page_zoneid(p) != c->zi)
+			bad(c, "pfn %#lx has zone id %u", pfn, page_zoneid(p));
 		if (!(state & BIT(PG_reserved)))
 			managed++;
 		if (pfn < block_end) {
@@ -215,13 +218,16 @@ int buddy_check(void)
 	int errors = 0;
 	unsigned int zi, cpu;
 
-	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
+	for (zi = 0; zi < MAX_ZONEIDS; zi++) {
 		struct zone *z = &zones[zi];
 		struct checker c = { .z = z, .zi = zi };
-		unsigned long irq = mm_irq_save();
+		unsigned long irq;
 
+		if (!z->present_pages)
+			continue;
+		irq = mm_irq_save();
 		for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
-			mm_spin_lock(&pcp_lists[cpu][zi].lock);
+			mm_spin_lock(&pcp_of(cpu, zi)->lock);
 		mm_spin_lock(&z->lock);
 		if (z->present_pages) {
 			check_free_lists(&c);
@@ -229,11 +235,11 @@ int buddy_check(void)
 		}
 		mm_spin_unlock(&z->lock);
 		for (cpu = MM_NR_CPUS; cpu-- > 0;)
-			mm_spin_unlock(&pcp_lists[cpu][zi].lock);
+			mm_spin_unlock(&pcp_of(cpu, zi)->lock);
 		mm_irq_restore(irq);
 		if (c.errors > MAX_REPORTS)
-			pr_err("zone %s: %d more not shown\n", z->name,
-			       c.errors - MAX_REPORTS);
+			pr_err("zone %s, node %d: %d more not shown\n", z->name,
+			       z->node, c.errors - MAX_REPORTS);
 		errors += c.errors;
 	}
 	return errors;

@@ -29,6 +29,7 @@
 static const char *const gfp_bit_names[] = {
 	"__GFP_DMA", "__GFP_DMA32", "__GFP_HIGH", "__GFP_ZERO",
 	"__GFP_NOWARN", "__GFP_ATOMIC", "__GFP_COMP", "__GFP_NOFAIL",
+	"__GFP_THISNODE",
 };
 
 /* @gfp's bits as "__GFP_DMA|__GFP_ZERO|0x100" (Linux's %pGg), or "none". */

@@ -8,14 +8,16 @@
 
 #include "mm/gfp.h"
 #include "mm/memblock.h"
+#include "mm/numa.h"
 
 /*
  * struct page flags, as the page allocator uses them:
  *
- *   63    60 59  56 55   52 51          9 8            0
- *  +--------+------+-------+-------------+--------------+
- *  |  zone  |  -   | order |      -      | PG_* bits    |
- *  +--------+------+-------+-------------+--------------+
+ *   63    58 57 56 55   52 51          9 8            0
+ *  +--------+-----+-------+-------------+--------------+
+ *  |  node  |zone | order |      -      | PG_* bits    |
+ *  +--------+-----+-------+-------------+--------------+
+ *  \____ zone id ___/
  *
  * The order of a block is kept in the flags, not in page->private, because
  * an owner (the slab allocator) reuses the rest of the union while it holds
@@ -27,7 +29,8 @@
 _Static_assert(NR_PAGEFLAGS <= PAGE_ORDER_SHIFT, "page flags overlap the order");
 _Static_assert(PAGE_ORDER_SHIFT + 4 <= PAGE_ZONE_SHIFT, "order overlaps the zone");
 _Static_assert(MAX_PAGE_ORDER < 16, "order must fit in 4 bits");
-_Static_assert(MAX_NR_ZONES <= 16, "zone must fit in 4 bits");
+_Static_assert(MAX_NR_ZONES <= 4, "zone must fit in 2 bits");
+_Static_assert(MAX_NUMNODES <= 64, "node must fit in 6 bits");
 _Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
 
 /* Which of the allocator's states a page is in: at most one is set. */
@@ -50,9 +53,10 @@ static inline unsigned long page_order_bits(unsigned int order)
 	return (unsigned long)order << PAGE_ORDER_SHIFT;
 }
 
-static inline unsigned long page_zone_bits(unsigned int zone)
+/* The flags bits of zone id @zoneid (nid * PCP_ZONES + zone type). */
+static inline unsigned long page_zone_bits(unsigned int zoneid)
 {
-	return (unsigned long)zone << PAGE_ZONE_SHIFT;
+	return (unsigned long)zoneid << PAGE_ZONEID_SHIFT;
 }
 
 /*
@@ -91,6 +95,7 @@ struct per_cpu_pages {
 	unsigned int high;  /* most pages kept */
 	unsigned int batch; /* pages moved per refill or trim */
 	struct page *lists[PCP_NR_ORDERS]; /* [order]: its first block */
+	unsigned long nr_fast_allocs; /* fast-path pops: local numa_hits */
 } __aligned(64);
 
 _Static_assert(sizeof(struct per_cpu_pages) == 64, "a per-CPU list set is one cache line");
@@ -105,10 +110,32 @@ static inline struct page *pcp_next(const struct page *page)
 	return (struct page *)page->buddy_list.next;
 }
 
-/* Indexed [cpu][zone]; PCP_ZONES, a power of two, keeps the index a shift. */
+/*
+ * Zones are indexed by zone id, nid * PCP_ZONES + zone type (the top byte
+ * of page->flags); PCP_ZONES, a power of two, keeps the index a shift.
+ * Slot 3 of each node is never a zone.
+ */
 #define PCP_ZONES 4
+#define MAX_ZONEIDS (MAX_NUMNODES * PCP_ZONES)
 _Static_assert(MAX_NR_ZONES <= PCP_ZONES, "PCP_ZONES too small");
-extern struct per_cpu_pages pcp_lists[MM_NR_CPUS][PCP_ZONES];
+
+/*
+ * Per-CPU lists, [cpu][slot]. A CPU's list of zone id z sits in slot
+ * z ^ (cpu_mem_node[cpu] * PCP_ZONES): each CPU's lists of its own node's
+ * zones come first, at slots 0..2, so the fast paths find this CPU's list
+ * of its local fast zone at one constant offset from its row whatever its
+ * node (mm/page_alloc.c). On a machine of one node the slot is the zone id.
+ * cpu_mem_node[] is the node a CPU takes memory from first: its own, or
+ * for a CPU of a node without memory the nearest node with memory
+ * (Linux's cpu_to_mem()). Fixed by mem_init().
+ */
+extern struct per_cpu_pages pcp_lists[MM_NR_CPUS][MAX_ZONEIDS];
+extern u8 cpu_mem_node[MM_NR_CPUS];
+
+static inline struct per_cpu_pages *pcp_of(unsigned long cpu, unsigned int zoneid)
+{
+	return &pcp_lists[cpu][zoneid ^ (cpu_mem_node[cpu] * PCP_ZONES)];
+}
 
 struct free_area {
 	struct list_head free_list;
@@ -123,19 +150,32 @@ struct zone {
 	unsigned long managed_pages;      /* of which the buddy owns */
 	unsigned long free_pages;         /* in free_area[], not per-CPU */
 	unsigned long watermark_min;      /* only __GFP_HIGH goes below */
+	int node;                         /* the node it belongs to */
 	struct free_area free_area[NR_PAGE_ORDERS];
 };
 
-extern struct zone zones[MAX_NR_ZONES];
+/* Every node's zones, by zone id; a zone without memory has no managed pages. */
+extern struct zone zones[MAX_ZONEIDS];
 
-/* Zones to try, best first, for each value of gfp & GFP_ZONE_MASK. */
+static inline unsigned int zone_type(const struct zone *z)
+{
+	return (unsigned int)(z - zones) % PCP_ZONES;
+}
+
+/*
+ * Zones to try, best first, for each node asking and each value of gfp &
+ * GFP_ZONE_MASK: the asking node's zones first (highest type first), then
+ * the other nodes' in node_distance() order, as Linux's node-ordered
+ * zonelists.
+ */
 #define GFP_ZONE_MASK (__GFP_DMA | __GFP_DMA32)
-extern struct zone *zonelists[GFP_ZONE_MASK + 1][MAX_NR_ZONES + 1];
+extern struct zone *zonelists[MAX_NUMNODES][GFP_ZONE_MASK + 1][MAX_ZONEIDS + 1];
 
 /* Every GFP bit with a meaning (include/kmm/kmm.h); the rest are refused. */
-#define GFP_VALID_MASK ((gfp_t)((__GFP_NOFAIL << 1) - 1))
+#define GFP_VALID_MASK ((gfp_t)((__GFP_THISNODE << 1) - 1))
 /* Bits the fast paths leave to a slow path: work to do, or bits to check. */
-#define GFP_SLOW_MASK ((gfp_t)(__GFP_ZERO | GFP_ZONE_MASK | ~GFP_VALID_MASK))
+#define GFP_SLOW_MASK ((gfp_t)(__GFP_ZERO | GFP_ZONE_MASK | __GFP_THISNODE | \
+			       ~GFP_VALID_MASK))
 /*
  * mm/gfp_check.c: @gfp with meaningless or contradictory bits stripped,
  * after one "Unexpected gfp" line naming @caller.
@@ -148,7 +188,7 @@ static inline bool gfp_is_bad(gfp_t gfp)
 
 static inline struct zone *page_zone(const struct page *p)
 {
-	return &zones[page_zonenum(p)];
+	return &zones[page_zoneid(p)];
 }
 
 static inline unsigned int pfn_zone_idx(unsigned long pfn)
@@ -183,10 +223,19 @@ static inline unsigned long clamp_ul(unsigned long v, unsigned long lo,
 void slab_forget_caches(void);
 
 /* page_alloc.c: the buddy core, for mm_init.c */
-void zone_init_free_lists(struct zone *z, unsigned int idx);
+void zone_init_free_lists(struct zone *z, unsigned int zoneid);
 void buddy_add_free_block(struct zone *z, struct page *page, unsigned int order);
-void zone_setup_pcp(unsigned int zi);
+void zone_setup_pcp(unsigned int zoneid);
 void build_zonelists(void);
+
+/* page_alloc_node.c: the nodes' state, set by mem_init() */
+void numa_nodes_init(void);
+/* Nodes with managed memory; pages a node manages (all its zones). */
+extern unsigned int nr_memory_nodes;
+unsigned long node_managed_pages(int nid);
+/* Count one allocation from @z for a request that preferred node @preferred. */
+void numa_count_alloc(int preferred, const struct zone *z);
+
 
 /* Pages of memmap backing, page tables and reservations, for show_meminfo. */
 extern unsigned long memmap_pages;

@@ -189,8 +189,12 @@ static unsigned int kmalloc_order(size_t size)
 	return order;
 }
 
-/* kmalloc's slow path: zero, large, zone-restricted, or too large. */
-static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long caller)
+/*
+ * kmalloc's slow path: zero, large, zone-restricted, or too large. Pages
+ * of node @nid first, unless NUMA_NO_NODE.
+ */
+static __noinline void *kmalloc_large_node(size_t size, gfp_t gfp,
+					   unsigned long caller, int nid)
 {
 	unsigned int order;
 	struct page *page;
@@ -207,7 +211,8 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 				PAGE_SIZE << KMALLOC_SHIFT_MAX, (void *)caller);
 		return NULL;
 	}
-	page = alloc_pages(gfp, order);
+	page = nid == NUMA_NO_NODE ? alloc_pages(gfp, order) :
+	       alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
 	page_set_flag(page, PG_large_kmalloc);
@@ -217,6 +222,9 @@ static __noinline void *kmalloc_large(size_t size, gfp_t gfp, unsigned long call
 		kmalloc_large_set_redzone(page, size);
 	return kasan_kmalloc_large(page_address(page), size, caller);
 }
+
+#define kmalloc_large(size, gfp, caller) \
+	kmalloc_large_node(size, gfp, caller, NUMA_NO_NODE)
 
 /* __kmalloc's slow path: an empty magazine, __GFP_ZERO, or a large size. */
 static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
@@ -475,4 +483,24 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		memset((char *)n + old, 0, new_size - old);
 	kfree(p);
 	return n;
+}
+
+/*
+ * kmalloc() of node @node's memory (NUMA_NO_NODE: kmalloc() itself); of
+ * another node's when @node has none, unless __GFP_THISNODE (then NULL).
+ * Slab-sized requests take the cache's node path (slab_alloc_node(), see
+ * slab_node_source() in mm/slab.c), past the magazines; kfree() takes
+ * either back.
+ */
+void *kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	struct kmem_cache *s;
+
+	if (node == NUMA_NO_NODE)
+		return kmalloc(size, gfp);
+	if (size - 1 >= KMALLOC_MAX_CACHE_SIZE || (gfp & KMALLOC_ZONE_GFP))
+		return kmalloc_large_node(size, gfp, _RET_IP_, node);
+	s = kmalloc_cache_for(size);
+	return kasan_slab_alloc(s, slab_alloc_node(s, gfp, _RET_IP_, (unsigned int)size,
+						   node), size, _RET_IP_);
 }

@@ -20,7 +20,15 @@
  * struct page also has its buddy's. memmap_present (one byte per block)
  * tells pfn_valid() and the free path which struct pages exist.
  *
- * Then every struct page is written as PG_reserved with its zone; each free
+ * Nodes: with a topology registered (mm/numa.c), each pfn belongs to the
+ * node of the numa_memblks[] range holding it; RAM in no range goes to the
+ * node of the nearest range by address, with a warning, so none is lost.
+ * Each node gets its own zones (zones[] by zone id, nid * 4 + zone type);
+ * a zone exists on a node only where the node's RAM reaches it. Ranges are
+ * cut at node edges as they are at zone limits, so no buddy block spans
+ * two nodes (free_one_locked() merges only blocks of the same zone id).
+ *
+ * Then every struct page is written as PG_reserved with its zone id; each free
  * memblock range has its pages' flags cleared and enters the buddy as the
  * largest naturally aligned blocks that fit, one list insertion per block.
  * Per page of RAM that is one 64-byte store and one flags store.
@@ -91,12 +99,71 @@ static void vmemmap_populate(unsigned long start_pfn, unsigned long end_pfn)
 	}
 }
 
+/*
+ * The node of @pfn, and in *end (lowered, never below pfn + 1) where the
+ * run of pfns of that node from @pfn ends. 0 with no topology registered.
+ * A pfn in no node's range takes the nearest range's node (by address),
+ * with a warning when @warn.
+ */
+static int pfn_nid(unsigned long pfn, unsigned long *end, bool warn)
+{
+	phys_addr_t pa = PFN_PHYS(pfn), gap, best_gap = ~(phys_addr_t)0;
+	unsigned int i;
+	int best = 0;
+
+	if (!numa_nr_memblks)
+		return 0;
+	for (i = 0; i < numa_nr_memblks; i++) {
+		const struct numa_memblk *b = &numa_memblks[i];
+
+		if (pa >= b->start && pa < b->end) {
+			*end = min(*end, PFN_UP(b->end));
+			return b->nid;
+		}
+	}
+	for (i = 0; i < numa_nr_memblks; i++) {
+		const struct numa_memblk *b = &numa_memblks[i];
+
+		if (b->start > pa) {
+			*end = min(*end, PFN_UP(b->start));
+			gap = b->start - pa;
+		} else {
+			gap = pa - b->end + 1;
+		}
+		if (gap < best_gap) {
+			best_gap = gap;
+			best = b->nid;
+		}
+	}
+	if (warn)
+		pr_warn("NUMA: [mem %#llx-%#llx] is in no node's range: given to node %d\n",
+			(unsigned long long)pa,
+			(unsigned long long)PFN_PHYS(*end) - 1, best);
+	return best;
+}
+
+/*
+ * The zone id of @pfn (nid * PCP_ZONES + zone type), and in *stop the end
+ * of the run from @pfn, at most @end, that shares it.
+ */
+static unsigned int pfn_zoneid(unsigned long pfn, unsigned long end,
+			       unsigned long *stop, bool warn)
+{
+	unsigned int zi = pfn_zone_idx(pfn);
+	int nid;
+
+	end = min(end, zone_end_pfn[zi]);
+	nid = pfn_nid(pfn, &end, warn);
+	*stop = end;
+	return (unsigned int)nid * PCP_ZONES + zi;
+}
+
 /* Write every struct page of [start, end) as reserved, in its zone. */
 static void memmap_init_range(unsigned long start, unsigned long end)
 {
 	while (start < end) {
-		unsigned int zi = pfn_zone_idx(start);
-		unsigned long stop = min(end, zone_end_pfn[zi]);
+		unsigned long stop;
+		unsigned int zi = pfn_zoneid(start, end, &stop, false);
 		const struct page tmpl = {
 			.flags = BIT(PG_reserved) | page_zone_bits(zi),
 		};
@@ -145,31 +212,26 @@ static void memmap_init(void)
 	}
 }
 
-/* Spans and present pages of each zone, from the RAM memblock knows. */
+/* Spans and present pages of each node's zones, from the RAM memblock knows. */
 static void zones_init(void)
 {
 	const struct memblock_type *mem = &memblock.memory;
-	unsigned long zstart = 0;
 	unsigned int zi, i;
 
-	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
-		struct zone *z = &zones[zi];
+	for (zi = 0; zi < MAX_ZONEIDS; zi++)
+		zone_init_free_lists(&zones[zi], zi);
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s = PHYS_PFN(mem->regions[i].base);
+		unsigned long e = s + PHYS_PFN(mem->regions[i].size), stop;
 
-		zone_init_free_lists(z, zi);
-		for (i = 0; i < mem->cnt; i++) {
-			unsigned long s = PHYS_PFN(mem->regions[i].base);
-			unsigned long e = s + PHYS_PFN(mem->regions[i].size);
+		for (; s < e; s = stop) {
+			struct zone *z = &zones[pfn_zoneid(s, e, &stop, true)];
 
-			s = max(s, zstart);
-			e = min(e, zone_end_pfn[zi]);
-			if (s >= e)
-				continue;
 			if (!z->present_pages)
 				z->start_pfn = s;
-			z->end_pfn = e;
-			z->present_pages += e - s;
+			z->end_pfn = max(z->end_pfn, stop);
+			z->present_pages += stop - s;
 		}
-		zstart = zone_end_pfn[zi];
 	}
 }
 
@@ -204,8 +266,8 @@ static void free_memblock_to_buddy(void)
 		unsigned long s = PHYS_PFN(start), e = PHYS_PFN(end);
 
 		while (s < e) {
-			unsigned int zi = pfn_zone_idx(s);
-			unsigned long stop = min(e, zone_end_pfn[zi]);
+			unsigned long stop;
+			unsigned int zi = pfn_zoneid(s, e, &stop, false);
 
 			free_range_to_buddy(&zones[zi], zi, s, stop);
 			s = stop;
@@ -242,7 +304,7 @@ static void setup_watermarks(void)
 				  (PAGE_SHIFT - 10);
 	unsigned int zi;
 
-	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
+	for (zi = 0; zi < MAX_ZONEIDS; zi++) {
 		struct zone *z = &zones[zi];
 
 		z->watermark_min = totalram_pages ?
@@ -272,6 +334,7 @@ void mem_init(void)
 	memmap_init();
 	zones_init();
 	free_memblock_to_buddy();
+	numa_nodes_init();
 	setup_watermarks();
 	build_zonelists();
 	memblock_retire();

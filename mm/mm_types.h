@@ -37,9 +37,17 @@ enum pageflags {
 	NR_PAGEFLAGS,
 };
 
-/* The zone index lives in the top bits of page->flags. */
-#define PAGE_ZONE_SHIFT 60
-#define PAGE_ZONE_MASK  (0xfUL << PAGE_ZONE_SHIFT)
+/*
+ * The top byte of page->flags is the page's zone id: its node in bits
+ * 58..63 above its zone type in bits 56..57, so that flags >> 56 is
+ * nid * 4 + zone type, the page's index in zones[] (mm/internal.h).
+ */
+#define PAGE_ZONE_SHIFT   56
+#define PAGE_ZONE_MASK    (0x3UL << PAGE_ZONE_SHIFT)
+#define PAGE_NODE_SHIFT   58
+#define PAGE_NODE_MASK    (0x3fUL << PAGE_NODE_SHIFT)
+#define PAGE_ZONEID_SHIFT PAGE_ZONE_SHIFT
+#define PAGE_ZONEID_MASK  (PAGE_ZONE_MASK | PAGE_NODE_MASK)
 
 struct page {
 	unsigned long flags;
@@ -91,6 +99,18 @@ static inline void page_clear_flag(struct page *p, enum pageflags f)
 static inline unsigned int page_zonenum(const struct page *p)
 {
 	return (p->flags & PAGE_ZONE_MASK) >> PAGE_ZONE_SHIFT;
+}
+
+/* The node whose memory @p is (0 on a machine of one node). */
+static inline int page_to_nid(const struct page *p)
+{
+	return (int)(p->flags >> PAGE_NODE_SHIFT);
+}
+
+/* The index of @p's zone in zones[]: nid * 4 + zone type. */
+static inline unsigned int page_zoneid(const struct page *p)
+{
+	return (unsigned int)(p->flags >> PAGE_ZONEID_SHIFT);
 }
 
 #endif /* MM_MM_TYPES_H */

@@ -21,6 +21,12 @@
 #define numa_memblks                 kmm_numa_memblks
 #define numa_nr_memblks              kmm_numa_nr_memblks
 #define numa_phys_to_nid             kmm_numa_phys_to_nid
+#define numa_nodes_init              kmm_numa_nodes_init
+#define slab_alloc_node              kmm_slab_alloc_node
+#define numa_count_alloc             kmm_numa_count_alloc
+#define nr_memory_nodes              kmm_nr_memory_nodes
+#define node_managed_pages           kmm_node_managed_pages
+#define cpu_mem_node                 kmm_cpu_mem_node
 #define gfp_fixup                    kmm_gfp_fixup
 #define failslab_active              kmm_failslab_active
 #define failslab_attr                kmm_failslab_attr

@@ -105,6 +105,11 @@ int cpu_to_node(unsigned int cpu)
 	return cpu < MM_NR_CPUS ? cpu_node[cpu] : NUMA_NO_NODE;
 }
 
+int numa_node_id(void)
+{
+	return cpu_node[mm_cpu_id()];
+}
+
 int node_distance(int from, int to)
 {
 	if (!nid_valid(from) || !nid_valid(to))

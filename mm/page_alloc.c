@@ -76,6 +76,23 @@
  * interrupt save and restore (pushf, pop, cli; test, jz, sti) and the
  * frame pointer the kernel is built with cost more than the host's CPU id.
  *
+ * NUMA nodes. Every node has its own zones: zones[] is indexed by zone
+ * id, nid * 4 + zone type, which is also the top byte of each struct
+ * page's flags (mm/mm_types.h), so page_zone() stays one load and a shift
+ * and a page always goes back to its own node's zone, whatever CPU frees
+ * it. A request walks zonelists[node][gfp zone]: the node's own zones,
+ * highest type first, then the other nodes' in node_distance() order
+ * (build_zonelists()); __GFP_THISNODE stops at the end of the node's own.
+ * The node is this CPU's unless named (alloc_pages_node(),
+ * __alloc_pages()). Each CPU's per-CPU lists are one per zone id, in its
+ * row of pcp_lists[] permuted by its memory node (pcp_of() in
+ * mm/internal.h) so that its local fast zone sits at the same slot for
+ * every CPU: the allocation fast path is unchanged and always local. The
+ * free fast path's window covers one node's fast zone, so it exists only
+ * while one node has memory; with several, frees take pcp_free() on the
+ * slow path, which pushes the block onto this CPU's list of the block's
+ * own zone. Node bookkeeping and numastat: mm/page_alloc_node.c.
+ *
  * Locking: zone->lock guards free_area[] and free_pages. A per-CPU list is
  * used by its own CPU with interrupts off (mm_irq_save); its lock is taken
  * there too, uncontended (the fast paths only try it), so that another CPU
@@ -91,16 +108,19 @@
 #include "mm/slab.h"
 #include "kmm/string.h"
 
-struct zone zones[MAX_NR_ZONES];
-struct zone *zonelists[GFP_ZONE_MASK + 1][MAX_NR_ZONES + 1];
-struct per_cpu_pages pcp_lists[MM_NR_CPUS][PCP_ZONES];
+struct zone zones[MAX_ZONEIDS];
+struct zone *zonelists[MAX_NUMNODES][GFP_ZONE_MASK + 1][MAX_ZONEIDS + 1];
+struct per_cpu_pages pcp_lists[MM_NR_CPUS][MAX_ZONEIDS];
+u8 cpu_mem_node[MM_NR_CPUS];
 bool page_poisoning_enabled;
 
 /*
  * The fast paths' constants, set by build_zonelists() (pcp_fast_init):
  * CPU 0's list of the fast zone, and the fast window [pcp_fast_first,
  * pcp_fast_first + pcp_fast_pages). Before mem_init() the window is empty
- * and the (empty) lists send everything to the slow path.
+ * and the (empty) lists send everything to the slow path. pcp_fast_zone is
+ * the fast zone's type: each CPU's list of that type of its own memory
+ * node is at the same slot of its row (pcp_of()).
  */
 static struct per_cpu_pages *pcp_fast = &pcp_lists[0][ZONE_NORMAL];
 static unsigned int pcp_fast_zone = ZONE_NORMAL;
@@ -112,7 +132,7 @@ static const char *const zone_names[MAX_NR_ZONES] = {
 };
 
 /* The flags of a free block's head, for a one-compare buddy test. */
-#define BUDDY_MATCH_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONE_MASK)
+#define BUDDY_MATCH_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_ZONEID_MASK)
 /* What freeing clears on a head before it becomes free. */
 #define FREE_CLEAR_MASK (PAGE_STATE_MASK | PAGE_ORDER_MASK | PAGE_OWNER_MASK | \
 			 BIT(PG_poisoned))
@@ -136,7 +156,7 @@ static void free_one_locked(struct zone *z, unsigned long pfn,
 			    unsigned int order, unsigned long poisoned)
 {
 	struct page *page = pfn_to_page(pfn);
-	unsigned long zbits = page->flags & PAGE_ZONE_MASK;
+	unsigned long zbits = page->flags & PAGE_ZONEID_MASK;
 
 	DEBUG_ASSERT(mm_spin_is_locked(&z->lock));
 	DEBUG_ASSERT_MSG(IS_ALIGNED(pfn, 1UL << order), "pfn %#lx order %u", pfn, order);
@@ -221,9 +241,9 @@ static struct page *rmqueue(struct zone *z, unsigned int order, gfp_t gfp)
 
 /* ---- per-CPU lists ------------------------------------------------------ */
 
-static inline struct per_cpu_pages *this_cpu_pcp(unsigned long zi)
+static inline struct per_cpu_pages *this_cpu_pcp(unsigned int zoneid)
 {
-	return &pcp_lists[mm_cpu_id()][zi];
+	return pcp_of(mm_cpu_id(), zoneid);
 }
 
 /* This CPU's list of the fast zone: one add to a constant base. */
@@ -372,8 +392,10 @@ static __always_inline struct page *pcp_alloc_fast(unsigned int order)
 	struct page *page = NULL;
 
 	if (likely(mm_spin_trylock(&pcp->lock))) {
-		if (likely(pcp->lists[order]))
+		if (likely(pcp->lists[order])) {
 			page = pcp_pop_locked(pcp, order);
+			pcp->nr_fast_allocs++; /* a local numa_hit */
+		}
 		mm_spin_unlock(&pcp->lock);
 	}
 	mm_irq_restore(irq);
@@ -383,7 +405,9 @@ static __always_inline struct page *pcp_alloc_fast(unsigned int order)
 /* The fast zone's list is over high: give a batch back, pcp lock held. */
 static __noinline void pcp_trim_locked(struct per_cpu_pages *pcp)
 {
-	pcp_drain_locked(pcp_fast_zone, pcp, pcp->batch);
+	unsigned int nid = cpu_mem_node[mm_cpu_id()];
+
+	pcp_drain_locked(nid * PCP_ZONES + pcp_fast_zone, pcp, pcp->batch);
 }
 
 /*
@@ -394,7 +418,7 @@ static __noinline void pcp_trim_locked(struct per_cpu_pages *pcp)
 static void pcp_free(struct page *page, unsigned int order, unsigned long poisoned)
 {
 	unsigned long flags = page->flags;
-	unsigned long zi = flags >> PAGE_ZONE_SHIFT;
+	unsigned int zi = (unsigned int)(flags >> PAGE_ZONEID_SHIFT);
 	unsigned long irq = mm_irq_save();
 	struct per_cpu_pages *pcp = this_cpu_pcp(zi);
 	int room;
@@ -406,7 +430,7 @@ static void pcp_free(struct page *page, unsigned int order, unsigned long poison
 	pcp->lists[order] = page;
 	room = pcp->room -= 1 << order;
 	if (unlikely(room < 0))
-		pcp_drain_locked((unsigned int)zi, pcp, pcp->batch);
+		pcp_drain_locked(zi, pcp, pcp->batch);
 	mm_spin_unlock(&pcp->lock);
 	mm_irq_restore(irq);
 }
@@ -449,7 +473,7 @@ static __always_inline bool pcp_free_fast(struct page *page, unsigned long flags
 
 static void drain_cpu_zone(unsigned int zi, unsigned int cpu)
 {
-	struct per_cpu_pages *pcp = &pcp_lists[cpu][zi];
+	struct per_cpu_pages *pcp = pcp_of(cpu, zi);
 	unsigned long irq = mm_irq_save();
 
 	mm_spin_lock(&pcp->lock);
@@ -464,8 +488,9 @@ void drain_local_pages(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		drain_cpu_zone(i, mm_cpu_id());
+	for (i = 0; i < MAX_ZONEIDS; i++)
+		if (zones[i].managed_pages)
+			drain_cpu_zone(i, mm_cpu_id());
 }
 
 /* Give every CPU's per-CPU pages back to the zones. */
@@ -474,8 +499,9 @@ void drain_all_pages(void)
 	unsigned int i, cpu;
 
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
-		for (i = 0; i < MAX_NR_ZONES; i++)
-			drain_cpu_zone(i, cpu);
+		for (i = 0; i < MAX_ZONEIDS; i++)
+			if (zones[i].managed_pages)
+				drain_cpu_zone(i, cpu);
 }
 
 /* ---- allocation --------------------------------------------------------- */
@@ -500,11 +526,17 @@ static void __cold warn_alloc(gfp_t gfp, unsigned int order, unsigned long calle
 	show_buddyinfo();
 }
 
+/*
+ * Everything but the fast path: @nid is the node asked for (NUMA_NO_NODE:
+ * this CPU's). Its zonelist gives its own zones first, then the other
+ * nodes' by distance; __GFP_THISNODE stops at the end of @nid's own.
+ */
 static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
-						unsigned long caller)
+						unsigned long caller, int nid)
 {
 	bool drained = false, reclaimed = false;
 	struct zone **zl;
+	int preferred;
 
 	if (unlikely(gfp_is_bad(gfp))) /* stripped, reported: mm/gfp_check.c */
 		gfp = gfp_fixup(gfp, caller);
@@ -514,14 +546,29 @@ static __noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 		return NULL;
 	if (order > MAX_PAGE_ORDER)
 		goto fail;
+	if (nid == NUMA_NO_NODE)
+		nid = numa_node_id();
+	if (unlikely((unsigned int)nid >= MAX_NUMNODES)) {
+		pr_warn("allocation for node %d, which does not exist, caller %pS\n",
+			nid, (void *)caller);
+		return NULL;
+	}
+	zl = zonelists[nid][gfp & GFP_ZONE_MASK];
+	/* Linux's preferred zone: the first of the list, maybe another node's. */
+	preferred = *zl ? (*zl)->node : nid;
 	for (;;) {
-		for (zl = zonelists[gfp & GFP_ZONE_MASK]; *zl; zl++) {
-			struct page *page = order <= PCP_MAX_ORDER ?
-					    pcp_alloc(*zl, order, gfp) :
-					    rmqueue(*zl, order, gfp);
+		for (zl = zonelists[nid][gfp & GFP_ZONE_MASK]; *zl; zl++) {
+			struct page *page;
 
-			if (page)
+			if ((gfp & __GFP_THISNODE) && (*zl)->node != nid)
+				break;
+			page = order <= PCP_MAX_ORDER ?
+			       pcp_alloc(*zl, order, gfp) :
+			       rmqueue(*zl, order, gfp);
+			if (page) {
+				numa_count_alloc(preferred, *zl);
 				return prep_new_page(page, order, gfp);
+			}
 		}
 		/*
 		 * Before failing, as Linux does: take back the pages that sit
@@ -571,7 +618,7 @@ static __always_inline struct page *alloc_pages_fast(gfp_t gfp,
 			return page;
 		}
 	}
-	return alloc_pages_slow(gfp, order, _RET_IP_);
+	return alloc_pages_slow(gfp, order, _RET_IP_, NUMA_NO_NODE);
 }
 
 /*
@@ -589,6 +636,33 @@ unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 	struct page *page = kasan_alloc_pages(alloc_pages_fast(gfp, order), order);
 
 	return page ? (unsigned long)page_address(page) : 0;
+}
+
+/*
+ * 2^order pages from node @nid (NUMA_NO_NODE: this CPU's), falling back to
+ * the nearest other nodes unless __GFP_THISNODE; NULL on failure. No fast
+ * path: a caller naming a node pays for the zonelist walk.
+ */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	return kasan_alloc_pages(alloc_pages_slow(gfp, order, _RET_IP_, nid), order);
+}
+
+/*
+ * Linux's core entry: @preferred_nid first. kmm has no memory policies, so
+ * the only node mask it takes is NULL (every node); any other is refused
+ * with a warning and NULL.
+ */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const void *nodemask)
+{
+	if (nodemask) {
+		pr_warn("__alloc_pages: node masks are not supported, caller %pS\n",
+			(void *)_RET_IP_);
+		return NULL;
+	}
+	return kasan_alloc_pages(alloc_pages_slow(gfp, order, _RET_IP_,
+						  preferred_nid), order);
 }
 
 /* One zeroed page as a direct-map address; 0 on failure. */
@@ -766,19 +840,27 @@ void free_pages(unsigned long addr, unsigned int order)
 
 /* ---- zone setup, for mem_init ------------------------------------------ */
 
-/* Reset @z to an empty zone of index @idx. */
-void zone_init_free_lists(struct zone *z, unsigned int idx)
+/*
+ * Reset @z to an empty zone of id @zoneid, and every CPU's list in its
+ * slot (each CPU's row is a permutation of the zone ids, so resetting
+ * every zone id resets every list).
+ */
+void zone_init_free_lists(struct zone *z, unsigned int zoneid)
 {
 	unsigned int o, cpu;
 
 	memset(z, 0, sizeof(*z));
 	mm_spin_lock_init(&z->lock);
-	z->name = zone_names[idx];
+	z->name = zone_names[zoneid % PCP_ZONES < MAX_NR_ZONES ?
+			     zoneid % PCP_ZONES : ZONE_NORMAL];
+	z->node = (int)(zoneid / PCP_ZONES);
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		INIT_LIST_HEAD(&z->free_area[o].free_list);
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
-		memset(&pcp_lists[cpu][idx], 0, sizeof(pcp_lists[cpu][idx]));
-		mm_spin_lock_init(&pcp_lists[cpu][idx].lock);
+		struct per_cpu_pages *pcp = pcp_of(cpu, zoneid);
+
+		memset(pcp, 0, sizeof(*pcp));
+		mm_spin_lock_init(&pcp->lock);
 	}
 }
 
@@ -811,7 +893,7 @@ void zone_setup_pcp(unsigned int zi)
 							 1, PCP_BATCH_MAX);
 
 	for (cpu = 0; cpu < MM_NR_CPUS; cpu++) {
-		struct per_cpu_pages *pcp = &pcp_lists[cpu][zi];
+		struct per_cpu_pages *pcp = pcp_of(cpu, zi);
 
 		DEBUG_ASSERT(!pcp_any(pcp));
 		pcp->batch = batch;
@@ -822,21 +904,25 @@ void zone_setup_pcp(unsigned int zi)
 
 /*
  * Point the fast paths at the fast zone, the first of GFP_KERNEL's
- * zonelist, and find the fast window: the longest run of the zone's span
- * whose memmap blocks are all present. With no zone at all the window
- * stays empty.
+ * zonelist of CPU 0's memory node, and find the fast window: the longest
+ * run of the zone's span whose memmap blocks are all present. With no zone
+ * at all the window stays empty, and so it does when more than one node
+ * has memory: the window is one range for every CPU, and a page in it
+ * must belong to the freeing CPU's local fast zone, which only one node
+ * can be. There every free takes the slow path (pcp_free()), while
+ * allocations keep the fast path, each CPU on its own node's list.
  */
 static void pcp_fast_init(void)
 {
-	const struct zone *z = zonelists[0][0];
+	const struct zone *z = zonelists[cpu_mem_node[0]][0][0];
 	unsigned long b, hi, end, run = 0, first = 0, last = 0;
 	bool in_run = false;
 
-	pcp_fast_zone = z ? zone_idx(z) : ZONE_NORMAL;
+	pcp_fast_zone = z ? zone_type(z) : ZONE_NORMAL;
 	pcp_fast = &pcp_lists[0][pcp_fast_zone];
 	pcp_fast_first = pfn_to_page(0);
 	pcp_fast_pages = 0;
-	if (!z)
+	if (!z || nr_memory_nodes > 1)
 		return;
 	end = min(z->end_pfn, max_pfn_mapped);
 	for (b = ALIGN_DOWN(z->start_pfn, MEMMAP_BLOCK_PAGES); b < end;
@@ -859,21 +945,47 @@ static void pcp_fast_init(void)
 	pcp_fast_pages = last - first;
 }
 
+/*
+ * Each node's zonelists: its own zones, highest type first, then each
+ * other node's the same way, nearest first (ties: lower node id first).
+ * numa_nodes_init() ran: cpu_mem_node[] and nr_memory_nodes are set.
+ */
 void build_zonelists(void)
 {
 	static const unsigned int highest[GFP_ZONE_MASK + 1] = {
 		ZONE_NORMAL, ZONE_DMA, ZONE_DMA32, ZONE_DMA,
 	};
 	unsigned int g;
-	int i;
+	int nid, i, n, order[MAX_NUMNODES];
 
-	for (g = 0; g <= GFP_ZONE_MASK; g++) {
-		struct zone **zl = zonelists[g];
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		/* Insertion sort of the nodes by distance from @nid. */
+		for (n = 0; n < MAX_NUMNODES; n++) {
+			int cand = n <= nid ? n - 1 : n, j = n;
 
-		for (i = (int)highest[g]; i >= 0; i--)
-			if (zones[i].managed_pages)
-				*zl++ = &zones[i];
-		*zl = NULL;
+			if (n == 0) {
+				order[0] = nid;
+				continue;
+			}
+			while (j > 1 && node_distance(nid, order[j - 1]) >
+					node_distance(nid, cand)) {
+				order[j] = order[j - 1];
+				j--;
+			}
+			order[j] = cand;
+		}
+		for (g = 0; g <= GFP_ZONE_MASK; g++) {
+			struct zone **zl = zonelists[nid][g];
+
+			for (n = 0; n < MAX_NUMNODES; n++)
+				for (i = (int)highest[g]; i >= 0; i--) {
+					struct zone *z = &zones[order[n] * PCP_ZONES + i];
+
+					if (z->managed_pages)
+						*zl++ = z;
+				}
+			*zl = NULL;
+		}
 	}
 	pcp_fast_init();
 }

@@ -49,7 +49,7 @@ void page_inspect_span(unsigned long *start_pfn, unsigned long *end_pfn)
 bool page_inspect_zone(unsigned int zi, const char **name,
 		       unsigned long *start_pfn, unsigned long *end_pfn)
 {
-	if (zi >= MAX_NR_ZONES || !zones[zi].present_pages)
+	if (zi >= MAX_ZONEIDS || !zones[zi].present_pages)
 		return false;
 	*name = zones[zi].name;
 	*start_pfn = zones[zi].start_pfn;
@@ -100,8 +100,8 @@ bool page_inspect(unsigned long pfn, struct page_info *pi)
 		return false;
 	page = pfn_to_page(pfn);
 	pi->flags = READ_ONCE(page->flags);
-	pi->zone = page_zonenum(page);
-	pi->zone_name = pi->zone < MAX_NR_ZONES ? zones[pi->zone].name : "?";
+	pi->zone = page_zoneid(page);
+	pi->zone_name = pi->zone < MAX_ZONEIDS ? zones[pi->zone].name : "?";
 	if (pi->flags & BIT(PG_reserved)) {
 		pi->kind = PAGE_KIND_RESERVED;
 		return true;
@@ -208,35 +208,34 @@ void dump_page_pfn(unsigned long pfn, unsigned long addr, const char *reason)
  */
 void show_pagetypeinfo(void)
 {
-	unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	char line[64 + NR_PAGE_ORDERS * 8];
 	unsigned int i, o;
 	int n;
 
-	buddy_snapshot(counts);
 	printk(KERN_INFO "Page block order: %u\n", MAX_PAGE_ORDER);
 	printk(KERN_INFO "Pages per block:  %lu\n\n", 1UL << MAX_PAGE_ORDER);
 	n = snprintf(line, sizeof(line), "%-43s", "Free pages count per migrate type at order");
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		n += snprintf(line + n, sizeof(line) - n, "%6u ", o);
 	printk(KERN_INFO "%s\n", line);
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i < MAX_ZONEIDS; i++) {
 		if (!zones[i].present_pages)
 			continue;
 		n = snprintf(line, sizeof(line), "Node %4d, zone %8s, type %12s ",
-			     0, zones[i].name, "Unmovable");
+			     zones[i].node, zones[i].name, "Unmovable");
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
-			n += snprintf(line + n, sizeof(line) - n, "%6lu ", counts[i][o]);
+			n += snprintf(line + n, sizeof(line) - n, "%6lu ",
+				      READ_ONCE(zones[i].free_area[o].nr_free));
 		printk(KERN_INFO "%s\n", line);
 	}
 	printk(KERN_INFO "\nNumber of blocks type     %12s %12s %12s %12s %12s\n",
 	       "Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate");
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i < MAX_ZONEIDS; i++) {
 		unsigned long span = zones[i].end_pfn - zones[i].start_pfn;
 
 		if (!zones[i].present_pages)
 			continue;
-		printk(KERN_INFO "Node %d, zone %8s %12lu %12u %12u %12u %12u\n", 0,
+		printk(KERN_INFO "Node %d, zone %8s %12lu %12u %12u %12u %12u\n", zones[i].node,
 		       zones[i].name, (span + (1UL << MAX_PAGE_ORDER) - 1) >> MAX_PAGE_ORDER,
 		       0U, 0U, 0U, 0U);
 	}
@@ -249,12 +248,12 @@ void show_zoneinfo(unsigned int nr_cpus)
 
 	if (nr_cpus > MM_NR_CPUS)
 		nr_cpus = MM_NR_CPUS;
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i < MAX_ZONEIDS; i++) {
 		const struct zone *z = &zones[i];
 
 		if (!z->present_pages)
 			continue;
-		printk(KERN_INFO "Node 0, zone %8s\n", z->name);
+		printk(KERN_INFO "Node %d, zone %8s\n", z->node, z->name);
 		printk(KERN_INFO "  pages free     %lu\n", READ_ONCE(z->free_pages));
 		printk(KERN_INFO "        min      %lu\n", z->watermark_min);
 		printk(KERN_INFO "        spanned  %lu\n", z->end_pfn - z->start_pfn);
@@ -262,7 +261,7 @@ void show_zoneinfo(unsigned int nr_cpus)
 		printk(KERN_INFO "        managed  %lu\n", z->managed_pages);
 		printk(KERN_INFO "  pagesets\n");
 		for (cpu = 0; cpu < nr_cpus; cpu++) {
-			const struct per_cpu_pages *pcp = &pcp_lists[cpu][i];
+			const struct per_cpu_pages *pcp = pcp_of(cpu, i);
 
 			printk(KERN_INFO "    cpu: %u\n", cpu);
 			printk(KERN_INFO "              count: %u\n", pcp_count(pcp));

@@ -26,7 +26,7 @@ unsigned long nr_free_pages(void)
 	unsigned long sum = 0;
 	unsigned int i, cpu;
 
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i < MAX_ZONEIDS; i++) {
 		sum += READ_ONCE(zones[i].free_pages);
 		for (cpu = 0; cpu < MM_NR_CPUS; cpu++)
 			sum += (unsigned int)((int)READ_ONCE(pcp_lists[cpu][i].high) -
@@ -35,17 +35,24 @@ unsigned long nr_free_pages(void)
 	return sum;
 }
 
-/* Free blocks per zone and order (per-CPU pages not included). */
+/*
+ * Free blocks per zone type and order (per-CPU pages not included), summed
+ * over the nodes.
+ */
 void buddy_snapshot(unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS])
 {
 	unsigned int i, o;
 
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		unsigned long irq = mm_irq_save();
+	memset(counts, 0, sizeof(unsigned long) * MAX_NR_ZONES * NR_PAGE_ORDERS);
+	for (i = 0; i < MAX_ZONEIDS; i++) {
+		unsigned long irq;
 
+		if (i % PCP_ZONES >= MAX_NR_ZONES || !zones[i].present_pages)
+			continue;
+		irq = mm_irq_save();
 		mm_spin_lock(&zones[i].lock);
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
-			counts[i][o] = zones[i].free_area[o].nr_free;
+			counts[i % PCP_ZONES][o] += zones[i].free_area[o].nr_free;
 		mm_spin_unlock(&zones[i].lock);
 		mm_irq_restore(irq);
 	}
@@ -74,22 +81,32 @@ static __printf(4, 5) int buf_append(char *buf, size_t size, int n,
 /* One buddyinfo line: the header and NR_PAGE_ORDERS counts of up to 20 digits. */
 #define BUDDYINFO_LINE (32 + NR_PAGE_ORDERS * 21)
 
-/* /proc/buddyinfo: one line per populated zone, free blocks of order 0..10. */
+/*
+ * /proc/buddyinfo: one line per populated zone of every node, free blocks
+ * of order 0..10.
+ */
 void show_buddyinfo(void)
 {
-	unsigned long counts[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	unsigned long counts[NR_PAGE_ORDERS];
 	unsigned int i, o;
 
-	buddy_snapshot(counts);
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i < MAX_ZONEIDS; i++) {
 		char line[BUDDYINFO_LINE];
+		unsigned long irq;
 		int n;
 
 		if (!zones[i].present_pages)
 			continue;
-		n = buf_append(line, sizeof(line), 0, "Node 0, zone %8s ", zones[i].name);
+		irq = mm_irq_save();
+		mm_spin_lock(&zones[i].lock);
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
-			n = buf_append(line, sizeof(line), n, "%6lu ", counts[i][o]);
+			counts[o] = zones[i].free_area[o].nr_free;
+		mm_spin_unlock(&zones[i].lock);
+		mm_irq_restore(irq);
+		n = buf_append(line, sizeof(line), 0, "Node %d, zone %8s ",
+			       zones[i].node, zones[i].name);
+		for (o = 0; o < NR_PAGE_ORDERS; o++)
+			n = buf_append(line, sizeof(line), n, "%6lu ", counts[o]);
 		printk(KERN_INFO "%s\n", line);
 	}
 }
@@ -118,7 +135,7 @@ void show_meminfo(void)
 	unsigned int i;
 
 	mm_port_meminfo(&mi);
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i < MAX_ZONEIDS; i++) {
 		present += zones[i].present_pages;
 		managed += zones[i].managed_pages;
 	}
@@ -131,4 +148,9 @@ void show_meminfo(void)
 	printk(KERN_INFO "DirectMap4k:    %8lu kB\n", pages_to_kib(mi.direct_map_4k));
 	printk(KERN_INFO "DirectMap2M:    %8lu kB\n", pages_to_kib(mi.direct_map_2m * PAGES_PER_2M));
 	printk(KERN_INFO "DirectMap1G:    %8lu kB\n", pages_to_kib(mi.direct_map_1g * PAGES_PER_1G));
+	/* Several nodes: each node's own, as /sys/devices/system/node/nodeN/meminfo. */
+	if (num_online_nodes() > 1)
+		for (int nid = 0; nid < MAX_NUMNODES; nid++)
+			if (node_online(nid))
+				show_node_meminfo(nid);
 }

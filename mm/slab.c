@@ -297,15 +297,23 @@ static void slab_build_freelist(struct kmem_cache *s, struct page *head)
 	head->freelist = first;
 }
 
-/* Allocate and format a slab; it starts on the empty list. Lock held. */
-static struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
+/*
+ * Allocate and format a slab, of node @nid's memory only unless @nid is
+ * NUMA_NO_NODE (then this CPU's node first); it starts on the empty list.
+ * Lock held.
+ */
+static struct page *slab_new(struct kmem_cache *s, gfp_t gfp, int nid)
 {
 	unsigned int i, npages = 1U << s->order;
 	struct page *head;
 	void *base;
 
 	gfp &= ~(__GFP_ZERO | __GFP_DMA | __GFP_DMA32);
-	head = alloc_pages(gfp, s->order);
+	if (nid == NUMA_NO_NODE)
+		head = alloc_pages(gfp & ~__GFP_THISNODE, s->order);
+	else
+		head = alloc_pages_node(nid, gfp | __GFP_THISNODE | __GFP_NOWARN,
+					s->order);
 	if (!head)
 		return NULL;
 	for (i = 1; i < npages; i++) {
@@ -433,19 +441,56 @@ static __always_inline bool slab_fp_says_free(const struct slab_fp_key *k,
 }
 
 /*
+ * NUMA. A slab is one buddy block, so all its objects are of one node,
+ * page_to_nid(head). The cache keeps one set of slab lists, not one per
+ * node as SLUB's kmem_cache_node: with several nodes with memory, a refill
+ * (slab_next_source()) first searches them for a slab of this CPU's memory
+ * node, then takes a new slab of that node only (__GFP_THISNODE), and only
+ * then any slab, so magazines fill with local objects while the node has
+ * memory. kmem_cache_alloc_node() and kmalloc_node() for another node take
+ * one object of that node's slabs straight off its slab (slab_alloc_node()),
+ * past the magazines, so they never carry a remote object into a local
+ * magazine. Frees are not checked for their node: an object freed on
+ * another node's CPU enters that CPU's magazine and may serve it until the
+ * magazine flushes (a check there would cost the one-node free fast path
+ * a load and a compare). The searches are linear in the slabs of the
+ * cache; with one node none of this runs.
+ *
+ * slab_node_source(): a slab of node @nid with a free object, from the
+ * partial list, else the empty list, else a new one of @nid's memory; NULL
+ * when @nid has none. Lock held.
+ */
+static struct page *slab_node_source(struct kmem_cache *s, gfp_t gfp, int nid)
+{
+	struct page *head;
+
+	list_for_each_entry(head, &s->partial, slab_list)
+		if (page_to_nid(head) == nid && head->freelist)
+			return head;
+	list_for_each_entry(head, &s->empty, slab_list)
+		if (page_to_nid(head) == nid && head->freelist)
+			return head;
+	return slab_new(s, gfp, nid);
+}
+
+/*
  * The slab the next refill takes from: a partial one, else an empty one,
- * else a new one; NULL when memory runs out. Lock held.
+ * else a new one; NULL when memory runs out. With several nodes, one of
+ * this CPU's memory node first. Lock held.
  */
 static struct page *slab_next_source(struct kmem_cache *s, gfp_t gfp)
 {
 	struct page *head;
 
+	if (unlikely(nr_memory_nodes > 1) &&
+	    (head = slab_node_source(s, gfp, cpu_mem_node[mm_cpu_id()])))
+		return head;
 	for (;;) {
 		if (!list_empty(&s->partial))
 			head = list_first_entry(&s->partial, struct page, slab_list);
 		else if (!list_empty(&s->empty))
 			head = list_first_entry(&s->empty, struct page, slab_list);
-		else if (!(head = slab_new(s, gfp)))
+		else if (!(head = slab_new(s, gfp, NUMA_NO_NODE)))
 			return NULL;
 		if (likely(head->freelist))
 			return head;
@@ -714,6 +759,48 @@ out:
 	return obj;
 }
 
+/*
+ * One object of node @nid's memory (see slab_node_source()), bypassing the
+ * magazines; with __GFP_THISNODE NULL when @nid has none, else the usual
+ * allocation (this CPU's node first) then.
+ */
+void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		      unsigned int size, int nid)
+{
+	unsigned long flags;
+	void *obj = NULL;
+	struct page *head;
+
+	if (unlikely(s->flags & SLAB_DEAD) || (unsigned int)nid >= MAX_NUMNODES)
+		return slab_alloc_sized(s, gfp & ~__GFP_THISNODE, caller, size);
+	if (unlikely(gfp & SLAB_GFP_CHECK) && slab_gfp_refused(s, &gfp, caller))
+		return NULL;
+	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
+		return NULL;
+	flags = mm_irq_save();
+	slab_lock_slow(s);
+	head = slab_node_source(s, gfp, nid);
+	if (head) {
+		slab_take_run(s, head, &obj, 1, false, caller);
+		if (slab_is_debug(s))
+			size = slab_debug_on_alloc(s, obj, caller, size);
+	}
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+	if (!obj) {
+		if (gfp & __GFP_THISNODE) {
+			if (!(gfp & __GFP_NOWARN))
+				pr_warn("slab: %s: no memory on node %d, caller %pS\n",
+					s->name, nid, (void *)caller);
+			return NULL;
+		}
+		return slab_alloc_sized(s, gfp, caller, size);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, size);
+	return obj;
+}
+
 /* Report a pointer that is in slab @head of @s but not on a boundary. */
 static void slab_bad_boundary(struct kmem_cache *s, struct page *head,
 			      const void *obj, unsigned long caller)
@@ -799,6 +886,19 @@ out:
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return kasan_slab_alloc(s, slab_alloc_fast(s, gfp), s->object_size, _RET_IP_);
+}
+
+/*
+ * One object of @s from node @node's memory (NUMA_NO_NODE: as
+ * kmem_cache_alloc()); another node's when @node has none, unless
+ * __GFP_THISNODE (then NULL).
+ */
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node)
+{
+	if (node == NUMA_NO_NODE)
+		return kasan_slab_alloc(s, slab_alloc_fast(s, gfp), s->object_size, _RET_IP_);
+	return kasan_slab_alloc(s, slab_alloc_node(s, gfp, _RET_IP_, s->object_size, node),
+				s->object_size, _RET_IP_);
 }
 
 /* Allocate one zeroed object of @s; NULL when memory runs out. */

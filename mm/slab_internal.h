@@ -162,6 +162,9 @@ bool slab_gfp_refused(struct kmem_cache *s, gfp_t *gfp, unsigned long caller);
 /* The same for kmalloc: @size is the request, which a debug cache records. */
 void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		       unsigned int size);
+/* One object of node @nid's memory, past the magazines (kmem_cache_alloc_node). */
+void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		      unsigned int size, int nid);
 void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
 struct page *slab_lookup(const void *obj);
 bool slab_obj_index(const struct kmem_cache *s, const struct page *head,

@@ -65,7 +65,7 @@ def run(sh):
 
     # --- help and completion -------------------------------------------------------
     out = cmd("help")
-    names = ["help", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "slabinfo",
+    names = ["help", "buddyinfo", "pagetypeinfo", "zoneinfo", "meminfo", "numastat", "slabinfo",
              "vmallocinfo", "layout", "ptdump", "page", "vtop", "kmalloc", "kfree",
              "alloc_pages", "free_pages", "vmalloc", "vfree", "cache", "check",
              "stress", "memmap", "ktest", "poweroff"]
@@ -89,6 +89,9 @@ def run(sh):
     mi = cmd("meminfo")
     check("meminfo format", has(mi, r"^MemTotal: +\d+ kB$") and has(mi, r"^MemFree: +\d+ kB$")
           and has(mi, r"^DirectMap2M: +\d+ kB$"), *mi)
+    ns = cmd("numastat")
+    check("numastat format", has(ns, r"^ +node0$")
+          and has(ns, r"^numa_hit +\d+$") and has(ns, r"^other_node +\d+$"), *ns)
     si = cmd("slabinfo")
     check("slabinfo format", si[:1] == ["slabinfo - version: 2.1"]
           and has(si, r"^kmalloc-64 +\d+ +\d+ +64 "), *si[:4])

@@ -21,7 +21,7 @@ import gdb
 
 # ---- the kernel's names and constants (adapt here when mm/ renames things) ----
 SYM = {
-    "zones": "kmm_zones",                    # struct zone[MAX_NR_ZONES]
+    "zones": "kmm_zones",                    # struct zone[MAX_ZONEIDS], by zone id
     "slab_caches": "kmm_slab_caches",        # list_head of struct kmem_cache.list
     "kmem_cache": "struct kmem_cache",
     "kmem_cache_list": "list",           # its list_head member
@@ -75,7 +75,7 @@ CONST = {
     "PAGE_SHIFT": 12,
     "STRUCT_PAGE_SIZE": 64,
     "PAGE_ORDER_SHIFT": 52,
-    "PAGE_ZONE_SHIFT": 60,
+    "PAGE_ZONE_SHIFT": 56,   # the zone id: node (bits 58..63) * 4 + zone type
     "MAX_PAGE_ORDER": 10,
     "MEMMAP_BLOCK_ORDER": 10,
 }
@@ -194,7 +194,7 @@ class BuddyInfo(gdb.Command):
             fa = z["free_area"]
             counts = "".join("%6d " % int(fa[o]["nr_free"])
                              for o in range(CONST["MAX_PAGE_ORDER"] + 1))
-            gdb.write("Node 0, zone %8s %s\n" % (c_string(z["name"]), counts))
+            gdb.write("Node %d, zone %8s %s\n" % (int(z["node"]), c_string(z["name"]), counts))
 
 
 # ---- kmm-slabinfo ---------------------------------------------------------------------
@@ -338,7 +338,7 @@ kernel-image address names the page it is in."""
                 pfn - head, 1 << order))
         names = [n[3:] for n in PAGEFLAGS if flags >> bits[n] & 1]
         names.append("order=%d" % order_of(flags))
-        names.append("zone=%d" % zi)
+        names.append("zone=%d" % (zi & 3))
         gdb.write("flags: %s(%s)\n" % (hx(flags), "|".join(names)))
         if kind == "slab":
             hp = gdb.Value(page_addr(head))

@@ -127,6 +127,8 @@ typedef unsigned int gfp_t;
  * so there is nothing to retry: real exhaustion still returns NULL.
  */
 #define __GFP_NOFAIL  ((gfp_t)0x80u)
+/* Only the node asked for (or this CPU's): fail rather than fall back. */
+#define __GFP_THISNODE ((gfp_t)0x100u)
 
 #define GFP_KERNEL ((gfp_t)0)
 #define GFP_NOWAIT ((gfp_t)0)
@@ -143,6 +145,16 @@ struct page;
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 /* Give a block back. Misuse (double free, wrong order) is reported and refused. */
 void __free_pages(struct page *page, unsigned int order);
+/*
+ * The same from node @nid first (NUMA_NO_NODE: this CPU's node), then the
+ * other nodes nearest first; with __GFP_THISNODE from @nid only. NULL on
+ * failure, or for a node id that does not exist (with a warning).
+ */
+struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
+/* Linux's core entry; kmm has no memory policies, so @nodemask must be
+ * NULL (all nodes): any other is refused with a warning and NULL. */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const void *nodemask);
 /* The same with direct-map addresses; 0 on failure. */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
 unsigned long get_zeroed_page(gfp_t gfp);
@@ -162,6 +174,8 @@ void *page_address(const struct page *page);
 struct page *virt_to_page(const void *addr);
 unsigned long page_to_pfn(const struct page *page);
 struct page *pfn_to_page(unsigned long pfn);
+/* The node whose memory @page is. */
+int page_to_nid(const struct page *page);
 #endif
 /* Does @pfn have a struct page (RAM known at mem_init)? */
 _Bool pfn_valid(unsigned long pfn);
@@ -188,6 +202,9 @@ void kmem_cache_destroy(struct kmem_cache *s);
 /* An object of @s (NULL when no page can be had); yours until kmem_cache_free. */
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp);
+/* The same of node @node's memory (NUMA_NO_NODE: this CPU's node); another
+ * node's when @node has none, unless __GFP_THISNODE: then NULL. */
+void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t gfp, int node);
 /* A pointer that is not a live object of @s is reported and refused. */
 void kmem_cache_free(struct kmem_cache *s, void *obj);
 /* @nr objects into @p: returns nr, or 0 with none kept when memory runs out. */
@@ -228,6 +245,8 @@ static inline __attribute__((always_inline)) void *kmalloc(unsigned long size, g
 }
 
 void *kzalloc(unsigned long size, gfp_t gfp);
+/* kmalloc() of node @node's memory, with kmem_cache_alloc_node()'s fallback. */
+void *kmalloc_node(unsigned long size, gfp_t gfp, int node);
 void *kcalloc(unsigned long n, unsigned long size, gfp_t gfp);
 void *krealloc(const void *p, unsigned long new_size, gfp_t gfp);
 /* A pointer kmalloc did not return (or one freed already) is reported and refused. */
@@ -276,6 +295,25 @@ void numa_reset(void);
  * node @from to node @to (255 for a node id out of range). */
 int cpu_to_node(unsigned int cpu);
 int node_distance(int from, int to);
+/* This CPU's node. */
+int numa_node_id(void);
+/* After mem_init(): is node @nid online (it has memory or a CPU), and how
+ * many are; before it, node 0 alone. */
+_Bool node_online(int nid);
+unsigned int num_online_nodes(void);
+/* Free pages of node @nid, per-CPU lists included (0 for no such node). */
+unsigned long numa_node_free_pages(int nid);
+/* numastat's counters of one node, in allocations (Linux's meanings). */
+struct kmm_numa_stat {
+	unsigned long numa_hit;       /* here, and here was preferred */
+	unsigned long numa_miss;      /* here, another node was preferred */
+	unsigned long numa_foreign;   /* preferred here, taken elsewhere */
+	unsigned long interleave_hit; /* always 0: no interleave policy */
+	unsigned long local_node;     /* here, by a CPU of this node */
+	unsigned long other_node;     /* here, by a CPU of another node */
+};
+/* 0, or -22 (-EINVAL) for a node id out of range. */
+int numa_node_stat(int nid, struct kmm_numa_stat *st);
 
 /* ---- checkers and reports ----------------------------------------------- */
 
@@ -300,6 +338,10 @@ struct kmm_port_meminfo {
 /* /proc/buddyinfo, /proc/meminfo and /proc/slabinfo (2.1) formats. */
 void show_buddyinfo(void);
 void show_meminfo(void);
+/* numastat(8)'s table of every online node; one node's meminfo
+ * (/sys/devices/system/node/nodeN/meminfo: MemTotal, MemFree, MemUsed). */
+void show_numastat(void);
+void show_node_meminfo(int nid);
 void show_slabinfo(void);
 /* /proc/pagetypeinfo, /proc/zoneinfo (per-CPU lists of the first nr_cpus
  * CPUs) and /proc/vmallocinfo formats. */

@@ -14,6 +14,7 @@
  * page not free (slabs, large kmallocs, magazines, caches), in bytes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include "bench.h"
 #include "mm/gfp.h"
 #include "mm/slab.h"
@@ -77,6 +78,16 @@ static void machine_reset(void)
 
 	host_memblock_reset();
 	host_set_cpu(0);
+	/*
+	 * KMM_BENCH_NODES=2: the same RAM as two NUMA nodes, the low GiB and
+	 * the high one, CPU 0 on node 0 (the multi-node cost in
+	 * docs/bench-kernel.md).
+	 */
+	numa_reset();
+	if (getenv("KMM_BENCH_NODES") && atoi(getenv("KMM_BENCH_NODES")) == 2) {
+		numa_add_memblk(0, 0, 0x40000000);
+		numa_add_memblk(1, 0x100000000ULL, 0x140000000ULL);
+	}
 	memblock_add_map(bench_map, ARRAY_SIZE(bench_map));
 	memblock_reserve(0, 1UL << 20);
 	bench_kmm_ram_pages = 0;

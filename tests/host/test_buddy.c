@@ -879,7 +879,7 @@ static void checker_finds_corruption(struct ktest *t)
 	saved = p[2].flags;
 	p[2].flags |= BIT(PG_buddy);
 	host_console_quiet(true);
-	ktest_expect_report(t, "buddy_check: zone Normal: pfn");
+	ktest_expect_report(t, "buddy_check: zone Normal, node 0: pfn");
 	KTEST_EXPECT_EQ(t, buddy_check(), 1);
 	p[2].flags = saved;
 	/* A wrong free-page count. */

@@ -13,7 +13,7 @@
 #include "mm/slab.h"
 #include "mm/kasan.h"
 
-#define GFP_UNKNOWN ((gfp_t)0x100u) /* no GFP flag has this bit */
+#define GFP_UNKNOWN ((gfp_t)0x1000u) /* no GFP flag has this bit */
 
 static bool all_zero(const unsigned char *p, unsigned long n)
 {
@@ -39,7 +39,7 @@ static void unknown_bits_stripped_pages(struct ktest *t)
 	unsigned long a;
 
 	warm_pages(0);
-	ktest_expect_report(t, "Unexpected gfp: 0x100 (0x100). Fixing up to gfp: 0 (none)");
+	ktest_expect_report(t, "Unexpected gfp: 0x1000 (0x1000). Fixing up to gfp: 0 (none)");
 	p = alloc_pages(GFP_KERNEL | GFP_UNKNOWN, 0);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	__free_pages(p, 0);
@@ -85,16 +85,16 @@ static void unknown_bits_stripped_slab(struct ktest *t)
 	kmem_cache_free_bulk(s, 4, bulk);
 	/* kmalloc's fast paths: a size known at compile time, and not. */
 	kfree(kmalloc(64, GFP_KERNEL));
-	ktest_expect_report(t, "Unexpected gfp: 0x100 (0x100)");
+	ktest_expect_report(t, "Unexpected gfp: 0x1000 (0x1000)");
 	k = kmalloc(64, GFP_KERNEL | GFP_UNKNOWN);
 	KTEST_EXPECT_TRUE(t, k != NULL);
 	kfree(k);
-	ktest_expect_report(t, "Unexpected gfp: 0x100 (0x100)");
+	ktest_expect_report(t, "Unexpected gfp: 0x1000 (0x1000)");
 	k = kmalloc(*(volatile unsigned long *)&(unsigned long){ 100 }, GFP_UNKNOWN);
 	KTEST_EXPECT_TRUE(t, k != NULL);
 	kfree(k);
 	/* A large kmalloc: the report names kmalloc's caller, once. */
-	ktest_expect_report(t, "Unexpected gfp: 0x100 (0x100)");
+	ktest_expect_report(t, "Unexpected gfp: 0x1000 (0x1000)");
 	k = kmalloc(3 * PAGE_SIZE, GFP_UNKNOWN);
 	KTEST_EXPECT_TRUE(t, k != NULL);
 	kfree(k);
