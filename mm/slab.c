@@ -140,9 +140,9 @@
  * lock-free for it.
  *
  * Fault injection (failslab=, mm/fault_inject.c): while it may inject,
- * slab_alloc_pop() sends every allocation to slab_alloc_slow(), which asks
- * should_failslab() before touching anything; off, it costs the fast path
- * one compare of a global flag.
+ * KFENCE's countdown stays at 1 (mm/kfence.c), so slab_alloc_pop() sends
+ * every allocation to slab_alloc_slow(), which asks should_failslab()
+ * before touching anything; off, it costs the fast path nothing of its own.
  *
  * Calling contexts: any, including interrupt handlers, once
  * kmem_cache_init() has run. Nothing here sleeps.
@@ -156,7 +156,7 @@
 bool slab_freelist_random = true;
 
 /* avail = limit = 0, slot[0] = NULL: every fast path misses. */
-struct slab_magazine slab_empty_mag;
+struct slab_magazine slab_empty_mag = { .last = &slab_empty_mag.cookie };
 
 #ifndef KMM_PERCPU_GS_SLOT
 struct mm_cpu_slot mm_cpu_slots[MM_NR_CPUS]; /* the port's default (mm/port.h) */
@@ -340,7 +340,7 @@ static struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
  * owned by a caller, so it is not in this slab, unless the caller already
  * freed it elsewhere; then a second free must not slip, unchecked, into a
  * magazine while the page goes back to the buddy. A remote CPU may be
- * setting its own m->last meanwhile; NULL is always a safe value, and only
+ * setting its own m->last meanwhile; either value is safe, and only
  * a double free racing with this discard could still get through, as it
  * could through the pointer checks.
  */
@@ -350,7 +350,7 @@ void slab_discard(struct kmem_cache *s, struct page *head)
 
 	for (i = 0; i < MM_NR_CPUS; i++)
 		if (s->mag[i] != &slab_empty_mag)
-			WRITE_ONCE(s->mag[i]->last, NULL);
+			WRITE_ONCE(s->mag[i]->last, slab_mag_no_last(s->mag[i]));
 	slab_set_state(s, head, SLAB_STATE_NONE);
 	s->nr_slabs--;
 	s->free_objects -= head->objects;
@@ -578,9 +578,9 @@ static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
 		return &slab_empty_mag;
 	m->avail = 0;
 	m->limit = s->mag_limit;
-	m->last = NULL;
 	m->cookie = s->mag_cookie;
 	m->fp_offset = s->fp_offset;
+	slab_mag_forget_last(m);
 	m->slot[0] = NULL;
 	s->mag[cpu] = m;
 	return m;
@@ -623,7 +623,7 @@ void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
 		m->slot[i - nr] = m->slot[i];
 	m->avail -= nr;
 	/* Its last may have gone back to the slab: no shortcut for it now. */
-	m->last = NULL;
+	slab_mag_forget_last(m);
 }
 
 /*
@@ -786,7 +786,7 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
 		slab_mark_free(m, obj);
 		m->slot[++m->avail] = obj;
-		m->last = NULL; /* the magazine may be full now */
+		slab_mag_forget_last(m); /* the magazine may be full now */
 	}
 	mm_spin_unlock(&s->lock);
 out:

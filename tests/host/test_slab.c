@@ -654,7 +654,7 @@ static void plant_in_magazine(struct kmem_cache *s, unsigned int cpu, void *obj)
 
 	*(unsigned long *)slab_fp_addr(s, obj) = m->cookie;
 	m->slot[++m->avail] = obj;
-	m->last = NULL;
+	slab_mag_forget_last(m);
 }
 
 /*
