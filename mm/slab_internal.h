@@ -423,24 +423,6 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 }
 
 /*
- * Push @obj, already checked to be an object start of @s, on magazine @m.
- * The top-of-stack compare catches free(a); free(a). Any push but the
- * shortcut's drops m->last: it may have made the magazine full.
- */
-static __always_inline bool slab_mag_push(struct slab_magazine *m, const void *obj)
-{
-	unsigned int n = m->avail;
-
-	if (unlikely(n >= m->limit || slab_marked_free(m, obj)))
-		return false;
-	slab_mark_free(m, obj);
-	slab_mag_forget_last(m);
-	m->avail = n + 1;
-	m->slot[n + 1] = (void *)obj;
-	return true;
-}
-
-/*
  * Does @obj, an object start in a slab of @s (a cache with magazines:
  * objects start at offset 0), read as on its slab's free list: its free
  * pointer decodes to NULL or to an object of the same slab? Then freeing it
@@ -459,20 +441,43 @@ static __always_inline bool slab_on_free_list(const struct kmem_cache *s,
 
 /*
  * Free @obj, already known to lie in a page of a slab of @s, checking that
- * it is an object start. @m is this CPU's magazine of @s; interrupts off.
+ * it is an object start, and push it on @m, this CPU's magazine of @s;
+ * interrupts off. False sends the free to the slow path, which decides
+ * exactly: an object start is not just a multiple of the size (the slab's
+ * unused tail may start at one: kmalloc-96 has 42 objects, then 64 bytes),
+ * and a debug cache, whose red zones move objects, may pass or fail here
+ * (its magazine limit of 0 sends it on). Its free-pointer word is read
+ * once: the magazine mark means a double free (slab_marked_free()), and a
+ * word that decodes to NULL or into the object's own slab may be a free
+ * list's link (slab_on_free_list()), which the slow path tells apart; an
+ * allocated object's word decodes there by chance only (the secret is
+ * random). After the push m->last names @obj: its mark now turns the
+ * shortcut away (slab_free_last()), and the magazine may be full.
  */
 static __always_inline bool slab_free_checked(struct kmem_cache *s,
 					      struct slab_magazine *m,
 					      const void *obj)
 {
-	/*
-	 * Not just a multiple of the size: the slab's unused tail may start at
-	 * one (kmalloc-96: 42 objects, then 64 bytes). Debug caches, whose
-	 * red zones move objects, may pass or fail here: their magazine limit
-	 * of 0 sends them on.
-	 */
-	return slab_obj_offset(s, (unsigned long)obj & s->slab_mask) &&
-	       !slab_on_free_list(s, obj) && slab_mag_push(m, obj);
+	unsigned long where = (unsigned long)obj + s->fp_offset, word, next;
+	unsigned long cookie = m->cookie;
+	unsigned int n;
+
+	if (!slab_obj_offset(s, (unsigned long)obj & s->slab_mask))
+		return false;
+	word = *(unsigned long *)where;
+	if (unlikely(word == cookie))
+		return false;
+	next = word ^ s->secret ^ __builtin_bswap64(where);
+	if (unlikely(!next || (next ^ (unsigned long)obj) <= s->slab_mask))
+		return false;
+	n = m->avail;
+	if (unlikely(n >= m->limit))
+		return false;
+	*(unsigned long *)where = cookie;
+	m->last = (void *)obj;
+	m->avail = n + 1;
+	m->slot[n + 1] = (void *)obj;
+	return true;
 }
 
 /*
