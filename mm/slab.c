@@ -119,9 +119,9 @@
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
  * (slab_kmalloc_mag()), and that magazine's m->last vouches for the
- * pointer. Any other kfree finds the slab through the struct page of the
- * object's page; only a slab's head page says PG_slab, so an object in a
- * tail page (kmalloc-4k's slabs are 8 pages) takes the slow path.
+ * pointer. Any other kfree finds the slab's cache in the struct page of the
+ * object's page, which says PG_slab (the head) or PG_slab_tail (any other
+ * page of a slab: kmalloc-4k's slabs are 8 pages).
  *
  * The life of a cache (geometry, creation, shrinking, destruction, boot)
  * is in slab_cache.c, the checker and debug flags in slab_debug.c.
@@ -311,6 +311,7 @@ static struct page *slab_new(struct kmem_cache *s, gfp_t gfp)
 	for (i = 1; i < npages; i++) {
 		head[i].slab_cache = s;
 		head[i].slab_head = head;
+		page_set_flag(&head[i], PG_slab_tail); /* kfree's fast path trusts it */
 	}
 	head->slab_cache = s;
 	head->inuse = 0;
@@ -355,6 +356,7 @@ void slab_discard(struct kmem_cache *s, struct page *head)
 	s->nr_slabs--;
 	s->free_objects -= head->objects;
 	for (i = 1; i < npages; i++) {
+		page_clear_flag(&head[i], PG_slab_tail);
 		head[i].slab_cache = NULL;
 		head[i].slab_head = NULL;
 	}

@@ -707,6 +707,59 @@ static void word_decoding_into_slab_frees_cleanly(struct ktest *t)
 	kmem_cache_destroy(s);
 }
 
+/*
+ * Every page of a slab after its head says PG_slab_tail and names the
+ * cache, so kfree takes its checked fast path for objects there too: a
+ * double free behind another free is refused at the free, as in a head
+ * page. The flag goes with the slab.
+ */
+static void tail_page_objects(struct ktest *t)
+{
+	struct page *tails[8];
+	unsigned int i, n = 0, nt = 0;
+	struct kmem_cache *s;
+	void *o[64], *a = NULL, *b = NULL;
+
+	fresh();
+	s = kmem_cache_create("tail-pages", 2048, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_ASSERT_GE(t, s->order, 1);
+	for (n = 0; n < s->objects && n < ARRAY_SIZE(o); n++) {
+		struct page *pg;
+
+		o[n] = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, o[n]);
+		pg = virt_to_page(o[n]);
+		if (PageSlab(pg))
+			continue;
+		KTEST_EXPECT_TRUE(t, page_test_flag(pg, PG_slab_tail));
+		KTEST_EXPECT_TRUE(t, pg->slab_cache == s);
+		if (nt < ARRAY_SIZE(tails))
+			tails[nt++] = pg;
+		if (!a)
+			a = o[n];
+		else if (!b)
+			b = o[n];
+	}
+	KTEST_ASSERT_TRUE(t, a && b);
+	for (i = 0; i < n; i++)
+		if (o[i] != a && o[i] != b)
+			kfree(o[i]);
+	kfree(a);
+	kfree(b);
+	ktest_expect_report(t, "BUG tail-pages: Object already free");
+	kfree(a);
+	o[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	o[1] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, o[0] && o[1] && o[0] != o[1]);
+	kfree(o[0]);
+	kfree(o[1]);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+	for (i = 0; i < nt; i++)
+		KTEST_EXPECT_FALSE(t, page_test_flag(tails[i], PG_slab_tail));
+}
+
 static void double_free_refused_at_free(struct ktest *t)
 {
 	struct kmem_cache *s;
@@ -1489,6 +1542,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(use_after_destroy_reported),
 	KTEST_CASE(double_free_refused_at_free),
 	KTEST_CASE(word_decoding_into_slab_frees_cleanly),
+	KTEST_CASE(tail_page_objects),
 	KTEST_CASE(magazine_double_free_found_by_check),
 	KTEST_CASE(magazine_double_free_refused_by_flush),
 	KTEST_CASE(first_byte_written_never_reads_free),
