@@ -71,8 +71,10 @@
  *                        holds the cache's cookie in its free-pointer
  *                        word, so free(a); free(b); free(a) and a second
  *                        free on another CPU are refused at the free; the
- *                        checked path also refuses an object whose free
- *                        pointer reads as on its slab's free list.
+ *                        checked path also sends an object whose free
+ *                        pointer decodes to NULL or into its own slab to
+ *                        the slow path, which refuses it if it reads as
+ *                        on the slab's free list (slab_on_free_list()).
  *      flush to a slab   an object whose free pointer already decodes to
  *                        NULL or an object of its slab is on the free list
  *                        (slab_take_run() leaves SLAB_FP_TAKEN in the
@@ -102,19 +104,18 @@
  *    compare), and no pointer into a page the slab allocator gave back can
  *    take the shortcut (slab_free_last() and slab_discard()).
  *
- * Cost (callgrind, host build at -O2 without -fno-omit-frame-pointer, an
- * alloc + free pair in a loop): kmem_cache_alloc 13 instructions, free of
- * the object just allocated 13; any other free 35, of which 17 are the
- * pointer checks above; kmalloc(64) 19, kfree 17 (the hint below; about 40
- * for any other object). In the kernel (QEMU -icount, docs/bench-kernel.md)
- * a kmem_cache pair in a loop is 45 instructions and a kmalloc(64) pair 47:
- * the kernel pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore
- * but reads the CPU id with one %gs load (vmemmap and the direct map's base
- * are variables, chosen at boot by KASLR). With more live objects than a magazine holds (1000
- * kmalloc(64), then 1000 kfree) whole magazines go through the depot
- * (slab_depot.c): 86 instructions per alloc + free on the host, 90 in the
- * kernel, most of it kfree's checked path; beyond the depot's bound each
- * object passes through its slab once each way, about 200.
+ * Cost in the kernel (QEMU -icount, docs/bench-kernel.md, loop included):
+ * a kmem_cache pair 53.5 instructions, a kmalloc(64) pair 57.5; the kernel
+ * pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore but reads
+ * the CPU id with one %gs load (vmemmap and the direct map's base are
+ * variables, chosen at boot by KASLR). kmem_cache_alloc's fast path is 23
+ * instructions and the free of the object just allocated 21 (sti and ret
+ * included); kfree of any other object 61, of which 15 are the double-free mark and free-list
+ * tests and 22 the pointer checks above. With more live objects than a
+ * magazine holds (1000 kmalloc(64), then 1000 kfree) whole magazines go
+ * through the depot (slab_depot.c): 110 per alloc + free, most of it
+ * kfree's checked path; beyond the depot's bound each object passes
+ * through its slab once each way, about 225 on the host.
  *
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
