@@ -16,9 +16,10 @@
  *   otherwise fail: injected++, times-- unless it is -1, report unless
  *   FAULT_NOWARN
  *
- * The fast paths of the slab and the page allocator never ask: they test
- * one flag (failslab_active, fail_page_alloc_active) and leave for their
- * slow path while it is set; the slow path calls should_failslab() or
+ * The fast paths of the slab and the page allocator never ask: the page
+ * allocator's tests a flag (fail_page_alloc_active), the slab's finds
+ * KFENCE's countdown held at 1 while failslab_active is set (mm/kfence.c),
+ * and each leaves for its slow path then; the slow path calls should_failslab() or
  * should_fail_alloc_page() before it does anything else, so a failed call
  * changes no allocator state at all. The flag is set only while the
  * capability can inject: started (fault_inject_start()), probability > 0,
@@ -31,6 +32,7 @@
  */
 #include "mm/fault_inject.h"
 #include "mm/slab_internal.h"
+#include "mm/kfence.h"
 #include "kmm/string.h"
 
 bool failslab_active, fail_page_alloc_active;
@@ -58,6 +60,8 @@ static void fault_attr_update_locked(struct fault_attr *attr)
 {
 	WRITE_ONCE(*attr->active, fault_inject_running && attr->configured &&
 		   attr->cfg.probability && attr->cfg.times != 0);
+	if (attr == &failslab_attr)
+		kfence_failslab_changed(); /* the slab's fast path reads no flag */
 }
 
 static u64 fault_random(struct fault_attr *attr)

@@ -59,10 +59,11 @@ extern struct fault_attr failslab_attr, fail_page_alloc_attr;
 extern unsigned int fail_page_alloc_min_order;
 
 /*
- * Read by the fast paths, one compare each: true while the capability may
- * inject (started, probability > 0, times not used up). Off, the fast
- * paths run as without fault injection; on, every allocation takes its
- * slow path, which asks should_fail_*().
+ * True while the capability may inject (started, probability > 0, times not
+ * used up). Off, the fast paths run as without fault injection; on, every
+ * allocation takes its slow path, which asks should_fail_*(). The page
+ * allocator's fast path compares fail_page_alloc_active; the slab's reads
+ * no flag: failslab_active holds KFENCE's countdown at 1 (mm/kfence.c).
  */
 extern bool failslab_active, fail_page_alloc_active;
 

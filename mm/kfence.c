@@ -65,6 +65,72 @@ struct mm_cpu_countdown mm_cpu_countdowns[MM_NR_CPUS]; /* the port's default */
 
 static unsigned int sample_interval = KFENCE_DEFAULT_SAMPLE_INTERVAL;
 
+/*
+ * The countdown also carries failslab= (mm/fault_inject.c): while failslab
+ * may inject, kfence_countdown_limit is 0, so that every slow path comes
+ * to __kfence_alloc(), which leaves the countdown at 1, so that every
+ * allocation takes the slow path, where should_failslab() decides. The
+ * fast path keeps one decrement and branch for both. KFENCE's own count
+ * then goes on in kfence_forced_left[] (the allocations left until the
+ * one to sample, 0: not forced), so the sampling rate does not change.
+ * With KFENCE off the countdown still restarts every KFENCE_IDLE_PERIOD
+ * allocations, so that another CPU notices failslab= within that many of
+ * its allocations (the CPU that starts it notices at once).
+ */
+#define KFENCE_IDLE_PERIOD 65536U
+
+unsigned int kfence_countdown_limit = KFENCE_IDLE_PERIOD;
+static unsigned int kfence_forced_left[MM_NR_CPUS];
+
+/* Where a CPU's countdown restarts. */
+static unsigned int kfence_period(bool ready)
+{
+	return ready && sample_interval ? sample_interval : KFENCE_IDLE_PERIOD;
+}
+
+static void kfence_set_limit(bool ready)
+{
+	WRITE_ONCE(kfence_countdown_limit,
+		   READ_ONCE(failslab_active) ? 0 : kfence_period(ready));
+}
+
+/*
+ * This CPU's countdown sent its allocation here (kfence_alloc()): is it the
+ * one to sample? Restarts the countdown: at 1 while failslab is active.
+ * Interrupts off.
+ */
+static bool kfence_count(bool ready)
+{
+	unsigned int cpu = mm_cpu_id(), period = kfence_period(ready);
+	unsigned int left = kfence_forced_left[cpu], v;
+	bool due;
+
+	/* Allocations left after this one; 0 or wrapped (above any period): due. */
+	v = left ? left - 1 : mm_cpu_countdown_read();
+	due = !v || v > period;
+	if (READ_ONCE(failslab_active)) {
+		kfence_forced_left[cpu] = due ? period : v;
+		mm_cpu_countdown_write(1);
+	} else {
+		kfence_forced_left[cpu] = 0;
+		mm_cpu_countdown_write(due ? period : v);
+	}
+	return due;
+}
+
+/* failslab= started or stopped injecting (fault_inject.c); interrupts off. */
+static void kfence_failslab_changed_ready(bool ready)
+{
+	unsigned int cpu = mm_cpu_id(), period = kfence_period(ready), v;
+
+	kfence_set_limit(ready);
+	if (!READ_ONCE(failslab_active) || kfence_forced_left[cpu])
+		return;
+	v = mm_cpu_countdown_read();
+	kfence_forced_left[cpu] = v && v <= period ? v : period;
+	mm_cpu_countdown_write(1);
+}
+
 int kfence_sample_interval_setup(const char *arg)
 {
 	unsigned long v = 0;
@@ -130,7 +196,6 @@ enum kfence_error {
 };
 
 bool kfence_pool_ready;
-unsigned int kfence_countdown_limit = ~0U;
 static mm_spinlock_t kfence_lock = MM_SPINLOCK_INIT;
 static struct kfence_meta kfence_meta[KFENCE_NUM_OBJECTS];
 static u16 fifo[KFENCE_NUM_OBJECTS];
@@ -424,7 +489,7 @@ void kfence_init(void)
 	int err;
 
 	kfence_pool_ready = false;
-	kfence_countdown_limit = ~0U;
+	kfence_set_limit(false);
 	if (!MM_KFENCE_POOL_START) {
 		pr_info("kfence: the layout has no pool region (kmm_layout.kfence_pool_start); KFENCE is off\n");
 		return;
@@ -471,9 +536,13 @@ void kfence_init(void)
 	if (err)
 		goto err_free_pages;
 	/* Other CPUs' countdowns start at 0: their first slow path sets them. */
+	flags = mm_irq_save();
+	memset(kfence_forced_left, 0, sizeof(kfence_forced_left));
 	mm_cpu_countdown_write(sample_interval);
-	kfence_countdown_limit = sample_interval;
 	kfence_pool_ready = true;
+	kfence_set_limit(true);
+	kfence_failslab_changed_ready(true);
+	mm_irq_restore(flags);
 	pr_info("kfence: initialized - using %lu bytes for %u objects at 0x%lx-0x%lx, "
 		"sampling 1 in %u allocations per CPU\n",
 		(unsigned long)MM_KFENCE_POOL_SIZE, (unsigned int)KFENCE_NUM_OBJECTS,
@@ -511,7 +580,10 @@ void *__kfence_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	size_t size = s->object_size;
 
 	flags = mm_irq_save();
-	mm_cpu_countdown_write(kfence_pool_ready ? sample_interval : 0);
+	if (!kfence_count(kfence_pool_ready) && !forced_place[mm_cpu_id()]) {
+		mm_irq_restore(flags);
+		return NULL;
+	}
 	if (!kfence_pool_ready) {
 		mm_irq_restore(flags);
 		return NULL;
@@ -578,6 +650,11 @@ void *__kfence_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	if (gfp & __GFP_ZERO)
 		memset((void *)addr, 0, size);
 	return (void *)addr;
+}
+
+void kfence_failslab_changed(void)
+{
+	kfence_failslab_changed_ready(kfence_pool_ready);
 }
 
 bool kfence_sample_next(enum kfence_placement where)
@@ -762,12 +839,18 @@ bool kfence_enabled(void)
 	return false;
 }
 
-unsigned int kfence_countdown_limit = ~0U;
-
 void *__kfence_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
-	mm_cpu_countdown_write(0);
+	unsigned long flags = mm_irq_save();
+
+	kfence_count(false);
+	mm_irq_restore(flags);
 	return NULL;
+}
+
+void kfence_failslab_changed(void)
+{
+	kfence_failslab_changed_ready(false);
 }
 
 void kfence_free(struct kmem_cache *s, const void *addr, unsigned long caller)

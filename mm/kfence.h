@@ -64,8 +64,9 @@ void *__kfence_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
  * The slow path's share of the count: the fast path took its decrement
  * already and came here when it reached 0, which this decrement turns into
  * a value above any interval; a CPU that never counted starts there too.
- * kfence_countdown_limit is ~0 while KFENCE is off, so nothing is due then
- * but the wrap, once in 2^32 allocations.
+ * kfence_countdown_limit is the interval (KFENCE_IDLE_PERIOD in kfence.c
+ * while KFENCE is off), and 0 while failslab= may inject: then every slow
+ * path counts in __kfence_alloc() (see kfence.c).
  */
 static __always_inline void *kfence_alloc(struct kmem_cache *s, gfp_t gfp,
 					  unsigned long caller)
@@ -75,6 +76,12 @@ static __always_inline void *kfence_alloc(struct kmem_cache *s, gfp_t gfp,
 		return NULL;
 	return __kfence_alloc(s, gfp, caller);
 }
+
+/*
+ * failslab= started or stopped injecting (mm/fault_inject.c): while it may,
+ * the countdown sends every allocation to the slow path. Interrupts off.
+ */
+void kfence_failslab_changed(void);
 
 void kfence_free(struct kmem_cache *s, const void *addr, unsigned long caller);
 size_t kfence_ksize(const void *addr, unsigned long caller);

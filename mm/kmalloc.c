@@ -379,10 +379,10 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 
 /*
  * kfree's fast paths, interrupts off: the object kmalloc handed out last
- * on this CPU, needing no lookup at all; else an object in the head page
- * of a slab (the only page that says PG_slab), going into this CPU's
- * magazine of the slab's cache after the same checks as kmem_cache_free.
- * An object in a slab's tail page takes the slow path.
+ * on this CPU, needing no lookup at all; else an object in any page of a
+ * slab (PG_slab or PG_slab_tail: every page of a slab names its cache),
+ * going into this CPU's magazine of the slab's cache after the same checks
+ * as kmem_cache_free.
  */
 static __always_inline bool kfree_fast(const void *p)
 {
@@ -397,7 +397,7 @@ static __always_inline bool kfree_fast(const void *p)
 	if (unlikely(!slab_pfn_in_map(pfn)))
 		return false;
 	pg = pfn_to_page(pfn);
-	if (unlikely(!PageSlab(pg)))
+	if (unlikely(!(pg->flags & (BIT(PG_slab) | BIT(PG_slab_tail)))))
 		return false;
 	s = pg->slab_cache;
 	m = s->mag[mm_cpu_id()];

@@ -12,6 +12,7 @@
  * A block's order lives in flags bits 52..55 (mm/internal.h), not in the
  * union, so it survives the slab view overwriting the allocator fields.
  *   PG_slab   head of a slab; the slab fields are valid
+ *   PG_slab_tail  any other page of a slab: slab_cache and slab_head valid
  *   PG_reserved never managed by the buddy (firmware, kernel image, holes)
  *
  * Each struct page is 64 bytes (checked below), so the array costs 1/64 of RAM.
@@ -34,6 +35,7 @@ enum pageflags {
 	PG_poisoned,      /* free page filled with PAGE_POISON (page_poison=1) */
 	PG_vmalloc,       /* backs a vmalloc area */
 	PG_ptable,        /* a page-table page */
+	PG_slab_tail,     /* a slab's page after its head: slab_cache, slab_head valid */
 	NR_PAGEFLAGS,
 };
 

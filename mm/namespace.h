@@ -44,6 +44,7 @@
 #define __kfence_alloc               kmm___kfence_alloc
 #define kfence_countdown_limit       kmm_kfence_countdown_limit
 #define kfence_enabled               kmm_kfence_enabled
+#define kfence_failslab_changed      kmm_kfence_failslab_changed
 #define kfence_free                  kmm_kfence_free
 #define kfence_get_stats             kmm_kfence_get_stats
 #define kfence_ksize                 kmm_kfence_ksize

@@ -143,6 +143,7 @@ static void format_page_flags(char *buf, size_t size, unsigned long flags)
 		[PG_pcp] = "pcp", [PG_head] = "head", [PG_slab] = "slab",
 		[PG_large_kmalloc] = "large_kmalloc", [PG_poisoned] = "poisoned",
 		[PG_vmalloc] = "vmalloc", [PG_ptable] = "ptable",
+		[PG_slab_tail] = "slab_tail",
 	};
 	size_t n = 0;
 	unsigned int i;

@@ -71,8 +71,10 @@
  *                        holds the cache's cookie in its free-pointer
  *                        word, so free(a); free(b); free(a) and a second
  *                        free on another CPU are refused at the free; the
- *                        checked path also refuses an object whose free
- *                        pointer reads as on its slab's free list.
+ *                        checked path also sends an object whose free
+ *                        pointer decodes to NULL or into its own slab to
+ *                        the slow path, which refuses it if it reads as
+ *                        on the slab's free list (slab_on_free_list()).
  *      flush to a slab   an object whose free pointer already decodes to
  *                        NULL or an object of its slab is on the free list
  *                        (slab_take_run() leaves SLAB_FP_TAKEN in the
@@ -102,26 +104,25 @@
  *    compare), and no pointer into a page the slab allocator gave back can
  *    take the shortcut (slab_free_last() and slab_discard()).
  *
- * Cost (callgrind, host build at -O2 without -fno-omit-frame-pointer, an
- * alloc + free pair in a loop): kmem_cache_alloc 13 instructions, free of
- * the object just allocated 13; any other free 35, of which 17 are the
- * pointer checks above; kmalloc(64) 19, kfree 17 (the hint below; about 40
- * for any other object). In the kernel (QEMU -icount, docs/bench-kernel.md)
- * a kmem_cache pair in a loop is 45 instructions and a kmalloc(64) pair 47:
- * the kernel pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore
- * but reads the CPU id with one %gs load (vmemmap and the direct map's base
- * are variables, chosen at boot by KASLR). With more live objects than a magazine holds (1000
- * kmalloc(64), then 1000 kfree) whole magazines go through the depot
- * (slab_depot.c): 86 instructions per alloc + free on the host, 90 in the
- * kernel, most of it kfree's checked path; beyond the depot's bound each
- * object passes through its slab once each way, about 200.
+ * Cost in the kernel (QEMU -icount, docs/bench-kernel.md, loop included):
+ * a kmem_cache pair 53.5 instructions, a kmalloc(64) pair 57.5; the kernel
+ * pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore but reads
+ * the CPU id with one %gs load (vmemmap and the direct map's base are
+ * variables, chosen at boot by KASLR). kmem_cache_alloc's fast path is 23
+ * instructions and the free of the object just allocated 21 (sti and ret
+ * included); kfree of any other object 61, of which 15 are the double-free mark and free-list
+ * tests and 22 the pointer checks above. With more live objects than a
+ * magazine holds (1000 kmalloc(64), then 1000 kfree) whole magazines go
+ * through the depot (slab_depot.c): 110 per alloc + free, most of it
+ * kfree's checked path; beyond the depot's bound each object passes
+ * through its slab once each way, about 225 on the host.
  *
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
  * (slab_kmalloc_mag()), and that magazine's m->last vouches for the
- * pointer. Any other kfree finds the slab through the struct page of the
- * object's page; only a slab's head page says PG_slab, so an object in a
- * tail page (kmalloc-4k's slabs are 8 pages) takes the slow path.
+ * pointer. Any other kfree finds the slab's cache in the struct page of the
+ * object's page, which says PG_slab (the head) or PG_slab_tail (any other
+ * page of a slab: kmalloc-4k's slabs are 8 pages).
  *
  * The life of a cache (geometry, creation, shrinking, destruction, boot)
  * is in slab_cache.c, the checker and debug flags in slab_debug.c.
@@ -140,9 +141,9 @@
  * lock-free for it.
  *
  * Fault injection (failslab=, mm/fault_inject.c): while it may inject,
- * slab_alloc_pop() sends every allocation to slab_alloc_slow(), which asks
- * should_failslab() before touching anything; off, it costs the fast path
- * one compare of a global flag.
+ * KFENCE's countdown stays at 1 (mm/kfence.c), so slab_alloc_pop() sends
+ * every allocation to slab_alloc_slow(), which asks should_failslab()
+ * before touching anything; off, it costs the fast path nothing of its own.
  *
  * Calling contexts: any, including interrupt handlers, once
  * kmem_cache_init() has run. Nothing here sleeps.
@@ -156,7 +157,7 @@
 bool slab_freelist_random = true;
 
 /* avail = limit = 0, slot[0] = NULL: every fast path misses. */
-struct slab_magazine slab_empty_mag;
+struct slab_magazine slab_empty_mag = { .last = &slab_empty_mag.cookie };
 
 #ifndef KMM_PERCPU_GS_SLOT
 struct mm_cpu_slot mm_cpu_slots[MM_NR_CPUS]; /* the port's default (mm/port.h) */
@@ -319,6 +320,7 @@ static struct page *slab_new(struct kmem_cache *s, gfp_t gfp, int nid)
 	for (i = 1; i < npages; i++) {
 		head[i].slab_cache = s;
 		head[i].slab_head = head;
+		page_set_flag(&head[i], PG_slab_tail); /* kfree's fast path trusts it */
 	}
 	head->slab_cache = s;
 	head->inuse = 0;
@@ -348,7 +350,7 @@ static struct page *slab_new(struct kmem_cache *s, gfp_t gfp, int nid)
  * owned by a caller, so it is not in this slab, unless the caller already
  * freed it elsewhere; then a second free must not slip, unchecked, into a
  * magazine while the page goes back to the buddy. A remote CPU may be
- * setting its own m->last meanwhile; NULL is always a safe value, and only
+ * setting its own m->last meanwhile; either value is safe, and only
  * a double free racing with this discard could still get through, as it
  * could through the pointer checks.
  */
@@ -358,11 +360,12 @@ void slab_discard(struct kmem_cache *s, struct page *head)
 
 	for (i = 0; i < MM_NR_CPUS; i++)
 		if (s->mag[i] != &slab_empty_mag)
-			WRITE_ONCE(s->mag[i]->last, NULL);
+			WRITE_ONCE(s->mag[i]->last, slab_mag_no_last(s->mag[i]));
 	slab_set_state(s, head, SLAB_STATE_NONE);
 	s->nr_slabs--;
 	s->free_objects -= head->objects;
 	for (i = 1; i < npages; i++) {
+		page_clear_flag(&head[i], PG_slab_tail);
 		head[i].slab_cache = NULL;
 		head[i].slab_head = NULL;
 	}
@@ -623,9 +626,9 @@ static struct slab_magazine *slab_cpu_magazine(struct kmem_cache *s)
 		return &slab_empty_mag;
 	m->avail = 0;
 	m->limit = s->mag_limit;
-	m->last = NULL;
 	m->cookie = s->mag_cookie;
 	m->fp_offset = s->fp_offset;
+	slab_mag_forget_last(m);
 	m->slot[0] = NULL;
 	s->mag[cpu] = m;
 	return m;
@@ -668,7 +671,7 @@ void slab_flush_locked(struct kmem_cache *s, struct slab_magazine *m,
 		m->slot[i - nr] = m->slot[i];
 	m->avail -= nr;
 	/* Its last may have gone back to the slab: no shortcut for it now. */
-	m->last = NULL;
+	slab_mag_forget_last(m);
 }
 
 /*
@@ -873,7 +876,7 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
 		slab_mark_free(m, obj);
 		m->slot[++m->avail] = obj;
-		m->last = NULL; /* the magazine may be full now */
+		slab_mag_forget_last(m); /* the magazine may be full now */
 	}
 	mm_spin_unlock(&s->lock);
 out:

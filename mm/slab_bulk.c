@@ -53,7 +53,7 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 		}
 		m->avail -= (unsigned int)take;
 		if (take)
-			m->last = NULL;
+			slab_mag_forget_last(m);
 		mm_irq_restore(flags);
 		i += take;
 		if (i == nr)

@@ -555,7 +555,7 @@ static void slab_mag_drop(struct slab_magazine *m, unsigned int i)
 	for (; i < n; i++)
 		m->slot[i] = m->slot[i + 1];
 	m->avail = n - 1;
-	m->last = NULL;
+	slab_mag_forget_last(m);
 }
 
 /*

@@ -69,8 +69,8 @@
  *    lock (a slab growing calls alloc_pages with its cache locked) and
  *    simply skips a cache whose lock is taken.
  *
- * Hardening: a magazine in the depot, or the previous one, has last = NULL
- * (every move clears it, and the loaded magazine's too when it fills), so
+ * Hardening: a magazine in the depot, or the previous one, names no last
+ * object (every move clears it, and the loaded magazine's too when it fills), so
  * the unchecked free shortcut only ever applies to the loaded magazine
  * with room in it. Objects move between CPUs inside whole magazines
  * without their free pointers being read: a double free whose two copies
@@ -139,7 +139,7 @@ static struct slab_magazine *depot_pop(struct kmem_cache *s,
 		return NULL;
 	*stack = m->next;
 	(*nr)--;
-	m->last = NULL;
+	slab_mag_forget_last(m);
 	m->limit = s->mag_limit;
 	return m;
 }
@@ -152,12 +152,12 @@ static void slab_mag_move(struct kmem_cache *s, struct slab_magazine *dst,
 			  struct slab_magazine *src)
 {
 	dst->limit = s->mag_limit;
-	dst->last = NULL;
+	slab_mag_forget_last(dst);
 	/* A constant size: inlined as a word copy, cheaper than avail-sized memcpy. */
 	__builtin_memcpy(&dst->slot[1], &src->slot[1], SLAB_MAG_MAX * sizeof(void *));
 	dst->avail = src->avail;
 	src->avail = 0;
-	src->last = NULL;
+	slab_mag_forget_last(src);
 }
 
 /* A new empty magazine for @s, or NULL. */
@@ -170,9 +170,9 @@ static struct slab_magazine *slab_new_magazine(struct kmem_cache *s)
 		return NULL;
 	m->avail = 0;
 	m->limit = s->mag_limit;
-	m->last = NULL;
 	m->cookie = s->mag_cookie;
 	m->fp_offset = s->fp_offset;
+	slab_mag_forget_last(m);
 	m->slot[0] = NULL;
 	return m;
 }

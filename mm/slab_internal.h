@@ -62,8 +62,9 @@
  * last is the object the magazine handed out most recently, while it may
  * come straight back (see slab_free_fast): an object of this cache, owned
  * by its caller, with avail < limit. Anything that could break one of the
- * three sets it to NULL: every other push, and slab_discard() for every
- * CPU (the object's slab may be going back to the buddy allocator).
+ * three clears it (slab_mag_forget_last()): every other push, and
+ * slab_discard() for every CPU (the object's slab may be going back to the
+ * buddy allocator).
  */
 #define SLAB_MAG_SLOTS 60 /* slot[1..59] hold objects (slab_mag_sizes[]); 512 bytes */
 #define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
@@ -78,7 +79,7 @@ struct slab_magazine {
 	unsigned int avail; /* objects in slot[1..avail] */
 	unsigned int limit; /* capacity in use, <= SLAB_MAG_MAX; 0 = none */
 	union {
-		void *last; /* NULL, or may return without pointer checks */
+		void *last; /* slab_mag_no_last(), or may return without pointer checks */
 		struct slab_magazine *next; /* in a depot: the next on its stack */
 	};
 	unsigned long cookie;
@@ -366,6 +367,23 @@ static __always_inline void slab_mark_allocated(const struct slab_magazine *m,
 	*slab_mark_addr(m, obj) = 0;
 }
 
+/*
+ * What m->last holds when it names no object: the address whose mark word
+ * is m->cookie itself, so that slab_free_last()'s mark compare turns it
+ * away and no NULL test is needed there. It is no object of the cache (an
+ * object's mark word lies in its own slot, never in a magazine); a free of
+ * it takes the checked path and is reported there.
+ */
+static __always_inline void *slab_mag_no_last(const struct slab_magazine *m)
+{
+	return (void *)((unsigned long)&m->cookie - m->fp_offset);
+}
+
+static __always_inline void slab_mag_forget_last(struct slab_magazine *m)
+{
+	m->last = slab_mag_no_last(m);
+}
+
 /* Pop an object off this CPU's magazine of @s; false if it is empty. */
 static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 					   bool kmalloc_hint)
@@ -375,13 +393,14 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 	unsigned int n;
 	void *obj;
 
-	/* failslab= on: every allocation asks should_failslab() on the slow path. */
-	if (unlikely(failslab_active))
-		return false;
 	flags = mm_irq_save();
 	m = s->mag[mm_cpu_id()];
 	n = m->avail;
-	/* Counting for KFENCE (mm/kfence.h): at 0, the slow path samples. */
+	/*
+	 * Counting for KFENCE (mm/kfence.h): at 0, the slow path samples. It
+	 * stays at 1 while failslab= may inject, so that every allocation
+	 * asks should_failslab() there.
+	 */
 	if (unlikely(!n || mm_cpu_countdown_dec())) {
 		mm_irq_restore(flags);
 		return false;
@@ -407,24 +426,6 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 }
 
 /*
- * Push @obj, already checked to be an object start of @s, on magazine @m.
- * The top-of-stack compare catches free(a); free(a). Any push but the
- * shortcut's drops m->last: it may have made the magazine full.
- */
-static __always_inline bool slab_mag_push(struct slab_magazine *m, const void *obj)
-{
-	unsigned int n = m->avail;
-
-	if (unlikely(n >= m->limit || slab_marked_free(m, obj)))
-		return false;
-	slab_mark_free(m, obj);
-	m->last = NULL;
-	m->avail = n + 1;
-	m->slot[n + 1] = (void *)obj;
-	return true;
-}
-
-/*
  * Does @obj, an object start in a slab of @s (a cache with magazines:
  * objects start at offset 0), read as on its slab's free list: its free
  * pointer decodes to NULL or to an object of the same slab? Then freeing it
@@ -443,35 +444,56 @@ static __always_inline bool slab_on_free_list(const struct kmem_cache *s,
 
 /*
  * Free @obj, already known to lie in a page of a slab of @s, checking that
- * it is an object start. @m is this CPU's magazine of @s; interrupts off.
+ * it is an object start, and push it on @m, this CPU's magazine of @s;
+ * interrupts off. False sends the free to the slow path, which decides
+ * exactly: an object start is not just a multiple of the size (the slab's
+ * unused tail may start at one: kmalloc-96 has 42 objects, then 64 bytes),
+ * and a debug cache, whose red zones move objects, may pass or fail here
+ * (its magazine limit of 0 sends it on). Its free-pointer word is read
+ * once: the magazine mark means a double free (slab_marked_free()), and a
+ * word that decodes to NULL or into the object's own slab may be a free
+ * list's link (slab_on_free_list()), which the slow path tells apart; an
+ * allocated object's word decodes there by chance only (the secret is
+ * random). After the push m->last names @obj: its mark now turns the
+ * shortcut away (slab_free_last()), and the magazine may be full.
  */
 static __always_inline bool slab_free_checked(struct kmem_cache *s,
 					      struct slab_magazine *m,
 					      const void *obj)
 {
-	/*
-	 * Not just a multiple of the size: the slab's unused tail may start at
-	 * one (kmalloc-96: 42 objects, then 64 bytes). Debug caches, whose
-	 * red zones move objects, may pass or fail here: their magazine limit
-	 * of 0 sends them on.
-	 */
-	return slab_obj_offset(s, (unsigned long)obj & s->slab_mask) &&
-	       !slab_on_free_list(s, obj) && slab_mag_push(m, obj);
+	unsigned long where = (unsigned long)obj + s->fp_offset, word, next;
+	unsigned long cookie = m->cookie;
+	unsigned int n;
+
+	if (!slab_obj_offset(s, (unsigned long)obj & s->slab_mask))
+		return false;
+	word = *(unsigned long *)where;
+	if (unlikely(word == cookie))
+		return false;
+	next = word ^ s->secret ^ __builtin_bswap64(where);
+	if (unlikely(!next || (next ^ (unsigned long)obj) <= s->slab_mask))
+		return false;
+	n = m->avail;
+	if (unlikely(n >= m->limit))
+		return false;
+	*(unsigned long *)where = cookie;
+	m->last = (void *)obj;
+	m->avail = n + 1;
+	m->slot[n + 1] = (void *)obj;
+	return true;
 }
 
 /*
  * The free fast path's shortcut: the object this CPU's magazine handed out
  * last comes straight back (allocate, use, free: the common case). It is
  * an object start of @s by construction, and m->last guarantees room, so
- * none of the pointer checks below is needed; clearing m->last makes a
- * second free of it take them, and meet the top-of-stack compare. NULL,
- * the value of a cleared m->last, is tested only after the compare, so
- * that the other frees pay for one branch here, not two (the compiler
- * drops the test where the caller has ruled NULL out already).
+ * none of the pointer checks below is needed. Its mark catches a second
+ * free, here or after a free on another CPU; it also turns away a cleared
+ * m->last (slab_mag_no_last()), so a NULL @obj needs no test of its own.
  */
 static __always_inline bool slab_free_last(struct slab_magazine *m, const void *obj)
 {
-	if (obj != m->last || !obj || slab_marked_free(m, obj))
+	if (obj != m->last || slab_marked_free(m, obj))
 		return false;
 	/*
 	 * m->last may stay: a second free of it meets its mark, and the

@@ -10,12 +10,14 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <ucontext.h>
 #include "kernel/ktest.h"
 #include "mm/slab.h"
 #include "mm/kfence.h"
+#include "mm/fault_inject.h"
 #include "host_mm.h"
 
 static void segv_handler(int sig, siginfo_t *si, void *ctx)
@@ -276,6 +278,85 @@ static void sampling_count(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kfence_sample_interval_setup("1000"), 0);
 }
 
+/* CPU 1: allocations until one fails (failslab noticed), at most w->limit. */
+struct fs_thread {
+	unsigned long limit, tries;
+	pthread_barrier_t *barrier;
+};
+
+static void *failslab_cpu1(void *arg)
+{
+	struct fs_thread *w = arg;
+	void *p;
+
+	host_set_cpu(1);
+	/* Warm: this CPU's kmalloc-16 magazine holds objects. */
+	for (w->tries = 0; w->tries < 100; w->tries++)
+		kfree(kmalloc(16, GFP_KERNEL));
+	pthread_barrier_wait(w->barrier); /* CPU 0 starts failslab */
+	pthread_barrier_wait(w->barrier);
+	for (w->tries = 1; w->tries <= w->limit; w->tries++) {
+		p = kmalloc(16, GFP_KERNEL | __GFP_NOWARN);
+		if (!p)
+			break;
+		kfree(p);
+	}
+	return NULL;
+}
+
+/*
+ * failslab= rides on the countdown (mm/kfence.c): while it may inject,
+ * every allocation takes the slow path, a warm magazine's too, and KFENCE
+ * still samples one allocation in 1000 there; another CPU notices within
+ * one interval of its own allocations; stopped, sampling goes on as before.
+ */
+static void failslab_keeps_sampling(struct ktest *t)
+{
+	static const struct fault_config always = { 1, 100, 0, -1 };
+	static void *objs[3000];
+	struct fs_thread w = { .limit = 1001 };
+	pthread_barrier_t barrier;
+	unsigned int i, in_pool = 0;
+	pthread_t tid;
+
+	fresh();
+	host_set_cpu(0);
+	pthread_barrier_init(&barrier, NULL, 2);
+	w.barrier = &barrier;
+	KTEST_ASSERT_EQ(t, pthread_create(&tid, NULL, failslab_cpu1, &w), 0);
+	for (i = 0; i < 100; i++)
+		kfree(kmalloc(16, GFP_KERNEL)); /* a warm magazine here too */
+	pthread_barrier_wait(&barrier);
+	fault_attr_set(&failslab_attr, &always, 1);
+	fault_inject_start();
+	pthread_barrier_wait(&barrier);
+	pthread_join(tid, NULL);
+	pthread_barrier_destroy(&barrier);
+	KTEST_EXPECT_LE(t, w.tries, 1001);
+	/* This CPU's magazine has objects; the allocation fails all the same. */
+	KTEST_EXPECT_TRUE(t, kmalloc(16, GFP_KERNEL | __GFP_NOWARN) == NULL);
+	/* __GFP_NOFAIL goes through, and counts for KFENCE as before. */
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmalloc(16, GFP_KERNEL | __GFP_NOFAIL);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+		in_pool += is_kfence_address(objs[i]);
+	}
+	KTEST_EXPECT_EQ(t, in_pool, 3);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		kfree(objs[i]);
+	fault_inject_stop();
+	fault_attr_set(&failslab_attr, NULL, 0);
+	in_pool = 0;
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmalloc(16, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, objs[i]);
+		in_pool += is_kfence_address(objs[i]);
+	}
+	KTEST_EXPECT_EQ(t, in_pool, 3);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		kfree(objs[i]);
+}
+
 static const struct ktest_case kfence_host_cases[] = {
 	KTEST_CASE(placement_and_canary),
 	KTEST_CASE(faults_reported_and_resumed),
@@ -284,6 +365,7 @@ static const struct ktest_case kfence_host_cases[] = {
 	KTEST_CASE(object_outlives_cache),
 	KTEST_CASE(fifo_reuse_and_capacity),
 	KTEST_CASE(sampling_count),
+	KTEST_CASE(failslab_keeps_sampling),
 };
 
 KTEST_SUITE(kfence_host, kfence_host_cases);

@@ -654,7 +654,7 @@ static void plant_in_magazine(struct kmem_cache *s, unsigned int cpu, void *obj)
 
 	*(unsigned long *)slab_fp_addr(s, obj) = m->cookie;
 	m->slot[++m->avail] = obj;
-	m->last = NULL;
+	slab_mag_forget_last(m);
 }
 
 /*
@@ -662,6 +662,104 @@ static void plant_in_magazine(struct kmem_cache *s, unsigned int cpu, void *obj)
  * out twice (issue 12, finding 6): behind another free, on another CPU,
  * after the first copy went back to its slab, and through kfree.
  */
+/*
+ * The free fast path sends an object whose free-pointer word decodes to
+ * NULL or into its own slab to the slow path (it may be on the free list);
+ * there an allocated object whose user data decodes so but not onto the
+ * free list (the slab's unused tail, a non-object offset) is freed like any
+ * other: no report, back in circulation.
+ */
+static void word_decoding_into_slab_frees_cleanly(struct ktest *t)
+{
+	struct kmem_cache *s;
+	unsigned long where, targets[3];
+	unsigned int i, j, n;
+	void *a, *o[80];
+	bool seen;
+
+	fresh();
+	s = kmem_cache_create("fp-near", 96, 0, SLAB_NO_RANDOM, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	n = s->objects;
+	KTEST_ASSERT_LE(t, n + 1, ARRAY_SIZE(o));
+	for (i = 0; i < 3; i++) {
+		a = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, a);
+		where = (unsigned long)a + s->fp_offset;
+		/* Inside the object, in the slab's tail, NULL: none an object start. */
+		targets[0] = (unsigned long)a + 8;
+		targets[1] = ((unsigned long)a & ~s->slab_mask) + s->used;
+		targets[2] = 0;
+		*(unsigned long *)where = targets[i] ^ s->secret ^ __builtin_bswap64(where);
+		kmem_cache_free(s, a);
+		/* It comes back, once. */
+		for (j = 0, seen = false; j < n + 1; j++) {
+			o[j] = kmem_cache_alloc(s, GFP_KERNEL);
+			KTEST_ASSERT_NOT_NULL(t, o[j]);
+			seen |= o[j] == a;
+		}
+		KTEST_EXPECT_TRUE(t, seen);
+		KTEST_EXPECT_TRUE(t, all_distinct(o, n + 1));
+		for (j = 0; j < n + 1; j++)
+			kmem_cache_free(s, o[j]);
+		KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	}
+	kmem_cache_destroy(s);
+}
+
+/*
+ * Every page of a slab after its head says PG_slab_tail and names the
+ * cache, so kfree takes its checked fast path for objects there too: a
+ * double free behind another free is refused at the free, as in a head
+ * page. The flag goes with the slab.
+ */
+static void tail_page_objects(struct ktest *t)
+{
+	struct page *tails[8];
+	unsigned int i, n = 0, nt = 0;
+	struct kmem_cache *s;
+	void *o[64], *a = NULL, *b = NULL;
+
+	fresh();
+	s = kmem_cache_create("tail-pages", 2048, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_ASSERT_GE(t, s->order, 1);
+	for (n = 0; n < s->objects && n < ARRAY_SIZE(o); n++) {
+		struct page *pg;
+
+		o[n] = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, o[n]);
+		pg = virt_to_page(o[n]);
+		if (PageSlab(pg))
+			continue;
+		KTEST_EXPECT_TRUE(t, page_test_flag(pg, PG_slab_tail));
+		KTEST_EXPECT_TRUE(t, pg->slab_cache == s);
+		if (nt < ARRAY_SIZE(tails))
+			tails[nt++] = pg;
+		if (!a)
+			a = o[n];
+		else if (!b)
+			b = o[n];
+	}
+	KTEST_ASSERT_TRUE(t, a && b);
+	for (i = 0; i < n; i++)
+		if (o[i] != a && o[i] != b)
+			kfree(o[i]);
+	kfree(a);
+	kfree(b);
+	ktest_expect_report(t, "BUG tail-pages: Object already free");
+	kfree(a);
+	o[0] = kmem_cache_alloc(s, GFP_KERNEL);
+	o[1] = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, o[0] && o[1] && o[0] != o[1]);
+	kfree(o[0]);
+	kfree(o[1]);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+	for (i = 0; i < nt; i++)
+		KTEST_EXPECT_FALSE(t, page_test_flag(tails[i], PG_slab_tail));
+}
+
 static void double_free_refused_at_free(struct ktest *t)
 {
 	struct kmem_cache *s;
@@ -1443,6 +1541,8 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(free_of_hole_address_reported),
 	KTEST_CASE(use_after_destroy_reported),
 	KTEST_CASE(double_free_refused_at_free),
+	KTEST_CASE(word_decoding_into_slab_frees_cleanly),
+	KTEST_CASE(tail_page_objects),
 	KTEST_CASE(magazine_double_free_found_by_check),
 	KTEST_CASE(magazine_double_free_refused_by_flush),
 	KTEST_CASE(first_byte_written_never_reads_free),
