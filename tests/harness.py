@@ -138,6 +138,8 @@ MATRIX = [
     # Bad command lines: refused loudly, never cut or misread.
     Boot("bios-cmdline-too-long", "bios", cmdline=LONG_PAD + " " + LONG_PAD, expect_exit=37,
          expect_text="is longer than the 4095-byte limit"),
+    Boot("efi-cmdline-too-long", "efi", cmdline=LONG_PAD + " " + LONG_PAD, expect_exit=37,
+         expect_text="is longer than the 4095-byte limit"),
     Boot("bios-unknown-suite", "bios", cmdline="ktest=layout,nosuch", expect_exit=35,
          expect_text='no suite matches "nosuch"'),
     Boot("bios-smp2-nosmp0", "bios", "128M", smp=2, cmdline="nosmp=0 ktest=smp",
