@@ -650,6 +650,9 @@ def boot_from_args(a, name):
                 timeout=a.timeout or 0, icount=a.icount)
 
 
+SHELL_BANNER = "kmm: monitor shell on the serial console"
+
+
 def cmd_run(a):
     """Boot with the console on the terminal, then judge the log."""
     shell = a.shell and sys.stdin.isatty()
@@ -714,7 +717,12 @@ def cmd_run(a):
     log.write_bytes(bytes(raw))
     out.seconds = time.monotonic() - start
     out.status = status_text(code)
-    judge_boot(boot, code, raw.decode(errors="replace"), out)
+    text = raw.decode(errors="replace")
+    if shell and SHELL_BANNER in text:
+        # After the banner is the user's session, whose `ktest` prints KTAP
+        # of its own; `poweroff` exits with the boot's verdict, judged here.
+        text = text[:text.index(SHELL_BANNER)]
+    judge_boot(boot, code, text, out)
     print(f"--- exit {out.status} ({describe_exit(code)}) after {out.seconds:.1f} s; "
           f"log: {rel(log)}")
     print_outcome(out)
