@@ -295,7 +295,7 @@ static EFI_STATUS boot_kernel(EFI_HANDLE image)
 	}
 	if (st == EFI_BAD_BUFFER_SIZE)
 		loader_error(L"%s is %lu bytes, more than the %lu this loader accepts",
-			     KERNEL_FILE_NAME, (UINT64)file_size, (UINT64)KERNEL_FILE_MAX);
+			     kernel_path, (UINT64)file_size, (UINT64)KERNEL_FILE_MAX);
 	if (EFI_ERROR(st))
 		goto err_close;
 	loader_info(L"%s: %lu bytes", kernel_path, (UINT64)file_size);
