@@ -16,6 +16,10 @@
  * it allocates anything, then treats LoaderData as bootloader memory.
  * The memory map is the firmware's own (EFI_MEMORY_DESCRIPTOR array, stepped
  * by desc_size); only boot/ reads it.
+ *
+ * A command line longer than cmdline[] holds is not cut: the loader hands over
+ * an empty cmdline and its length in cmdline_refused, and the kernel refuses
+ * to boot with the same message and exit as on the Multiboot2 paths.
  */
 #ifndef BOOT_EFI_HANDOFF_H
 #define BOOT_EFI_HANDOFF_H
@@ -24,7 +28,7 @@
 
 #define KMM_ENTRY_HEADER_MAGIC 0x34367972746e456bULL /* "kEntry64" */
 #define KMM_EFI_HANDOFF_MAGIC  0x6f646e6148696645ULL /* "EfiHando" */
-#define KMM_EFI_HANDOFF_VERSION 2 /* 2: 4096-byte command line */
+#define KMM_EFI_HANDOFF_VERSION 3 /* 2: 4096-byte command line, 3: cmdline_refused */
 
 struct kmm_entry_header {
 	u64 magic;        /* KMM_ENTRY_HEADER_MAGIC */
@@ -42,11 +46,11 @@ struct efi_handoff {
 	u32 reserved0;
 	u64 rsdp_phys;    /* 0 if none */
 	u32 rsdp_revision;
-	u32 reserved1;
+	u32 cmdline_refused; /* 0, or the length of a line too long to hand over */
 	u64 fb_phys;      /* GOP framebuffer or 0 */
 	u32 fb_width, fb_height, fb_pitch, fb_bpp;
 	u64 kernel_phys_start, kernel_phys_end; /* what the loader placed */
-	char cmdline[4096]; /* NUL-terminated; the loader refuses longer */
+	char cmdline[4096]; /* NUL-terminated; empty when cmdline_refused */
 	char loader_name[64];
 };
 

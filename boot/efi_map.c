@@ -204,6 +204,11 @@ int efi_handoff_to_boot_info(const struct efi_handoff *h, struct boot_info *bi,
 	if (!h->mmap_phys)
 		return boot_fail(err, errlen, -EINVAL,
 					"EFI hand-off: no memory map");
+	/* Same words as mb2_parse(): the limit is the kernel's, whoever booted it. */
+	if (h->cmdline_refused)
+		return boot_fail(err, errlen, -E2BIG,
+				 "command line of %u bytes is longer than the %zu-byte limit",
+				 h->cmdline_refused, sizeof(h->cmdline) - 1);
 
 	_Static_assert(sizeof(bi->cmdline) >= sizeof(h->cmdline),
 		       "boot_info command line shorter than the hand-off's");

@@ -105,7 +105,8 @@ int efi_map_to_boot_info(const void *descs, u64 map_size, u64 desc_size,
  * the kernel calls this while the firmware's identity map is still live.
  * Returns 0; otherwise a negative errno with a one-line reason in @err:
  * -EINVAL for a bad magic, version, size or unterminated string, or a
- * malformed map; -ENOSPC when the map did not fit (@bi is still usable).
+ * malformed map; -E2BIG when the loader refused a command line too long for
+ * the hand-off; -ENOSPC when the map did not fit (@bi is still usable).
  */
 int efi_handoff_to_boot_info(const struct efi_handoff *h, struct boot_info *bi,
 			     char *err, size_t errlen);

@@ -20,8 +20,11 @@
  *              kasan_slab_free() for a pointer of unknown cache;
  *              kasan_krealloc() when krealloc() resizes in place and
  *              kasan_ksize() in ksize() (the caller may use all of it).
- *   vmalloc    kasan_vmalloc() once an area is mapped, kasan_vfree() before
- *              it is unmapped.
+ *   vmalloc    kasan_vmalloc() once an area is mapped: NULL when no memory
+ *              was left for its shadow, and vmalloc must then fail (unmap
+ *              and free the area), as Linux's does when
+ *              kasan_populate_vmalloc() fails; kasan_vfree() before it is
+ *              unmapped.
  */
 #ifndef MM_KASAN_H
 #define MM_KASAN_H

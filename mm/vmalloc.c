@@ -240,7 +240,9 @@ static void *vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long caller)
 				       page_to_phys(vm->pages[i]),
 				       MM_PROT_READ | MM_PROT_WRITE))
 			goto err_unmap;
-	return kasan_vmalloc((void *)vm->addr, size, vm->size, caller);
+	/* NULL only with KASAN, when no page is left for the area's shadow. */
+	if (kasan_vmalloc((void *)vm->addr, size, vm->size, caller))
+		return (void *)vm->addr;
 
 err_unmap:
 	vm_unmap(vm->addr, i);

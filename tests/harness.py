@@ -140,6 +140,8 @@ MATRIX = [
     # Bad command lines: refused loudly, never cut or misread.
     Boot("bios-cmdline-too-long", "bios", cmdline=LONG_PAD + " " + LONG_PAD, expect_exit=37,
          expect_text="is longer than the 4095-byte limit"),
+    Boot("efi-cmdline-too-long", "efi", cmdline=LONG_PAD + " " + LONG_PAD, expect_exit=37,
+         expect_text="is longer than the 4095-byte limit"),
     Boot("bios-unknown-suite", "bios", cmdline="ktest=layout,nosuch", expect_exit=35,
          expect_text='no suite matches "nosuch"'),
     Boot("bios-smp2-nosmp0", "bios", "128M", smp=2, cmdline="nosmp=0 ktest=smp",
@@ -779,6 +781,9 @@ def boot_from_args(a, name):
                 qemu_args=tuple(shlex.split(a.qemu_args)))
 
 
+SHELL_BANNER = "kmm: monitor shell on the serial console"
+
+
 def cmd_run(a):
     """Boot with the console on the terminal, then judge the log."""
     shell = a.shell and sys.stdin.isatty()
@@ -843,7 +848,12 @@ def cmd_run(a):
     log.write_bytes(bytes(raw))
     out.seconds = time.monotonic() - start
     out.status = status_text(code)
-    judge_boot(boot, code, raw.decode(errors="replace"), out)
+    text = raw.decode(errors="replace")
+    if shell and SHELL_BANNER in text:
+        # After the banner is the user's session, whose `ktest` prints KTAP
+        # of its own; `poweroff` exits with the boot's verdict, judged here.
+        text = text[:text.index(SHELL_BANNER)]
+    judge_boot(boot, code, text, out)
     print(f"--- exit {out.status} ({describe_exit(code)}) after {out.seconds:.1f} s; "
           f"log: {rel(log)}")
     print_outcome(out)

@@ -11,21 +11,21 @@
  *     UTF-8 (a byte-order mark is skipped), line breaks and tabs become
  *     spaces, leading and trailing blanks are trimmed.
  *
- * Otherwise the command line is empty. A command line that does not fit in
- * the hand-off (4095 bytes) stops the boot rather than being cut short.
+ * Otherwise the command line is empty. The line is converted whole into a
+ * buffer as large as its source, so its length is known exactly. A line that
+ * does not fit in the hand-off (4095 bytes) is never cut short: the loader
+ * warns, hands over an empty line and its length, and the kernel refuses to
+ * boot with the same message and exit status as on the GRUB paths.
  */
 #include "boot/efi/loader.h"
 
 #define CMDLINE_FILE_MAX 65536
 
-/* Append byte @c at *@n; FALSE when @out is full. */
-static BOOLEAN put(char *out, UINTN outlen, UINTN *n, char c)
+/* Append byte @c at *@n in @out, which has room for it and a NUL. */
+static void put(char *out, UINTN *n, char c)
 {
-	if (*n + 1 >= outlen)
-		return FALSE;
 	out[(*n)++] = c;
 	out[*n] = 0;
-	return TRUE;
 }
 
 /* Remove leading and trailing spaces from @s in place. */
@@ -60,98 +60,132 @@ static BOOLEAN ends_with_efi(const char *word, UINTN len)
 }
 
 /*
- * LoadOptions as ASCII into @out. Returns EFI_NOT_FOUND when there are none
- * or they are not text, EFI_BUFFER_TOO_SMALL when they do not fit.
+ * LoadOptions as ASCII in a new pool buffer *@out. Returns EFI_NOT_FOUND when
+ * there are none or they are not text.
  */
-static EFI_STATUS from_load_options(EFI_LOADED_IMAGE *li, char *out, UINTN outlen)
+static EFI_STATUS from_load_options(EFI_LOADED_IMAGE *li, char **out)
 {
 	const CHAR16 *opt = li->LoadOptions;
 	UINTN chars = li->LoadOptionsSize / sizeof(CHAR16);
 	UINTN i, n = 0, first_len;
+	char *buf;
 
-	out[0] = 0;
+	*out = NULL;
 	if (!opt || chars == 0 || li->LoadOptionsSize % sizeof(CHAR16))
 		return EFI_NOT_FOUND;
+	buf = AllocatePool(chars + 1);
+	if (!buf)
+		return EFI_OUT_OF_RESOURCES;
+	buf[0] = 0;
 	for (i = 0; i < chars && opt[i]; i++) {
 		CHAR16 c = opt[i];
 
 		if (c == L'\t' || c == L'\r' || c == L'\n')
 			c = L' ';
-		if (c < 0x20 || c > 0x7e)
+		if (c < 0x20 || c > 0x7e) {
+			FreePool(buf);
 			return EFI_NOT_FOUND;
-		if (!put(out, outlen, &n, (char)c))
-			return EFI_BUFFER_TOO_SMALL;
-	}
-	trim(out);
-	for (first_len = 0; out[first_len] && out[first_len] != ' '; first_len++)
-		;
-	if (ends_with_efi(out, first_len)) {
-		CopyMem(out, out + first_len, strlena((CHAR8 *)out + first_len) + 1);
-		trim(out);
-	}
-	return out[0] ? EFI_SUCCESS : EFI_NOT_FOUND;
-}
-
-/* The text of kmm-cmdline.txt (@len bytes) as one line into @out. */
-static EFI_STATUS from_file(const UINT8 *text, UINTN len, char *out, UINTN outlen)
-{
-	UINTN i = 0, n = 0;
-
-	out[0] = 0;
-	if (len >= 3 && text[0] == 0xef && text[1] == 0xbb && text[2] == 0xbf)
-		i = 3;
-	for (; i < len && text[i]; i++) {
-		char c = (char)text[i];
-
-		if (text[i] < 0x20 || text[i] == 0x7f)
-			c = ' ';
-		if (!put(out, outlen, &n, c)) {
-			/* Trailing blanks would be trimmed: only text counts. */
-			for (; i < len && text[i] && text[i] <= ' '; i++)
-				;
-			if (i == len || !text[i])
-				break;
-			return EFI_BUFFER_TOO_SMALL;
 		}
+		put(buf, &n, (char)c);
 	}
-	trim(out);
+	trim(buf);
+	for (first_len = 0; buf[first_len] && buf[first_len] != ' '; first_len++)
+		;
+	if (ends_with_efi(buf, first_len)) {
+		CopyMem(buf, buf + first_len, strlena((CHAR8 *)buf + first_len) + 1);
+		trim(buf);
+	}
+	if (!buf[0]) {
+		FreePool(buf);
+		return EFI_NOT_FOUND;
+	}
+	*out = buf;
 	return EFI_SUCCESS;
 }
 
+/* The text of kmm-cmdline.txt (@len bytes) as one line in a new pool buffer. */
+static EFI_STATUS from_file(const UINT8 *text, UINTN len, char **out)
+{
+	UINTN i = 0, n = 0;
+	char *buf = AllocatePool(len + 1);
+
+	*out = buf;
+	if (!buf)
+		return EFI_OUT_OF_RESOURCES;
+	buf[0] = 0;
+	if (len >= 3 && text[0] == 0xef && text[1] == 0xbb && text[2] == 0xbf)
+		i = 3;
+	for (; i < len && text[i]; i++)
+		put(buf, &n, text[i] < 0x20 || text[i] == 0x7f ? ' ' : (char)text[i]);
+	trim(buf);
+	return EFI_SUCCESS;
+}
+
+/*
+ * Copy @line (from @source) into @out, or, when it does not fit, leave @out
+ * empty and set *@refused to its length for the kernel to refuse.
+ */
+static void hand_over(const char *line, const CHAR16 *source, char *out,
+		      UINTN outlen, UINT32 *refused)
+{
+	UINTN len = strlena((CHAR8 *)line);
+
+	*refused = 0;
+	out[0] = 0;
+	if (len >= outlen) {
+		*refused = (UINT32)len;
+		loader_warn(L"the command line from %s (%d bytes) is longer than the %d-byte limit; the kernel will refuse to boot",
+			    source, (INT32)len, (INT32)outlen - 1);
+		return;
+	}
+	CopyMem(out, line, len + 1);
+	loader_info(L"command line from %s: \"%a\"", source, out);
+}
+
 EFI_STATUS cmdline_get(EFI_LOADED_IMAGE *li, struct esp *esp,
-		       const CHAR16 *kernel_path, char *out, UINTN outlen)
+		       const CHAR16 *kernel_path, char *out, UINTN outlen,
+		       UINT32 *refused)
 {
 	UINT8 *text;
 	UINTN len;
+	char *line;
 	EFI_STATUS st;
 
-	st = from_load_options(li, out, outlen);
+	*refused = 0;
+	out[0] = 0;
+	st = from_load_options(li, &line);
 	if (st == EFI_SUCCESS) {
-		loader_info(L"command line from LoadOptions: \"%a\"", out);
-		return st;
+		hand_over(line, L"LoadOptions", out, outlen, refused);
+		FreePool(line);
+		return EFI_SUCCESS;
 	}
-	if (st == EFI_BUFFER_TOO_SMALL) {
-		loader_error(L"LoadOptions are longer than the %d-byte command line limit",
-			     (INT32)outlen - 1);
+	if (st != EFI_NOT_FOUND) {
+		loader_error(L"cannot convert the LoadOptions: %r", st);
 		return st;
 	}
 
 	st = esp_read_beside(esp, kernel_path, CMDLINE_FILE_NAME, CMDLINE_FILE_MAX,
 			     &text, &len);
 	if (st == EFI_NOT_FOUND) {
-		out[0] = 0;
 		loader_info(L"no %s beside the kernel: empty command line", CMDLINE_FILE_NAME);
+		return EFI_SUCCESS;
+	}
+	if (st == EFI_BAD_BUFFER_SIZE) {
+		/* Far beyond the limit: refused by the kernel like any long line. */
+		*refused = len > 0xffffffff ? 0xffffffff : (UINT32)len;
+		loader_warn(L"%s is %lu bytes, longer than the %d-byte command line limit; the kernel will refuse to boot",
+			    CMDLINE_FILE_NAME, (UINT64)len, (INT32)outlen - 1);
 		return EFI_SUCCESS;
 	}
 	if (EFI_ERROR(st))
 		return st;
-	st = from_file(text, len, out, outlen);
+	st = from_file(text, len, &line);
 	FreePool(text);
-	if (st == EFI_BUFFER_TOO_SMALL) {
-		loader_error(L"%s is longer than the %d-byte command line limit",
-			     CMDLINE_FILE_NAME, (INT32)outlen - 1);
+	if (EFI_ERROR(st)) {
+		loader_error(L"cannot convert %s: %r", CMDLINE_FILE_NAME, st);
 		return st;
 	}
-	loader_info(L"command line from %s: \"%a\"", CMDLINE_FILE_NAME, out);
+	hand_over(line, CMDLINE_FILE_NAME, out, outlen, refused);
+	FreePool(line);
 	return EFI_SUCCESS;
 }

@@ -123,7 +123,10 @@ void esp_close(struct esp *esp)
 	esp->root = NULL;
 }
 
-/* Read all of @path. EFI_NOT_FOUND is returned without a message. */
+/*
+ * Read all of @path. EFI_NOT_FOUND and EFI_BAD_BUFFER_SIZE (with the size in
+ * *@size) are returned without a message.
+ */
 static EFI_STATUS esp_read_path(struct esp *esp, const CHAR16 *path,
 				UINTN max_size, UINT8 **buf, UINTN *size)
 {
@@ -156,8 +159,8 @@ static EFI_STATUS esp_read_path(struct esp *esp, const CHAR16 *path,
 	}
 	FreePool(info);
 	if (file_size > max_size) {
-		loader_error(L"%s is %lu bytes, more than the %lu this loader accepts",
-			     path, file_size, (UINT64)max_size);
+		/* The caller says what too large means for its file. */
+		*size = file_size;
 		st = EFI_BAD_BUFFER_SIZE;
 		goto err_close;
 	}

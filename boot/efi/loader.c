@@ -293,6 +293,9 @@ static EFI_STATUS boot_kernel(EFI_HANDLE image)
 			     KERNEL_FILE_NAME, esp.loader_dir[0] ? esp.loader_dir : L"\\");
 		goto err_close;
 	}
+	if (st == EFI_BAD_BUFFER_SIZE)
+		loader_error(L"%s is %lu bytes, more than the %lu this loader accepts",
+			     kernel_path, (UINT64)file_size, (UINT64)KERNEL_FILE_MAX);
 	if (EFI_ERROR(st))
 		goto err_close;
 	loader_info(L"%s: %lu bytes", kernel_path, (UINT64)file_size);
@@ -318,7 +321,8 @@ static EFI_STATUS boot_kernel(EFI_HANDLE image)
 	h->kernel_phys_start = img.phys_start;
 	h->kernel_phys_end = img.phys_end;
 	CopyMem(h->loader_name, LOADER_NAME, sizeof(LOADER_NAME));
-	st = cmdline_get(li, &esp, kernel_path, h->cmdline, sizeof(h->cmdline));
+	st = cmdline_get(li, &esp, kernel_path, h->cmdline, sizeof(h->cmdline),
+			 &h->cmdline_refused);
 	if (EFI_ERROR(st))
 		goto err_free_mem;
 	find_rsdp(h);

@@ -45,8 +45,9 @@ void esp_close(struct esp *esp);
  * Read the whole of @name, looking first in the loader's directory, then in
  * the root. On success *@buf (pool memory, the caller frees it with
  * FreePool()) holds *@size bytes plus a NUL, and @found holds the path used.
- * Returns EFI_NOT_FOUND quietly when neither exists; prints other failures,
- * and EFI_BAD_BUFFER_SIZE when the file is larger than @max_size.
+ * Returns EFI_NOT_FOUND quietly when neither exists, EFI_BAD_BUFFER_SIZE
+ * quietly when the file is larger than @max_size (*@size then holds its
+ * size); prints other failures.
  */
 EFI_STATUS esp_find_file(struct esp *esp, const CHAR16 *name, UINTN max_size,
 			 UINT8 **buf, UINTN *size, CHAR16 found[LOADER_MAX_PATH]);
@@ -113,9 +114,12 @@ void kernel_unload(struct kernel_image *img);
  * Fill @out (@outlen bytes, NUL-terminated) with the kernel command line:
  * the loader's own LoadOptions when they are text, otherwise the contents of
  * kmm-cmdline.txt beside the kernel, otherwise "". @kernel_path is where
- * kernel.elf was found. Prints and fails only when a line is too long.
+ * kernel.elf was found. A line that does not fit is not cut: @out stays
+ * empty and *@refused gets its length (the kernel refuses it). Fails only
+ * when the file cannot be read or memory runs out, after printing why.
  */
 EFI_STATUS cmdline_get(EFI_LOADED_IMAGE *li, struct esp *esp,
-		       const CHAR16 *kernel_path, char *out, UINTN outlen);
+		       const CHAR16 *kernel_path, char *out, UINTN outlen,
+		       UINT32 *refused);
 
 #endif /* BOOT_EFI_LOADER_H */

@@ -361,11 +361,13 @@ void *kasan_vmalloc(void *addr, size_t size, size_t area_size, unsigned long cal
 
 	if (!addr || !READ_ONCE(kasan_ready))
 		return addr;
-	/* The area, its guard page after it, and their shadow. */
-	if (kasan_populate_vmalloc(a, a + area_size + PAGE_SIZE)) {
-		pr_warn("kasan: no memory for the shadow of vmalloc area %#lx: unchecked\n", a);
-		return addr;
-	}
+	/*
+	 * The area, its guard page after it, and their shadow. Without it the
+	 * area cannot be handed out: a shadow page left from an earlier area
+	 * reads "freed" and would turn every access into a false report.
+	 */
+	if (kasan_populate_vmalloc(a, a + area_size + PAGE_SIZE))
+		return NULL;
 	kasan_poison(a, area_size + PAGE_SIZE, KASAN_VMALLOC_INVALID);
 	kasan_unpoison(a, size);
 	kasan_record(a, size, false, (unsigned long)__builtin_frame_address(0));

@@ -23,7 +23,9 @@
  *   vmalloc      shadow pages are mapped as areas come to exist
  *                (kasan_populate_vmalloc()), reading f8 (invalid) until an
  *                area's bytes are unpoisoned; they are never unmapped, so
- *                a freed area's shadow keeps saying f8
+ *                a freed area's shadow keeps saying f8. When no page is
+ *                left for an area's shadow, vmalloc fails: the area is never
+ *                handed out with a stale or missing shadow
  *   the image    mapped before kmain by the arch (static, reading 00):
  *                GCC's stack instrumentation puts red zones around stack
  *                arrays (f1 f2 f3) from the first function on, and the

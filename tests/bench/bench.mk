@@ -61,7 +61,9 @@ $(BENCH_DIR)/obj/%.o: %.c
 	@$(if $(filter 0,$(V)),echo "  BENCHCC $<")
 	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -c $< -o $@
 
-$(BENCH_OBJS): | $(BUILD)/.deps-bench-ok
+# kmm-bench itself needs no bench package: `make test` builds it (never runs
+# it) so that a link break in the benchmark is caught where the tests are.
+TEST_PROGRAM_DEPS += $(BENCH_BIN)
 
 $(BENCH_BIN): $(BENCH_OBJS)
 	@$(if $(filter 0,$(V)),echo "  LD      $@")

@@ -19,7 +19,8 @@
  *   handoff mode  efi_handoff_to_boot_info() with the magic, version and
  *                 size made right or left as they come; on 0 every field is
  *                 copied, the method is UEFI_DIRECT and the table is as in
- *                 map mode; a failure leaves a reason.
+ *                 map mode; a failure leaves a reason. A well-formed one
+ *                 with cmdline_refused set is refused with -E2BIG.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,9 @@ static void run_handoff(u8 ctl, const u8 *data, size_t size)
 	if (ctl & 4) {
 		h.cmdline[sizeof(h.cmdline) - 1] = '\0';
 		h.loader_name[sizeof(h.loader_name) - 1] = '\0';
+		/* As the loader does: a refused line is handed over empty. */
+		if (h.cmdline[0])
+			h.cmdline_refused = 0;
 	}
 	if (ctl & 8)
 		h.desc_size = 40 + 8 * (ctl >> 4);
@@ -187,6 +191,11 @@ static void run_handoff(u8 ctl, const u8 *data, size_t size)
 	    h.size != sizeof(h) || !memchr(h.cmdline, 0, sizeof(h.cmdline)) ||
 	    !memchr(h.loader_name, 0, sizeof(h.loader_name)) || !h.mmap_phys) {
 		FUZZ_CHECK(ret == -EINVAL, "a bad hand-off was accepted (%d)", ret);
+		goto out;
+	}
+	if (h.cmdline_refused) {
+		FUZZ_CHECK(ret == -E2BIG && strstr(err, "longer than the 4095-byte limit"),
+			   "a refused command line gave %d (%s)", ret, err);
 		goto out;
 	}
 	check_result(ret, map, h.mmap_size, h.desc_size);

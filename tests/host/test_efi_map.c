@@ -515,6 +515,14 @@ static void handoff_validation(struct ktest *t)
 	KTEST_EXPECT_EQ(t, efi_handoff_to_boot_info(&ho, &bi, err, sizeof(err)), -EINVAL);
 	KTEST_EXPECT_TRUE(t, strstr(err, "command line") != NULL);
 
+	/* A line the loader could not hand over: refused as mb2_parse() does. */
+	make_handoff(48);
+	ho.cmdline[0] = '\0';
+	ho.cmdline_refused = 5000;
+	KTEST_EXPECT_EQ(t, efi_handoff_to_boot_info(&ho, &bi, err, sizeof(err)), -E2BIG);
+	KTEST_EXPECT_STREQ(t, err,
+			   "command line of 5000 bytes is longer than the 4095-byte limit");
+
 	make_handoff(48);
 	memset(ho.loader_name, 'x', sizeof(ho.loader_name));
 	KTEST_EXPECT_EQ(t, efi_handoff_to_boot_info(&ho, &bi, err, sizeof(err)), -EINVAL);

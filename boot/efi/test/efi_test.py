@@ -72,7 +72,7 @@ def entry_header_offset(elf):
 def cases(stub):
     """name -> (files on the ESP, expected text, expect a successful boot)."""
     seg1 = lambda e: phdr_offsets(e)[1]
-    long_cmdline = ("x" * 5000 + "\n").encode()
+    long_cmdline = b"y" * 70000
     # 4095 bytes, the most the hand-off holds, must arrive whole.
     longest = " ".join(["opt%03d=%s" % (i, "y" * 40) for i in range(80)])
     longest += " " + "z" * (4095 - len(longest) - 1 - len(" end=1")) + " end=1"
@@ -122,8 +122,14 @@ def cases(stub):
                                  "is not free", False)
     c["load_address_taken"] = ({"kernel.elf": patched(stub, lambda e: move_segment(e, 1, 0x7ff0000))},
                                "is not free", False)
+    # Too long: never cut, and never a stop in the firmware. The loader warns
+    # and hands over an empty line with its length, for the kernel to refuse.
+    # A file beyond the loader's 64 KiB read limit, whose size is handed
+    # over; the harness's efi-cmdline-too-long row boots the real kernel on
+    # a line within it (exact length, the kernel's refusal, exit 37).
     c["cmdline_too_long"] = ({"kernel.elf": stub, "kmm-cmdline.txt": long_cmdline},
-                             "longer than the 4095-byte command line limit", False)
+                             ["kmm-cmdline.txt is 70000 bytes, longer than the 4095-byte",
+                              'cmdline="" cmdline_refused=0x0000000000011170 '], True)
     c["cmdline_4095_bytes"] = ({"kernel.elf": stub, "kmm-cmdline.txt": longest.encode() + b"\n"},
                                'end=1"', True)
     return c
@@ -190,8 +196,9 @@ def boot(args, name, files, expect, good):
             problems.append("the loader jumped into a broken kernel")
         if not any(l.startswith(ERROR_PREFIX) for l in lines):
             problems.append("no line starting with %r" % ERROR_PREFIX)
-    if not any(expect in l for l in lines):
-        problems.append("no %r in the loader's output" % expect)
+    for e in [expect] if isinstance(expect, str) else expect:
+        if not any(e in l for l in lines):
+            problems.append("no %r in the loader's output" % e)
     return problems, lines
 
 

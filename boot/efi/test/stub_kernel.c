@@ -153,7 +153,9 @@ void stub_main(u64 magic, const struct efi_handoff *h, u64 entry_rsp, u64 rflags
 	puts(h->loader_name);
 	puts("\" cmdline=\"");
 	puts(h->cmdline);
-	puts("\" desc_size=");
+	puts("\" cmdline_refused=");
+	puthex(h->cmdline_refused);
+	puts(" desc_size=");
 	puthex(h->desc_size);
 	puts(" entries=");
 	puthex(h->mmap_size / h->desc_size);
