@@ -157,6 +157,47 @@ static void fixed_bases(void)
 	vmemmap_size = l5 ? VMEMMAP_SIZE_L5 : VMEMMAP_SIZE_L4;
 }
 
+/*
+ * Place @n regions of @sizes in [@vaddr, @vaddr_end), in order, each at a
+ * PUD-aligned base a random distance past the previous one's end plus a gap
+ * of at most one PUD. @pick(@ctx, share) chooses each distance, at most
+ * share (the spare space left over the regions still to place). Returns
+ * where the last region's gap ends: never past @vaddr_end (each size and
+ * gap comes off the spare space before anything is drawn), whatever the
+ * picks, as tests/kernel/test_paging.c checks with the largest ones.
+ */
+unsigned long kaslr_place_regions(unsigned long vaddr, unsigned long vaddr_end,
+				  const unsigned long *sizes, unsigned long *bases,
+				  unsigned int n,
+				  unsigned long (*pick)(void *ctx, unsigned long share),
+				  void *ctx)
+{
+	unsigned long remain = vaddr_end - vaddr;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		remain -= sizes[i] + PUD_SIZE;
+	for (i = 0; i < n; i++) {
+		unsigned long share = remain / (n - i);
+		unsigned long step = pick(ctx, share) & ~(PUD_SIZE - 1);
+
+		vaddr += step;
+		bases[i] = vaddr;
+		vaddr = ALIGN_UP(vaddr + sizes[i] + 1, PUD_SIZE);
+		remain -= step;
+	}
+	return vaddr;
+}
+
+/* A random distance in [0, share], from the boot's seed. */
+static unsigned long kaslr_pick(void *ctx, unsigned long share)
+{
+	u64 *seed = ctx;
+
+	*seed += 0x9e3779b97f4a7c15ULL;
+	return mix64(*seed) % (share + 1);
+}
+
 /* Linux's kernel_randomize_memory(), in its order and with its sizes. */
 static void randomize_bases(void)
 {
@@ -164,15 +205,8 @@ static void randomize_bases(void)
 	unsigned long vaddr = l5 ? __PAGE_OFFSET_BASE_L5 : __PAGE_OFFSET_BASE_L4;
 	unsigned long vaddr_end = CPU_ENTRY_AREA_BASE;
 	unsigned long max_direct = l5 ? DIRECT_MAP_SIZE_L5 : DIRECT_MAP_SIZE_L4;
-	unsigned long memory_tb, remain, pages, seed;
-	struct {
-		unsigned long *base, *size;
-	} regions[] = {
-		{ &page_offset_base, &direct_map_size },
-		{ &vmalloc_base, &vmalloc_size },
-		{ &vmemmap_base, &vmemmap_size },
-	};
-	unsigned int i, n = ARRAY_SIZE(regions);
+	unsigned long memory_tb, pages, end, sizes[3], bases[3];
+	u64 seed;
 
 	memory_tb = DIV_ROUND_UP(ram_end(), 1UL << TB_SHIFT) + KASLR_PHYS_PADDING_TB;
 	direct_map_size = memory_tb << TB_SHIFT;
@@ -182,24 +216,16 @@ static void randomize_bases(void)
 	pages = direct_map_size >> PAGE_SHIFT;
 	vmemmap_size = ALIGN_UP(pages * sizeof(struct page), 1UL << TB_SHIFT);
 
-	remain = vaddr_end - vaddr;
-	for (i = 0; i < n; i++)
-		remain -= *regions[i].size;
-
+	sizes[0] = direct_map_size;
+	sizes[1] = vmalloc_size;
+	sizes[2] = vmemmap_size;
 	seed = kaslr_get_random_long();
-	for (i = 0; i < n; i++) {
-		unsigned long share = remain / (n - i), rand, step;
-
-		seed += 0x9e3779b97f4a7c15ULL;
-		rand = mix64(seed);
-		step = (rand % (share + 1)) & ~(PUD_SIZE - 1);
-		vaddr += step;
-		*regions[i].base = vaddr;
-		vaddr = ALIGN_UP(vaddr + *regions[i].size + 1, PUD_SIZE);
-		remain -= step;
-	}
-	if (vaddr > vaddr_end)
-		panic("KASLR: the regions end at %#lx, past cpu_entry_area", vaddr);
+	end = kaslr_place_regions(vaddr, vaddr_end, sizes, bases, 3, kaslr_pick, &seed);
+	if (end > vaddr_end)
+		panic("KASLR: the regions end at %#lx, past cpu_entry_area", end);
+	page_offset_base = bases[0];
+	vmalloc_base = bases[1];
+	vmemmap_base = bases[2];
 }
 
 /* ---- the early direct map ------------------------------------------------------ */

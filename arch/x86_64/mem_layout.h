@@ -30,6 +30,13 @@ extern const char *kaslr_entropy_source;
  */
 void layout_init(void);
 
+/* The placement step of KASLR, exposed for its test (see mem_layout.c). */
+unsigned long kaslr_place_regions(unsigned long vaddr, unsigned long vaddr_end,
+				  const unsigned long *sizes, unsigned long *bases,
+				  unsigned int n,
+				  unsigned long (*pick)(void *ctx, unsigned long share),
+				  void *ctx);
+
 /* In entry.S: switch paging depth with paging off (see there). */
 void paging_mode_switch(u32 top_phys, u32 cr4_la57);
 

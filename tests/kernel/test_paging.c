@@ -240,11 +240,75 @@ static void paging_mode(struct ktest *t)
 	       paging_mode_reason, kaslr_memory_enabled ? "on" : "off");
 }
 
+static unsigned long pick_most(void *ctx, unsigned long share)
+{
+	(void)ctx;
+	return share;
+}
+
+static unsigned long pick_least(void *ctx, unsigned long share)
+{
+	(void)ctx;
+	(void)share;
+	return 0;
+}
+
+/* The whole share for the first region, nothing after. */
+static unsigned long pick_first(void *ctx, unsigned long share)
+{
+	unsigned int *calls = ctx;
+
+	return (*calls)++ ? 0 : share;
+}
+
+/*
+ * KASLR's placement never runs past cpu_entry_area, nor overlaps, whatever
+ * the random draws: the largest (which once ran up to 3 GiB past the end
+ * and panicked a boot in many), the smallest, and one large then none, for
+ * the largest RAM each paging depth maps.
+ */
+static void kaslr_placement_fits_any_draw(struct ktest *t)
+{
+	static const struct {
+		unsigned long start, dmap, vmalloc;
+	} depth[] = {
+		{ __PAGE_OFFSET_BASE_L4, DIRECT_MAP_SIZE_L4, VMALLOC_SIZE_L4 },
+		{ __PAGE_OFFSET_BASE_L5, DIRECT_MAP_SIZE_L5, VMALLOC_SIZE_L5 },
+	};
+	unsigned long (*picks[])(void *, unsigned long) = {
+		pick_most, pick_least, pick_first,
+	};
+
+	for (unsigned int d = 0; d < ARRAY_SIZE(depth); d++) {
+		unsigned long sizes[3], bases[3], end;
+		unsigned long memmap_size = ALIGN_UP((depth[d].dmap >> PAGE_SHIFT) *
+						 sizeof(struct page), 1UL << 40);
+
+		sizes[0] = depth[d].dmap;
+		sizes[1] = depth[d].vmalloc;
+		sizes[2] = memmap_size;
+		for (unsigned int k = 0; k < ARRAY_SIZE(picks); k++) {
+			unsigned int calls = 0;
+
+			end = kaslr_place_regions(depth[d].start, CPU_ENTRY_AREA_BASE,
+						  sizes, bases, 3, picks[k], &calls);
+			KTEST_EXPECT_LE(t, end, (unsigned long)CPU_ENTRY_AREA_BASE);
+			KTEST_EXPECT_GE(t, bases[0], depth[d].start);
+			for (unsigned int i = 0; i < 3; i++) {
+				KTEST_EXPECT_EQ(t, bases[i] & (PUD_SIZE - 1), 0);
+				if (i)
+					KTEST_EXPECT_GT(t, bases[i], bases[i - 1] + sizes[i - 1]);
+			}
+		}
+	}
+}
+
 static const struct ktest_case layout_cases[] = {
 	KTEST_CASE(region_bases_documented),
 	KTEST_CASE(regions_canonical_and_ordered),
 	KTEST_CASE(kaslr_bases_in_window),
 	KTEST_CASE(paging_mode),
+	KTEST_CASE(kaslr_placement_fits_any_draw),
 };
 KTEST_SUITE(layout, layout_cases);
 
