@@ -12,6 +12,9 @@
  * always belongs to a known APIC ID; we do not broadcast INIT-SIPI-SIPI
  * and count arrivals (that would also wake CPUs the firmware disabled).
  * Without a MADT, or with the APIC in x2APIC mode, kmm stays on the boot CPU.
+ * At most NR_CPUS run (the Makefile's KERNEL_MAX_CPUS): with more in the
+ * MADT, a warning says how many stay off, and the boot CPU and the first
+ * NR_CPUS - 1 others in MADT order are started.
  *
  * Bring-up, one AP at a time, as in the Intel SDM Vol. 3A, 8.4.4.1:
  *
@@ -91,7 +94,7 @@ _Static_assert(MM_NR_CPUS == NR_CPUS, "mm/ keeps state for every CPU we start");
 /* Trampoline page: above the real-mode IVT/BDA page, below the EBDA/VGA hole. */
 #define TRAMPOLINE_LOWEST  0x1000ULL
 #define TRAMPOLINE_LIMIT   0xa0000ULL
-#define MADT_MAX_CPUS      64
+#define ONLINE_WORDS       ((NR_CPUS + 63) / 64)
 
 enum mailbox_state { MB_IDLE, MB_CLAIMED, MB_PENDING, MB_DONE };
 
@@ -105,7 +108,7 @@ struct percpu percpu_area[NR_CPUS];
 bool smp_disabled;
 
 static struct smp_mailbox mailboxes[NR_CPUS];
-static u32 online_mask = 1;
+static u64 online_mask[ONLINE_WORDS] = { 1 };
 static u32 nr_online = 1;
 static unsigned long bsp_cr0, bsp_cr4;
 
@@ -138,7 +141,7 @@ unsigned int num_online_cpus(void)
 bool cpu_online(unsigned int cpu)
 {
 	return cpu < NR_CPUS &&
-	       (__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & BIT(cpu));
+	       (__atomic_load_n(&online_mask[cpu / 64], __ATOMIC_ACQUIRE) & BIT(cpu % 64));
 }
 
 /* ---- calls -------------------------------------------------------------- */
@@ -226,7 +229,7 @@ __noreturn void smp_ap_main(unsigned int cpu)
 		pr_warn("CPU%u came up with APIC ID %u, the MADT said %u\n",
 			cpu, apic_id, pc->apic_id);
 	/* Online first, then counted: a counted CPU is always cpu_online(). */
-	__atomic_fetch_or(&online_mask, (u32)BIT(cpu), __ATOMIC_RELEASE);
+	__atomic_fetch_or(&online_mask[cpu / 64], BIT(cpu % 64), __ATOMIC_RELEASE);
 	__atomic_fetch_add(&nr_online, 1, __ATOMIC_RELEASE);
 	ap_serve_calls(&mailboxes[cpu]);
 }
@@ -354,7 +357,8 @@ err_stuck:
 
 void smp_init(void)
 {
-	u32 ids[MADT_MAX_CPUS];
+	/* The boot CPU and NR_CPUS - 1 others fit, wherever the MADT lists it. */
+	u32 ids[NR_CPUS];
 	unsigned int i, next = 1, nr_ids, online;
 	phys_addr_t tramp;
 	u32 bsp_apic;
@@ -382,15 +386,13 @@ void smp_init(void)
 	bsp_cr0 = read_cr0();
 	bsp_cr4 = read_cr4();
 
+	if (n > NR_CPUS)
+		pr_warn("%d CPUs found, using the first %u (NR_CPUS): %d stay off\n",
+			n, NR_CPUS, n - NR_CPUS);
 	nr_ids = min((unsigned int)n, (unsigned int)ARRAY_SIZE(ids));
-	for (i = 0; i < nr_ids; i++) {
+	for (i = 0; i < nr_ids && next < NR_CPUS; i++) {
 		if (ids[i] == bsp_apic)
 			continue;
-		if (next >= NR_CPUS) {
-			pr_warn("more CPUs than NR_CPUS (%u): APIC ID %u and later stay off\n",
-				NR_CPUS, ids[i]);
-			break;
-		}
 		if (smp_boot_one(next, ids[i], tramp))
 			break;
 		next++;
