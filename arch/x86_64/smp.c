@@ -33,7 +33,7 @@
  *                                                GS base, own GDT/TSS, shared
  *                                                IDT, the BSP's CR0 and CR4
  *                                                (WP, PGE, SMEP, SMAP), NXE
- *   wait up to 1 s for the online bit  <------   set the online bit (release)
+ *   wait up to 10 s for the online bit <------   set the online bit (release)
  *                                                spin on its mailbox
  *
  * Delays come from PIT channel 2 (udelay() in apic.c), so they hold on real
@@ -56,8 +56,17 @@
  *
  * Mailboxes. state moves IDLE -> CLAIMED (caller, CAS) -> PENDING (caller,
  * release: fn and arg are visible) -> DONE (AP, release: fn's stores are
- * visible) -> IDLE (caller, after an acquire load of DONE). The AP spins
- * with `pause`; interrupts stay off everywhere, as there are no IRQ handlers.
+ * visible) -> IDLE (caller, after an acquire load of DONE).
+ *
+ * Idle APs sleep. An AP with nothing to do runs `sti; hlt; cli`, and the
+ * caller, after publishing PENDING, sends it the wake-up IPI
+ * (SMP_WAKEUP_VECTOR, whose handler only returns; the AP signals the EOI
+ * itself). An IPI that arrives before the sti waits in the APIC until the
+ * sti, whose one-instruction shadow lets the hlt start first, so a wake-up
+ * is never lost. That is the only time interrupts are on: there are no
+ * other IRQ handlers. Spinning instead would cost little on hardware, but
+ * under QEMU TCG every spinning AP is a busy host thread, and 31 of them
+ * on two host cores slow everything, the calls to them most.
  *
  * What an AP may do: anything mm/ allows any CPU (alloc_pages, kmalloc,
  * kmem_cache_*, drain_local_pages, printk), within mm/'s own rule that
@@ -88,13 +97,19 @@ _Static_assert(MM_NR_CPUS == NR_CPUS, "mm/ keeps state for every CPU we start");
 
 #define AP_STACK_SIZE      16384 /* as the boot stack */
 #define AP_DF_STACK_SIZE   8192
-#define AP_BOOT_TIMEOUT_US 1000000
+/*
+ * As long as Linux gives an AP (10 s): under QEMU TCG the AP is a host
+ * thread, and with dozens of vCPUs on two busy host cores its first
+ * instructions can wait for the scheduler for most of a second.
+ */
+#define AP_BOOT_TIMEOUT_US 10000000
 #define INIT_DELAY_US      10000 /* SDM 8.4.4.1: INIT, then 10 ms */
 #define SIPI_DELAY_US      200   /* after each STARTUP IPI */
 /* Trampoline page: above the real-mode IVT/BDA page, below the EBDA/VGA hole. */
 #define TRAMPOLINE_LOWEST  0x1000ULL
 #define TRAMPOLINE_LIMIT   0xa0000ULL
 #define ONLINE_WORDS       ((NR_CPUS + 63) / 64)
+#define SMP_WAKEUP_VECTOR  0xf0 /* above the exceptions, below the spurious 0xff */
 
 enum mailbox_state { MB_IDLE, MB_CLAIMED, MB_PENDING, MB_DONE };
 
@@ -165,6 +180,8 @@ int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg)
 	mb->fn = fn;
 	mb->arg = arg;
 	__atomic_store_n(&mb->state, MB_PENDING, __ATOMIC_RELEASE);
+	/* A failure is printed; the AP then runs @fn at its next wake-up. */
+	apic_send_fixed(percpu_area[cpu].apic_id, SMP_WAKEUP_VECTOR);
 	return 0;
 }
 
@@ -204,8 +221,10 @@ int smp_call_on_cpu(unsigned int cpu, void (*fn)(void *), void *arg)
 static __noreturn void ap_serve_calls(struct smp_mailbox *mb)
 {
 	for (;;) {
-		while (__atomic_load_n(&mb->state, __ATOMIC_ACQUIRE) != MB_PENDING)
-			cpu_relax();
+		while (__atomic_load_n(&mb->state, __ATOMIC_ACQUIRE) != MB_PENDING) {
+			__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+			apic_eoi();
+		}
 		mb->fn(mb->arg);
 		__atomic_store_n(&mb->state, MB_DONE, __ATOMIC_RELEASE);
 	}
@@ -219,6 +238,7 @@ __noreturn void smp_ap_main(unsigned int cpu)
 
 	wrmsr(MSR_GS_BASE, (u64)pc);
 	traps_init_ap(cpu, pc->df_stack_top);
+	apic_init_ap();
 	write_cr0(bsp_cr0);
 	write_cr4(bsp_cr4);
 	if (boot_cpu.nx)
@@ -385,6 +405,8 @@ void smp_init(void)
 		goto out;
 	bsp_cr0 = read_cr0();
 	bsp_cr4 = read_cr4();
+	traps_set_wakeup_gate(SMP_WAKEUP_VECTOR);
+	traps_set_wakeup_gate(APIC_SPURIOUS_VECTOR);
 
 	if (n > NR_CPUS)
 		pr_warn("%d CPUs found, using the first %u (NR_CPUS): %d stay off\n",
