@@ -31,10 +31,12 @@
  *                                                smp_ap_start64: kernel_pml4,
  *                                                its stack, smp_ap_main(cpu):
  *                                                GS base, own GDT/TSS, shared
- *                                                IDT, the BSP's CR0 and CR4
+ *                                                IDT, its local APIC on, the
+ *                                                BSP's CR0 and CR4
  *                                                (WP, PGE, SMEP, SMAP), NXE
  *   wait up to 10 s for the online bit <------   set the online bit (release)
- *                                                spin on its mailbox
+ *                                                sleep (hlt) until its mailbox
+ *                                                has a call
  *
  * Delays come from PIT channel 2 (udelay() in apic.c), so they hold on real
  * hardware as well as under QEMU. An AP that misses the deadline is reported
@@ -180,7 +182,7 @@ int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg)
 	mb->fn = fn;
 	mb->arg = arg;
 	__atomic_store_n(&mb->state, MB_PENDING, __ATOMIC_RELEASE);
-	/* A failure is printed; the AP then runs @fn at its next wake-up. */
+	/* Fails only with a broken APIC (printed): the AP would sleep on. */
 	apic_send_fixed(percpu_area[cpu].apic_id, SMP_WAKEUP_VECTOR);
 	return 0;
 }

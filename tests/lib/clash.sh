@@ -61,7 +61,7 @@ gcc -E -dM -ffreestanding -x c /dev/null | sort > "$tmp/macros.base"
 printf '%s\n#include <kmm/port.h>\n' "$glue" > "$tmp/macros.c"
 gcc -E -dM -ffreestanding -I"$inc" "$tmp/macros.c" | sort > "$tmp/macros.all"
 stray=$(comm -13 "$tmp/macros.base" "$tmp/macros.all" | awk '{ sub(/\(.*/, "", $2); print $2 }' |
-	grep -v -E '^(KMM_|kmm_|__GFP_|GFP_|SLAB_|ZERO_SIZE_PTR$|ZERO_OR_NULL_PTR$)')
+	grep -v -E '^(KMM_|kmm_|__GFP_|GFP_|SLAB_|ZERO_SIZE_PTR$|ZERO_OR_NULL_PTR$|MAX_NUMNODES$|NUMA_NO_NODE$|LOCAL_DISTANCE$|REMOTE_DISTANCE$)')
 if [ -z "$stray" ]; then
 	echo "ok $n macros_prefixed"
 else
