@@ -16,9 +16,10 @@ CPU       ?= qemu64
 FIRMWARE  ?= bios
 CMDLINE   ?=
 V         ?= 0
-# libkmm: the most CPUs it keeps per-CPU state for, and "ID,SLOT", the %gs
-# offsets of the fast per-CPU mode (docs/porting.md#fast-per-cpu-mode).
-KMM_MAX_CPUS  ?= 8
+# libkmm: the most CPUs it keeps per-CPU state for (16 bytes per CPU in every
+# kmem_cache, docs/porting.md), and "ID,SLOT", the %gs offsets of the fast
+# per-CPU mode (docs/porting.md#fast-per-cpu-mode).
+KMM_MAX_CPUS  ?= 32
 KMM_PERCPU_GS ?=
 
 # Flags a user may not override: what makes the kernel a kernel.
@@ -53,8 +54,10 @@ LIB_CFLAGS = $(FREESTANDING) $(LIB_WARN) $(INCLUDES) -DKMM_LIBRARY_BUILD -MMD -M
 LIB_PUBLIC_HEADERS := include/kmm/kmm.h include/kmm/port.h
 # kmm's own kernel keeps its CPU number, a slot for mm/ and KFENCE's
 # countdown at %gs:8, %gs:16 and %gs:48 (arch/x86_64/percpu.h): its libkmm
-# uses the fast per-CPU mode.
-KERNEL_LIB_CONFIG := $(call lib_config,8,8$(comma)16$(comma)48)
+# uses the fast per-CPU mode. It starts at most KERNEL_MAX_CPUS CPUs
+# (NR_CPUS, percpu.h; the cost per CPU: docs/testing.md#cpus).
+KERNEL_MAX_CPUS := 32
+KERNEL_LIB_CONFIG := $(call lib_config,$(KERNEL_MAX_CPUS),8$(comma)16$(comma)48)
 
 KERNEL_CFLAGS := $(FREESTANDING) $(COMMON_WARN) $(INCLUDES) -Iarch/x86_64 \
 	$(KERNEL_LIB_CONFIG) -MMD -MP

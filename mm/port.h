@@ -103,7 +103,7 @@ static inline phys_addr_t __pa_direct(const void *va)
 /* ---- CPUs --------------------------------------------------------------- */
 
 #ifndef KMM_MAX_CPUS
-#define KMM_MAX_CPUS 8
+#define KMM_MAX_CPUS 32
 #endif
 #define MM_NR_CPUS KMM_MAX_CPUS
 

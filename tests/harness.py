@@ -6,6 +6,7 @@
     harness.py boot [BOOT OPTIONS] [--name N] [--expect-exit 33|35|37] [--expect-text T]
     harness.py host BIN...                  run host test binaries
     harness.py all --host BIN...            host tests, the boot matrix, the self-check
+    harness.py rows GLOB... [--repeat N]    only the matrix rows whose names match
     harness.py kaslr                        KASLR: bases move, stay apart and in the window
     harness.py numa                         NUMA nodes from -numa, numa=off, numa=fake=2
     harness.py selfcheck                    prove that failures and panics are caught
@@ -26,6 +27,7 @@ To add a boot to `make test`, add a row to MATRIX below, e.g.
 """
 
 import argparse
+import fnmatch
 import hashlib
 import os
 import re
@@ -83,6 +85,9 @@ class Boot:
     timeout: float = 0          # seconds; 0 = DEFAULT_TIMEOUT[firmware]
     icount: bool = False
     qemu_args: tuple = ()
+    machine: str = "pc"         # QEMU -machine: pc (i440fx) or q35, with options
+    nodes: int = 1              # NUMA nodes the machine has (-numa in qemu_args)
+    expect_lines: tuple = ()    # more text the serial log must contain
 
     def kernel_cmdline(self):
         """The command line the kernel gets: the row's, plus what the boot
@@ -93,6 +98,31 @@ class Boot:
         names = {w.split("=", 1)[0] for w in words}
         return " ".join(words + [e for e in extra if e.split("=", 1)[0] not in names])
 
+
+def numa_args(*nodes, dist=None):
+    """QEMU arguments for NUMA nodes 0, 1, ... given as (memory, cpus) pairs:
+    numa_args(("256M", "0-3"), ("128M", "")) -- an empty cpus is a node with
+    memory and no CPU. The sizes must add up to the row's mem. DIST(i, j) gives
+    the SLIT distance between two different nodes (QEMU wants every pair);
+    by default 21 for neighbours in node order, 31 otherwise."""
+    args = []
+    for i, (size, cpus) in enumerate(nodes):
+        args += ["-object", f"memory-backend-ram,id=m{i},size={size}",
+                 "-numa", f"node,nodeid={i},memdev=m{i}" + (f",cpus={cpus}" if cpus else "")]
+    dist = dist or (lambda i, j: 21 if abs(i - j) == 1 else 31)
+    for i in range(len(nodes)):
+        for j in range(i + 1, len(nodes)):
+            args += ["-numa", f"dist,src={i},dst={j},val={dist(i, j)}"]
+    return tuple(args)
+
+
+# The most CPUs the kernel starts (NR_CPUS): the Makefile's figure.
+MAX_CPUS = int(re.search(r"^KERNEL_MAX_CPUS\s*:?=\s*(\d+)", (ROOT / "Makefile").read_text(),
+                         re.M).group(1))
+
+# The suites that run on several CPUs at once or hand memory between them:
+# every SMP row of the matrix runs all of them.
+SMP_SUITES = "ktest=smp,slab_depot,kfence,misuse,numa"
 
 # 3898 bytes of options the kernel ignores (with one warning): with the rest
 # of a row's command line and the harness's own options, close to the
@@ -146,6 +176,33 @@ MATRIX = [
          expect_text='no suite matches "nosuch"'),
     Boot("bios-smp2-nosmp0", "bios", "128M", smp=2, cmdline="nosmp=0 ktest=smp",
          expect_text='Malformed kernel command line parameter "nosmp=0"'),
+    # Scale (issue 17): the SMP suites on 8 CPUs in 2 and 4 NUMA nodes on pc
+    # and q35, with a node of memory and no CPU, with a node whose memory
+    # lies only above 4 GiB (pc puts what max-ram-below-4g leaves out at 4
+    # GiB), on 16 CPUs in one node, and on more CPUs than kmm starts.
+    # nodes= is what the machine has (docs/testing.md has the timings).
+    Boot("smp8-2node",     "bios",   "256M", smp=8, nodes=2, cmdline=SMP_SUITES,
+         qemu_args=numa_args(("128M", "0-3"), ("128M", "4-7"))),
+    Boot("smp8-4node",     "bios",   "256M", smp=8, nodes=4, cmdline=SMP_SUITES,
+         qemu_args=numa_args(("64M", "0-1"), ("64M", "2-3"), ("64M", "4-5"), ("64M", "6-7"))),
+    Boot("q35-smp8-2node", "bios",   "256M", smp=8, nodes=2, machine="q35", cmdline=SMP_SUITES,
+         qemu_args=numa_args(("128M", "0-3"), ("128M", "4-7"))),
+    Boot("q35-smp8-4node", "bios",   "256M", smp=8, nodes=4, machine="q35", cmdline=SMP_SUITES,
+         qemu_args=numa_args(("64M", "0-1"), ("64M", "2-3"), ("64M", "4-5"), ("64M", "6-7"))),
+    Boot("smp8-memnode",   "bios",   "256M", smp=8, nodes=3, cmdline=SMP_SUITES,
+         qemu_args=numa_args(("96M", "0-3"), ("64M", ""), ("96M", "4-7")),
+         expect_lines=("node 1 cpus:\n", "node 1 size: 64 MB")),
+    Boot("smp8-node-above-4g", "bios", "1G", smp=8, nodes=2, cmdline=SMP_SUITES,
+         machine="pc,max-ram-below-4g=512M",
+         qemu_args=numa_args(("512M", "0-3"), ("512M", "4-7")),
+         expect_text="[mem 0x0000000100000000-0x000000011fffffff] usable",
+         expect_lines=("node 1: [mem 0x0000000100000000-0x000000011fffffff]",
+                       "node 1 cpus: 4 5 6 7", "node 1 size: 512 MB")),
+    Boot("smp16-1node",    "bios",   "256M", smp=16, cmdline=SMP_SUITES,
+         qemu_args=numa_args(("256M", "0-15"))),
+    Boot(f"smp{MAX_CPUS + 2}-over-max", "bios", "256M", smp=MAX_CPUS + 2, cmdline="ktest=smp",
+         timeout=120,
+         expect_text=f"smp: {MAX_CPUS + 2} CPUs found, using the first {MAX_CPUS} (NR_CPUS): 2 stay off"),
 ]
 
 # Deliberate failures (suites the default selection leaves out): the harness
@@ -304,7 +361,8 @@ def prepare(boot):
 def qemu_command(boot, media, serial, trace=False):
     cmd = [QEMU, "-display", "none", *serial, "-no-reboot", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-m", boot.mem, "-smp", str(boot.smp), "-cpu", boot.cpu, "-net", "none"]
+           "-machine", boot.machine, "-m", boot.mem, "-smp", str(boot.smp), "-cpu", boot.cpu,
+           "-net", "none"]
     if boot.firmware in ("uefi", "efi"):
         cmd += ["-bios", OVMF]
     cmd += media
@@ -317,6 +375,10 @@ def qemu_command(boot, media, serial, trace=False):
 
 def boot_detail(boot):
     d = f"{boot.firmware}, {boot.mem}, smp {boot.smp}, {boot.cpu}"
+    if boot.machine != "pc":
+        d += f", {boot.machine}"
+    if boot.nodes != 1:
+        d += f", {boot.nodes} nodes"
     if boot.cmdline:
         d += f", cmdline '{boot.cmdline}'"
     if boot.icount:
@@ -363,6 +425,18 @@ def judge_boot(boot, code, text, out):
                 out.passed += 1
             else:
                 out.failed += 1
+    wanted = list(boot.expect_lines)
+    if any(a == "-numa" for a in boot.qemu_args) and boot.expect_exit == 33:
+        # A -numa machine: the kernel found exactly the nodes it was given.
+        wanted.append(f"available: {boot.nodes} node{'' if boot.nodes == 1 else 's'} "
+                      f"(0-{boot.nodes - 1})")
+    for text in wanted:
+        found = text in flat
+        out.lines.append(f"  {'ok  ' if found else 'FAIL'} log contains '{text}'")
+        if found:
+            out.passed += 1
+        else:
+            out.failed += 1
     if boot.expect_text:
         found = boot.expect_text in flat
         out.lines.append(f"  {'ok  ' if found else 'FAIL'} log contains '{boot.expect_text}'")
@@ -777,7 +851,7 @@ def boot_from_args(a, name):
     return Boot(name=name, firmware=a.firmware, mem=a.mem, smp=a.smp, cpu=a.cpu,
                 cmdline=a.cmdline, expect_exit=getattr(a, "expect_exit", 33),
                 expect_text=getattr(a, "expect_text", "") or "",
-                timeout=a.timeout or 0, icount=a.icount,
+                timeout=a.timeout or 0, icount=a.icount, machine=a.machine,
                 qemu_args=tuple(shlex.split(a.qemu_args)))
 
 
@@ -885,6 +959,18 @@ def cmd_all(a):
     return summary(outcomes)
 
 
+def cmd_rows(a):
+    """The MATRIX and SELFCHECK rows whose names match a glob, REPEAT times."""
+    rows = [b for b in MATRIX + SELFCHECK if any(fnmatch.fnmatch(b.name, g) for g in a.globs)]
+    if not rows:
+        print(f"harness: no row matches {' '.join(a.globs)}", file=sys.stderr)
+        return 1
+    tasks = [("boot", b) for _ in range(a.repeat) for b in rows]
+    outcomes = run_all(a.jobs, tasks, a.trace)
+    print_table(outcomes)
+    return summary(outcomes)
+
+
 def cmd_kaslr(a):
     outcomes = run_all(1, [("kaslr", None)])
     return summary(outcomes)
@@ -917,6 +1003,9 @@ def main(argv=None):
         p.add_argument("--mem", default="128M")
         p.add_argument("--smp", type=int, default=1)
         p.add_argument("--cpu", default="qemu64")
+        p.add_argument("--machine", default="pc", help="QEMU -machine (pc, q35, pc,max-ram-below-4g=1G)")
+        p.add_argument("--qemu-args", default="",
+                       help="more QEMU arguments, e.g. NUMA nodes (see numa_args())")
         p.add_argument("--firmware", choices=FIRMWARES, default="bios")
         p.add_argument("--cmdline", default="")
         p.add_argument("--timeout", type=float, default=None,
@@ -926,8 +1015,6 @@ def main(argv=None):
         p.add_argument("--trace", action="store_true",
                        help="-d int,cpu_reset into build/logs/NAME.qemu.log")
         p.add_argument("--name", default=None, help="log name (build/logs/NAME.log)")
-        p.add_argument("--qemu-args", default="",
-                       help="more QEMU arguments, e.g. '-numa node,nodeid=0,...'")
 
     p = sub.add_parser("run", parents=[common], help="boot once with the console on the terminal")
     boot_options(p)
@@ -948,6 +1035,12 @@ def main(argv=None):
     p.add_argument("--jobs", type=int, default=jobs)
     p.add_argument("--trace", action="store_true")
     p.set_defaults(fn=cmd_all)
+    p = sub.add_parser("rows", parents=[common], help="boot the matrix rows named by globs")
+    p.add_argument("globs", nargs="+", metavar="GLOB")
+    p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--jobs", type=int, default=jobs)
+    p.add_argument("--trace", action="store_true")
+    p.set_defaults(fn=cmd_rows)
     p = sub.add_parser("kaslr", parents=[common],
                        help="boot several times: region bases move, stay apart and in the window")
     p.set_defaults(fn=cmd_kaslr)

@@ -168,6 +168,23 @@ int apic_send_startup(u32 apic_id, u8 vector)
 	return apic_send_ipi(apic_id, APIC_ICR_DM_STARTUP | APIC_ICR_LEVEL_ASSERT | vector);
 }
 
+int apic_send_fixed(u32 apic_id, u8 vector)
+{
+	return apic_send_ipi(apic_id, APIC_ICR_DM_FIXED | APIC_ICR_LEVEL_ASSERT | vector);
+}
+
+void apic_init_ap(void)
+{
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_SVR, (apic_read(APIC_SVR) & ~0xffu) |
+		   APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_EOI, 0);
+}
+
 /* ---- ACPI: the MADT (tables found by acpi.c) ---------------------------- */
 
 struct acpi_madt {

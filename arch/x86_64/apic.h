@@ -19,6 +19,8 @@
 /* xAPIC register offsets (SDM Vol. 3A, table 10-1). */
 #define APIC_ID        0x020 /* ID in bits 31:24 */
 #define APIC_LVR       0x030 /* version in bits 7:0 */
+#define APIC_TPR       0x080 /* task priority */
+#define APIC_EOI       0x0b0 /* write 0: end of interrupt */
 #define APIC_SVR       0x0f0 /* spurious vector; bit 8 = software enable */
 #define APIC_ESR       0x280 /* error status; write before reading */
 #define APIC_ICR_LOW   0x300
@@ -26,6 +28,7 @@
 
 #define APIC_SVR_ENABLE        BIT(8)
 #define APIC_SPURIOUS_VECTOR   0xff
+#define APIC_ICR_DM_FIXED      (0u << 8)
 #define APIC_ICR_DM_INIT       (5u << 8)
 #define APIC_ICR_DM_STARTUP    (6u << 8)
 #define APIC_ICR_SEND_PENDING  BIT(12)
@@ -51,6 +54,18 @@ u32 apic_read_id(void);
  */
 int apic_send_init(u32 apic_id);
 int apic_send_startup(u32 apic_id, u8 vector);
+
+/* Send interrupt @vector to @apic_id (fixed delivery); as apic_send_init. */
+int apic_send_fixed(u32 apic_id, u8 vector);
+
+/*
+ * On an AP: software-enable its local APIC (INIT left it disabled) and
+ * accept every priority, so that fixed IPIs reach it.
+ */
+void apic_init_ap(void);
+
+/* End of interrupt for the highest-priority vector in service, if any. */
+void apic_eoi(void);
 
 /* Busy-wait at least @us microseconds, timed by PIT channel 2. */
 void udelay(unsigned long us);

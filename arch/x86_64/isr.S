@@ -56,6 +56,16 @@ ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
 
+/*
+ * The wake-up IPI and the local APIC's spurious vector (smp.c): both arrive
+ * only while an idle AP sits in `sti; hlt`, and waking it is all they are
+ * for. smp.c signals the end of interrupt after the hlt; a spurious
+ * interrupt needs none (SDM Vol. 3A, 10.9).
+ */
+	.globl isr_wakeup
+isr_wakeup:
+	iretq
+
 isr_common:
 	cld
 	pushq %rax

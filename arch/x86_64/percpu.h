@@ -18,8 +18,14 @@
 #include "kmm/types.h"
 #include "kmm/compiler.h"
 
-/* The most CPUs kmm brings up; mm/'s MM_NR_CPUS must match (smp.c checks). */
-#define NR_CPUS 8
+/*
+ * The most CPUs kmm brings up: the Makefile's KERNEL_MAX_CPUS, which also
+ * sizes mm/'s per-CPU state (MM_NR_CPUS; smp.c checks they agree).
+ */
+#ifndef KMM_MAX_CPUS
+#error "KMM_MAX_CPUS comes from the Makefile (KERNEL_MAX_CPUS)"
+#endif
+#define NR_CPUS KMM_MAX_CPUS
 
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101

@@ -12,6 +12,9 @@
  * always belongs to a known APIC ID; we do not broadcast INIT-SIPI-SIPI
  * and count arrivals (that would also wake CPUs the firmware disabled).
  * Without a MADT, or with the APIC in x2APIC mode, kmm stays on the boot CPU.
+ * At most NR_CPUS run (the Makefile's KERNEL_MAX_CPUS): with more in the
+ * MADT, a warning says how many stay off, and the boot CPU and the first
+ * NR_CPUS - 1 others in MADT order are started.
  *
  * Bring-up, one AP at a time, as in the Intel SDM Vol. 3A, 8.4.4.1:
  *
@@ -28,10 +31,12 @@
  *                                                smp_ap_start64: kernel_pml4,
  *                                                its stack, smp_ap_main(cpu):
  *                                                GS base, own GDT/TSS, shared
- *                                                IDT, the BSP's CR0 and CR4
+ *                                                IDT, its local APIC on, the
+ *                                                BSP's CR0 and CR4
  *                                                (WP, PGE, SMEP, SMAP), NXE
- *   wait up to 1 s for the online bit  <------   set the online bit (release)
- *                                                spin on its mailbox
+ *   wait up to 10 s for the online bit <------   set the online bit (release)
+ *                                                sleep (hlt) until its mailbox
+ *                                                has a call
  *
  * Delays come from PIT channel 2 (udelay() in apic.c), so they hold on real
  * hardware as well as under QEMU. An AP that misses the deadline is reported
@@ -53,8 +58,17 @@
  *
  * Mailboxes. state moves IDLE -> CLAIMED (caller, CAS) -> PENDING (caller,
  * release: fn and arg are visible) -> DONE (AP, release: fn's stores are
- * visible) -> IDLE (caller, after an acquire load of DONE). The AP spins
- * with `pause`; interrupts stay off everywhere, as there are no IRQ handlers.
+ * visible) -> IDLE (caller, after an acquire load of DONE).
+ *
+ * Idle APs sleep. An AP with nothing to do runs `sti; hlt; cli`, and the
+ * caller, after publishing PENDING, sends it the wake-up IPI
+ * (SMP_WAKEUP_VECTOR, whose handler only returns; the AP signals the EOI
+ * itself). An IPI that arrives before the sti waits in the APIC until the
+ * sti, whose one-instruction shadow lets the hlt start first, so a wake-up
+ * is never lost. That is the only time interrupts are on: there are no
+ * other IRQ handlers. Spinning instead would cost little on hardware, but
+ * under QEMU TCG every spinning AP is a busy host thread, and 31 of them
+ * on two host cores slow everything, the calls to them most.
  *
  * What an AP may do: anything mm/ allows any CPU (alloc_pages, kmalloc,
  * kmem_cache_*, drain_local_pages, printk), within mm/'s own rule that
@@ -86,13 +100,19 @@ _Static_assert(MM_NR_CPUS == NR_CPUS, "mm/ keeps state for every CPU we start");
 
 #define AP_STACK_SIZE      16384 /* as the boot stack */
 #define AP_DF_STACK_SIZE   8192
-#define AP_BOOT_TIMEOUT_US 1000000
+/*
+ * As long as Linux gives an AP (10 s): under QEMU TCG the AP is a host
+ * thread, and with dozens of vCPUs on two busy host cores its first
+ * instructions can wait for the scheduler for most of a second.
+ */
+#define AP_BOOT_TIMEOUT_US 10000000
 #define INIT_DELAY_US      10000 /* SDM 8.4.4.1: INIT, then 10 ms */
 #define SIPI_DELAY_US      200   /* after each STARTUP IPI */
 /* Trampoline page: above the real-mode IVT/BDA page, below the EBDA/VGA hole. */
 #define TRAMPOLINE_LOWEST  0x1000ULL
 #define TRAMPOLINE_LIMIT   0xa0000ULL
-#define MADT_MAX_CPUS      64
+#define ONLINE_WORDS       ((NR_CPUS + 63) / 64)
+#define SMP_WAKEUP_VECTOR  0xf0 /* above the exceptions, below the spurious 0xff */
 
 enum mailbox_state { MB_IDLE, MB_CLAIMED, MB_PENDING, MB_DONE };
 
@@ -106,7 +126,7 @@ struct percpu percpu_area[NR_CPUS];
 bool smp_disabled;
 
 static struct smp_mailbox mailboxes[NR_CPUS];
-static u32 online_mask = 1;
+static u64 online_mask[ONLINE_WORDS] = { 1 };
 static u32 nr_online = 1;
 static unsigned long bsp_cr0, bsp_cr4;
 
@@ -139,7 +159,7 @@ unsigned int num_online_cpus(void)
 bool cpu_online(unsigned int cpu)
 {
 	return cpu < NR_CPUS &&
-	       (__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & BIT(cpu));
+	       (__atomic_load_n(&online_mask[cpu / 64], __ATOMIC_ACQUIRE) & BIT(cpu % 64));
 }
 
 /* ---- calls -------------------------------------------------------------- */
@@ -163,6 +183,8 @@ int smp_call_async(unsigned int cpu, void (*fn)(void *), void *arg)
 	mb->fn = fn;
 	mb->arg = arg;
 	__atomic_store_n(&mb->state, MB_PENDING, __ATOMIC_RELEASE);
+	/* Fails only with a broken APIC (printed): the AP would sleep on. */
+	apic_send_fixed(percpu_area[cpu].apic_id, SMP_WAKEUP_VECTOR);
 	return 0;
 }
 
@@ -202,8 +224,10 @@ int smp_call_on_cpu(unsigned int cpu, void (*fn)(void *), void *arg)
 static __noreturn void ap_serve_calls(struct smp_mailbox *mb)
 {
 	for (;;) {
-		while (__atomic_load_n(&mb->state, __ATOMIC_ACQUIRE) != MB_PENDING)
-			cpu_relax();
+		while (__atomic_load_n(&mb->state, __ATOMIC_ACQUIRE) != MB_PENDING) {
+			__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+			apic_eoi();
+		}
 		mb->fn(mb->arg);
 		__atomic_store_n(&mb->state, MB_DONE, __ATOMIC_RELEASE);
 	}
@@ -217,6 +241,7 @@ __noreturn void smp_ap_main(unsigned int cpu)
 
 	wrmsr(MSR_GS_BASE, (u64)pc);
 	traps_init_ap(cpu, pc->df_stack_top);
+	apic_init_ap();
 	write_cr0(bsp_cr0);
 	write_cr4(bsp_cr4);
 	if (boot_cpu.nx)
@@ -227,7 +252,7 @@ __noreturn void smp_ap_main(unsigned int cpu)
 		pr_warn("CPU%u came up with APIC ID %u, the MADT said %u\n",
 			cpu, apic_id, pc->apic_id);
 	/* Online first, then counted: a counted CPU is always cpu_online(). */
-	__atomic_fetch_or(&online_mask, (u32)BIT(cpu), __ATOMIC_RELEASE);
+	__atomic_fetch_or(&online_mask[cpu / 64], BIT(cpu % 64), __ATOMIC_RELEASE);
 	__atomic_fetch_add(&nr_online, 1, __ATOMIC_RELEASE);
 	ap_serve_calls(&mailboxes[cpu]);
 }
@@ -356,7 +381,8 @@ err_stuck:
 
 void smp_init(void)
 {
-	u32 ids[MADT_MAX_CPUS];
+	/* The boot CPU and NR_CPUS - 1 others fit, wherever the MADT lists it. */
+	u32 ids[NR_CPUS];
 	unsigned int i, next = 1, nr_ids, online;
 	phys_addr_t tramp;
 	u32 bsp_apic;
@@ -383,16 +409,16 @@ void smp_init(void)
 		goto out;
 	bsp_cr0 = read_cr0();
 	bsp_cr4 = read_cr4();
+	traps_set_wakeup_gate(SMP_WAKEUP_VECTOR);
+	traps_set_wakeup_gate(APIC_SPURIOUS_VECTOR);
 
+	if (n > NR_CPUS)
+		pr_warn("%d CPUs found, using the first %u (NR_CPUS): %d stay off\n",
+			n, NR_CPUS, n - NR_CPUS);
 	nr_ids = min((unsigned int)n, (unsigned int)ARRAY_SIZE(ids));
-	for (i = 0; i < nr_ids; i++) {
+	for (i = 0; i < nr_ids && next < NR_CPUS; i++) {
 		if (ids[i] == bsp_apic)
 			continue;
-		if (next >= NR_CPUS) {
-			pr_warn("more CPUs than NR_CPUS (%u): APIC ID %u and later stay off\n",
-				NR_CPUS, ids[i]);
-			break;
-		}
 		if (smp_boot_one(next, ids[i], tramp))
 			break;
 		next++;

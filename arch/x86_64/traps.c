@@ -157,6 +157,14 @@ void traps_init(void)
 	load_idt();
 }
 
+void traps_set_wakeup_gate(unsigned int vec)
+{
+	extern const char isr_wakeup[];
+
+	ASSERT_MSG(vec >= 32 && vec < ARRAY_SIZE(idt), "vector %u", vec);
+	set_gate(vec, (u64)isr_wakeup, 0);
+}
+
 void traps_init_ap(unsigned int cpu, unsigned long df_stack_top)
 {
 	ASSERT_MSG(cpu > 0 && cpu < NR_CPUS, "cpu %u", cpu);

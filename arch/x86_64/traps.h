@@ -37,6 +37,11 @@ void traps_init(void);
  * with IST1 at @df_stack_top, and the IDT traps_init() filled.
  */
 void traps_init_ap(unsigned int cpu, unsigned long df_stack_top);
+/*
+ * Make interrupt vector @vec (32..255) do nothing but return: for the IPI
+ * that wakes an idle AP from hlt (smp.c), which signals its own EOI.
+ */
+void traps_set_wakeup_gate(unsigned int vec);
 
 /*
  * Exception fixup table, as Linux's __ex_table: an instruction that may

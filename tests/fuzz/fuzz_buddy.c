@@ -399,7 +399,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				drain_local_pages();
 			break;
 		case 14:
-			host_set_cpu(fz_u8(&in) % MM_NR_CPUS);
+			host_set_cpu(fz_u8(&in) % HOST_NR_CPUS);
 			break;
 		default: { /* a burst: order-k allocations until 32 or failure */
 			unsigned int k = fz_u8(&in) % 4, j;

@@ -519,7 +519,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				if (caches[slot].s)
 					kmem_cache_shrink(caches[slot].s);
 			} else {
-				host_set_cpu(fz_u8(&in) % MM_NR_CPUS);
+				host_set_cpu(fz_u8(&in) % HOST_NR_CPUS);
 			}
 			break;
 		}
