@@ -191,7 +191,9 @@ MATRIX = [
          qemu_args=numa_args(("64M", "0-1"), ("64M", "2-3"), ("64M", "4-5"), ("64M", "6-7"))),
     Boot("smp8-memnode",   "bios",   "256M", smp=8, nodes=3, cmdline=SMP_SUITES,
          qemu_args=numa_args(("96M", "0-3"), ("64M", ""), ("96M", "4-7")),
-         expect_lines=("node 1 cpus:\n", "node 1 size: 64 MB")),
+         # Node ids follow the SRAT's order: QEMU lists CPUs first, so the
+         # memory-only PXM 1 becomes node 2, as it would in Linux.
+         expect_lines=("node 2 cpus:\n", "node 2 size: 64 MB")),
     Boot("smp8-node-above-4g", "bios", "1G", smp=8, nodes=2, cmdline=SMP_SUITES,
          machine="pc,max-ram-below-4g=512M",
          qemu_args=numa_args(("512M", "0-3"), ("512M", "4-7")),
