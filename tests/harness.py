@@ -200,6 +200,11 @@ MATRIX = [
          expect_text="[mem 0x0000000100000000-0x000000011fffffff] usable",
          expect_lines=("node 1: [mem 0x0000000100000000-0x000000011fffffff]",
                        "node 1 cpus: 4 5 6 7", "node 1 size: 512 MB")),
+    # The fault-injection stress (its own row: injected failures would fail
+    # the other suites) on 8 CPUs in 4 nodes.
+    Boot("smp8-4node-fail-stress", "bios", "256M", smp=8, nodes=4,
+         cmdline="ktest=fail_stress failslab=1,10,4096,-1 fail_page_alloc=2,15,16,-1",
+         qemu_args=numa_args(("64M", "0-1"), ("64M", "2-3"), ("64M", "4-5"), ("64M", "6-7"))),
     Boot("smp16-1node",    "bios",   "256M", smp=16, nodes=1, cmdline=SMP_SUITES,
          qemu_args=numa_args(("256M", "0-15"))),
     Boot(f"smp{MAX_CPUS + 2}-over-max", "bios", "256M", smp=MAX_CPUS + 2, cmdline="ktest=smp",
