@@ -194,6 +194,9 @@ struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,
 		slab_mag_move(s, m, p);
 		return m;
 	}
+	/* Several nodes: another node's CPU may have filled it (slab_node.c). */
+	if (unlikely(nr_memory_nodes > 1))
+		return m;
 	f = depot_pop(s, &s->depot_full, &s->nr_depot_full);
 	if (!f)
 		return m;
@@ -223,7 +226,7 @@ struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
 		slab_mag_move(s, p, m);
 		return m;
 	}
-	if (p && s->nr_depot_full >= s->depot_max_full)
+	if (p && (s->nr_depot_full >= s->depot_max_full || unlikely(nr_memory_nodes > 1)))
 		return m;
 	e = depot_pop(s, &s->depot_empty, &s->nr_depot_empty);
 	if (!e)
@@ -238,16 +241,17 @@ struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
 	return m;
 }
 
-/* Give every empty slab of @s back to the page allocator. Lock held. */
+/* Give every empty slab of @s, every node's, back to the page allocator. Lock held. */
 unsigned long slab_discard_empty_locked(struct kmem_cache *s)
 {
 	struct page *head, *tmp;
 	unsigned long pages = 0;
 
-	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
-		pages += 1UL << head->slab_order;
-		slab_discard(s, head);
-	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		list_for_each_entry_safe(head, tmp, &s->node[nid].empty, slab_list) {
+			pages += 1UL << head->slab_order;
+			slab_discard(s, head);
+		}
 	return pages;
 }
 
