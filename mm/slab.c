@@ -43,8 +43,10 @@
  *     first moves a whole magazine of objects from or to it, under one
  *     lock hold, and only falls back to the slabs when it cannot.
  *  2. The slabs, kept per node (slab_node.c): this CPU's node's partial
- *     ones first, then an empty one, then a new slab from alloc_pages(). A slab whose last object returns goes on the empty list;
- *     beyond SLAB_MIN_EMPTY empty slabs of its node it goes back to the buddy allocator.
+ *     ones first, then an empty one, then a new slab from alloc_pages().
+ *     A slab whose last object returns goes on its node's empty list;
+ *     beyond SLAB_MIN_EMPTY empty slabs of its node it goes back to the
+ *     buddy allocator.
  *     kmem_cache_shrink() returns them all. Objects move between magazine
  *     and slabs in runs: a refill takes as many objects as it needs off one
  *     slab's free list at a time (slab_take_run()), a flush returns each

@@ -24,8 +24,8 @@
  * CPU's memory node (cpu_mem_node[]) first: its partial list, its empty
  * list, then a new slab of its memory only (__GFP_THISNODE). Only when the
  * node has no memory left does slab_node_fallback() serve it: the other
- * nodes' lists in node_distance() order, then any new slab (the page
- * allocator falls back by distance the same way). kmem_cache_alloc_node()
+ * nodes in node_distance() order, nearest first, each with its lists then
+ * a new slab of its memory (the page allocator's order). kmem_cache_alloc_node()
  * and kmalloc_node() take from the asked node's lists or a new slab of its
  * memory, past the magazines (slab_alloc_node()), and with __GFP_THISNODE
  * fail rather than fall back.
@@ -88,9 +88,10 @@ struct page *slab_node_get(struct kmem_cache *s, int nid)
 
 /*
  * Node @nid (this CPU's memory node) has no slab with a free object: a new
- * slab of its memory, else the nearest other node's slabs by
- * node_distance(), else a new slab of any node's memory (the page
- * allocator's fallback order); NULL when memory runs out. Lock held.
+ * slab of its memory, else each other node in node_distance() order (ties:
+ * the lower id), its lists then a new slab of its memory; else a new slab
+ * of any node (the page allocator's last try, which reclaims and warns);
+ * NULL when memory runs out. Lock held.
  */
 struct page *slab_node_fallback(struct kmem_cache *s, gfp_t gfp, int nid)
 {
@@ -101,13 +102,15 @@ struct page *slab_node_fallback(struct kmem_cache *s, gfp_t gfp, int nid)
 		int best = -1;
 
 		for (int m = 0; m < MAX_NUMNODES; m++)
-			if (!((tried >> m) & 1) && (s->node[m].nr_partial || s->node[m].nr_empty) &&
+			if (!((tried >> m) & 1) && node_online(m) &&
 			    (best < 0 || node_distance(nid, m) < node_distance(nid, best)))
 				best = m;
 		if (best < 0)
 			return slab_new(s, gfp, NUMA_NO_NODE);
 		tried |= 1UL << best;
 		head = slab_node_get(s, best);
+		if (!head && node_managed_pages(best))
+			head = slab_new(s, gfp, best);
 	}
 	return head;
 }
