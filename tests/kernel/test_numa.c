@@ -19,6 +19,7 @@
 #include "mm/internal.h"
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
+#include "mm/kfence.h"
 
 #ifdef KMM_HOST
 #include "host_mm.h"
@@ -469,7 +470,14 @@ struct slab_remote_args {
 	int nid;   /* the allocating CPU's node */
 	int wrong; /* objects not of that node */
 	int failed;
+	unsigned int in_slabs; /* of objs[]: not KFENCE's (those go to KFENCE) */
 };
+
+/* Of node @nid, if a slab object; KFENCE's objects have no node to check. */
+static int slab_obj_wrong_node(const void *p, int nid)
+{
+	return !is_kfence_address(p) && page_to_nid(virt_to_page(p)) != nid;
+}
 
 /* Plain allocations on this CPU: its node's objects, through its magazines. */
 static void slab_alloc_here(void *arg)
@@ -484,8 +492,9 @@ static void slab_alloc_here(void *arg)
 			a->failed++;
 			continue;
 		}
-		a->wrong += page_to_nid(virt_to_page(a->objs[i])) != a->nid;
-		a->wrong += page_to_nid(virt_to_page(a->kobjs[i])) != a->nid;
+		a->in_slabs += !is_kfence_address(a->objs[i]);
+		a->wrong += slab_obj_wrong_node(a->objs[i], a->nid);
+		a->wrong += slab_obj_wrong_node(a->kobjs[i], a->nid);
 	}
 }
 
@@ -548,11 +557,11 @@ static void slab_remote_free_goes_home(struct ktest *t)
 	KTEST_EXPECT_EQ(t, a.wrong, 0);
 	if (a.failed)
 		goto out;
-	km = virt_to_page(a.kobjs[0])->slab_cache;
+	km = kmalloc_size_cache[(64 - 1) / 8];
 	before = node_slab_free(c, nb);
 	KTEST_ASSERT_EQ(t, numa_run_on((unsigned int)ca, slab_free_here, &a), 0);
 	/* Home: every one is free on its slab of node B ... */
-	KTEST_EXPECT_EQ(t, node_slab_free(c, nb), before + SLAB_REMOTE_N);
+	KTEST_EXPECT_EQ(t, node_slab_free(c, nb), before + a.in_slabs);
 	/* ... and none serves A's CPU from its magazines. */
 	KTEST_EXPECT_EQ(t, magazine_objects_of(c, (unsigned int)ca, nb), 0);
 	KTEST_EXPECT_EQ(t, magazine_objects_of(km, (unsigned int)ca, nb), 0);
