@@ -727,6 +727,41 @@ static void slab_refill_falls_back_to_nearest(struct ktest *t)
 	numa_done();
 }
 
+/*
+ * A CPU put on a node after mem_init() (how x86 registers its APs) takes
+ * its pages and its slab refills from that node: CPU 7, of memory-less
+ * node 3 at setup, moved to node 2 before it runs.
+ */
+static void cpu_registered_after_setup_is_local(struct ktest *t)
+{
+	unsigned long base[MAX_NUMNODES];
+	struct kmem_cache *c;
+	struct page *p;
+	void *obj;
+
+	numa_machine();
+	kmem_cache_init();
+	c = kmem_cache_create("numa_late_cpu", 64, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	snapshot_free(base);
+	KTEST_ASSERT_EQ(t, numa_set_node(7, 2), 0);
+	host_set_cpu(7);
+	KTEST_EXPECT_EQ(t, numa_node_id(), 2);
+	p = alloc_pages(GFP_KERNEL, 0);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	KTEST_EXPECT_EQ(t, page_to_nid(p), 2);
+	obj = kmem_cache_alloc(c, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, obj != NULL);
+	KTEST_EXPECT_EQ(t, obj_nid(obj), 2);
+	kmem_cache_free(c, obj);
+	__free_pages(p, 0);
+	kmem_cache_shrink(c);
+	host_set_cpu(0);
+	expect_free_back(t, base);
+	kmem_cache_destroy(c);
+	numa_done();
+}
+
 static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(topology_gives_nodes_zones),
 	KTEST_CASE(alloc_is_local),
@@ -742,6 +777,7 @@ static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(unaligned_node_edge_never_merged_across),
 	KTEST_CASE(slab_node_allocations),
 	KTEST_CASE(slab_refill_falls_back_to_nearest),
+	KTEST_CASE(cpu_registered_after_setup_is_local),
 	KTEST_CASE(cpus_of_four_nodes_trade_pages),
 };
 KTEST_SUITE(numa_host, numa_host_cases);
