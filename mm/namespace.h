@@ -29,7 +29,6 @@
 #define slab_nodes_init              kmm_slab_nodes_init
 #define slab_node_get                kmm_slab_node_get
 #define slab_node_fallback           kmm_slab_node_fallback
-#define slab_page_remote             kmm_slab_page_remote
 #define numa_count_alloc             kmm_numa_count_alloc
 #define nr_memory_nodes              kmm_nr_memory_nodes
 #define node_managed_pages           kmm_node_managed_pages

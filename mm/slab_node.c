@@ -36,14 +36,14 @@
  * (slab_free_remote() in slab_internal.h): with one node with memory it is
  * a compare of nr_memory_nodes, a global fixed at boot, and costs the
  * fast path nothing else; with several, the node of the object's page
- * (already loaded by the fast path) is compared with this CPU's here, out
- * of line. A remote object then goes through slab_free_slow(), which
+ * (whose struct page the fast path has in hand) is compared with this
+ * CPU's memory node. A remote object then goes through slab_free_slow(), which
  * checks it like any other and puts it straight back on its slab, so on
- * its own node's lists. (Linux 6.18's sheaves do the same.) With several
- * nodes the depot's shared stack of full magazines is not used either
- * (slab_depot.c): a magazine filled by a CPU of one node must not load on
- * a CPU of another. The only remote objects a magazine can hold are those
- * a refill took from another node because this CPU's node had no memory.
+ * its own node's lists. (Linux 6.18's sheaves do the same.) The depot
+ * keeps its full magazines per node too (slab_depot.c): a magazine filled
+ * by a CPU of one node never loads on a CPU of another. The only remote
+ * objects a magazine can hold are those a refill took from another node
+ * because this CPU's node had no memory.
  *
  * Locking: everything here is under the cache lock (s->lock), like the
  * rest of the slab lists; the lists are per node, the lock is not.
@@ -113,10 +113,4 @@ struct page *slab_node_fallback(struct kmem_cache *s, gfp_t gfp, int nid)
 			head = slab_new(s, gfp, best);
 	}
 	return head;
-}
-
-/* Is @pg, a page of a slab, of another node than this CPU's memory node? */
-bool slab_page_remote(const struct page *pg)
-{
-	return page_to_nid(pg) != cpu_mem_node[mm_cpu_id()];
 }
