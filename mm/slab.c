@@ -35,11 +35,12 @@
  *     another CPU of the same node simply enter that CPU's magazine; every
  *     slab operation finds an object's slab from its address, so where an
  *     object was allocated never matters. An object of another node's
- *     memory goes back to its slab instead (slab_node.c). Magazines are allocated on a CPU's first use
- *     (from the magazine cache); until then mag[cpu] points at the shared
- *     empty magazine, whose limit of 0 sends both fast paths to the slow one.
- *     Under the magazines, the depot (slab_depot.c) keeps each CPU's
- *     previous magazine and the cache's full and empty ones: a slow path
+ *     memory goes back to its slab instead (slab_node.c). Magazines are
+ *     allocated on a CPU's first use (from the magazine cache); until then
+ *     mag[cpu] points at the shared empty magazine, whose limit of 0 sends
+ *     both fast paths to the slow one. Under the magazines, the depot
+ *     (slab_depot.c) keeps each CPU's previous magazine and the cache's
+ *     full (per node) and empty ones: a slow path
  *     first moves a whole magazine of objects from or to it, under one
  *     lock hold, and only falls back to the slabs when it cannot.
  *  2. The slabs, kept per node (slab_node.c): this CPU's node's partial
@@ -730,8 +731,8 @@ out:
 /*
  * One object of node @nid's memory, from its lists or a new slab of its
  * memory, bypassing the magazines (so that a remote object never enters
- * this CPU's magazine); with __GFP_THISNODE NULL when @nid has none, else the usual
- * allocation (this CPU's node first) then.
+ * this CPU's magazine); with __GFP_THISNODE NULL when @nid has none, else
+ * the usual allocation (this CPU's node first) then.
  */
 void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		      unsigned int size, int nid)
