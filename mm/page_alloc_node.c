@@ -142,11 +142,12 @@ static void pcp_swap(struct per_cpu_pages *a, struct per_cpu_pages *b)
 
 /*
  * CPU @cpu was put on a node after numa_nodes_init() (a port registers an
- * AP as it brings it up, after mem_init()): its memory node follows, and
- * its row of per-CPU lists is permuted to match (pcp_of()), each list set
- * moving whole, counters and sizes with it, to its zone's new slot. Only
- * while every list of the row is empty (a CPU that has not run): a CPU
- * whose lists hold pages keeps its memory node until the next mem_init().
+ * AP as it brings it up, after mem_init()): its node is online, its memory
+ * node follows, and its row of per-CPU lists is permuted to match
+ * (pcp_of()), each list set moving whole, counters and sizes with it, to
+ * its zone's new slot. Only while every list of the row is empty (a CPU
+ * that has not run): a CPU whose lists hold pages keeps its memory node
+ * until the next mem_init().
  */
 void numa_cpu_node_changed(unsigned int cpu)
 {
@@ -156,6 +157,7 @@ void numa_cpu_node_changed(unsigned int cpu)
 	if (!nr_memory_nodes || cpu >= MM_NR_CPUS)
 		return; /* before mem_init(): numa_nodes_init() sets it */
 	nid = cpu_to_node(cpu);
+	node_online_map |= (u8)(1u << nid); /* a node of CPUs only is online too */
 	mem = (node_memory_map >> nid) & 1 ? nid : nearest_memory_node(nid);
 	if (mem == cpu_mem_node[cpu])
 		return;

@@ -757,6 +757,10 @@ static void cpu_registered_after_setup_is_local(struct ktest *t)
 	__free_pages(p, 0);
 	kmem_cache_shrink(c);
 	host_set_cpu(0);
+	/* A node that only a late CPU names comes online with it. */
+	KTEST_EXPECT_FALSE(t, node_online(4));
+	KTEST_ASSERT_EQ(t, numa_set_node(5, 4), 0);
+	KTEST_EXPECT_TRUE(t, node_online(4));
 	expect_free_back(t, base);
 	kmem_cache_destroy(c);
 	numa_done();
