@@ -230,6 +230,8 @@ void build_zonelists(void);
 
 /* page_alloc_node.c: the nodes' state, set by mem_init() */
 void numa_nodes_init(void);
+/* CPU @cpu's node changed after numa_nodes_init(): see page_alloc_node.c. */
+void numa_cpu_node_changed(unsigned int cpu);
 /* Nodes with managed memory; pages a node manages (all its zones). */
 extern unsigned int nr_memory_nodes;
 unsigned long node_managed_pages(int nid);

@@ -401,7 +401,8 @@ static __always_inline bool kfree_fast(const void *p)
 		return false;
 	s = pg->slab_cache;
 	m = s->mag[mm_cpu_id()];
-	return slab_free_last(m, p) || slab_free_checked(s, m, p);
+	/* NUMA: another node's object skips the magazine (slab_free_remote()). */
+	return slab_free_last(m, p) || (!slab_free_remote(pg) && slab_free_checked(s, m, p));
 }
 
 /* Free memory from kmalloc (or any slab object). NULL and ZERO_SIZE_PTR are ignored. */

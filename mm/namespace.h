@@ -22,7 +22,13 @@
 #define numa_nr_memblks              kmm_numa_nr_memblks
 #define numa_phys_to_nid             kmm_numa_phys_to_nid
 #define numa_nodes_init              kmm_numa_nodes_init
+#define numa_cpu_node_changed        kmm_numa_cpu_node_changed
 #define slab_alloc_node              kmm_slab_alloc_node
+#define slab_set_state               kmm_slab_set_state
+#define slab_new                     kmm_slab_new
+#define slab_nodes_init              kmm_slab_nodes_init
+#define slab_node_get                kmm_slab_node_get
+#define slab_node_fallback           kmm_slab_node_fallback
 #define numa_count_alloc             kmm_numa_count_alloc
 #define nr_memory_nodes              kmm_nr_memory_nodes
 #define node_managed_pages           kmm_node_managed_pages

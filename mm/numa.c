@@ -16,6 +16,7 @@
  */
 #include "mm/port.h"
 #include "mm/numa.h"
+#include "mm/internal.h"
 
 struct numa_memblk numa_memblks[NUMA_MAX_MEMBLKS];
 unsigned int numa_nr_memblks;
@@ -97,6 +98,7 @@ int numa_set_node(unsigned int cpu, int nid)
 		return -EINVAL;
 	}
 	cpu_node[cpu] = (s8)nid;
+	numa_cpu_node_changed(cpu); /* an AP registered after mem_init() */
 	return 0;
 }
 

@@ -124,6 +124,53 @@ static int nearest_memory_node(int nid)
 	return best < 0 ? 0 : best;
 }
 
+/* Exchange two unused per-CPU list sets, all but their locks. */
+static void pcp_swap(struct per_cpu_pages *a, struct per_cpu_pages *b)
+{
+	struct per_cpu_pages t = *a;
+
+	a->room = b->room;
+	a->high = b->high;
+	a->batch = b->batch;
+	a->nr_fast_allocs = b->nr_fast_allocs;
+	b->room = t.room;
+	b->high = t.high;
+	b->batch = t.batch;
+	b->nr_fast_allocs = t.nr_fast_allocs;
+	/* Empty: every lists[] is NULL in both. */
+}
+
+/*
+ * CPU @cpu was put on a node after numa_nodes_init() (a port registers an
+ * AP as it brings it up, after mem_init()): its node is online, its memory
+ * node follows, and its row of per-CPU lists is permuted to match
+ * (pcp_of()), each list set moving whole, counters and sizes with it, to
+ * its zone's new slot. Only while every list of the row is empty (a CPU
+ * that has not run): a CPU whose lists hold pages keeps its memory node
+ * until the next mem_init().
+ */
+void numa_cpu_node_changed(unsigned int cpu)
+{
+	unsigned int slot, d;
+	int nid, mem;
+
+	if (!nr_memory_nodes || cpu >= MM_NR_CPUS)
+		return; /* before mem_init(): numa_nodes_init() sets it */
+	nid = cpu_to_node(cpu);
+	node_online_map |= (u8)(1u << nid); /* a node of CPUs only is online too */
+	mem = (node_memory_map >> nid) & 1 ? nid : nearest_memory_node(nid);
+	if (mem == cpu_mem_node[cpu])
+		return;
+	for (slot = 0; slot < MAX_ZONEIDS; slot++)
+		if (pcp_count(&pcp_lists[cpu][slot]))
+			return;
+	d = (unsigned int)(mem ^ cpu_mem_node[cpu]) * PCP_ZONES;
+	for (slot = 0; slot < MAX_ZONEIDS; slot++)
+		if (slot < (slot ^ d))
+			pcp_swap(&pcp_lists[cpu][slot], &pcp_lists[cpu][slot ^ d]);
+	cpu_mem_node[cpu] = (u8)mem;
+}
+
 void numa_nodes_init(void)
 {
 	unsigned int cpu;

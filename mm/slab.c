@@ -32,18 +32,22 @@
  *     magazine, with interrupts off and no lock; a miss moves mag_batch
  *     objects between the magazine and the slabs under the cache lock, so at
  *     most 1 in mag_batch operations takes the lock. Objects freed on
- *     another CPU simply enter that CPU's magazine; every slab operation
- *     finds an object's slab from its address, so where an object was
- *     allocated never matters. Magazines are allocated on a CPU's first use
- *     (from the magazine cache); until then mag[cpu] points at the shared
- *     empty magazine, whose limit of 0 sends both fast paths to the slow one.
- *     Under the magazines, the depot (slab_depot.c) keeps each CPU's
- *     previous magazine and the cache's full and empty ones: a slow path
+ *     another CPU of the same node simply enter that CPU's magazine; every
+ *     slab operation finds an object's slab from its address, so where an
+ *     object was allocated never matters. An object of another node's
+ *     memory goes back to its slab instead (slab_node.c). Magazines are
+ *     allocated on a CPU's first use (from the magazine cache); until then
+ *     mag[cpu] points at the shared empty magazine, whose limit of 0 sends
+ *     both fast paths to the slow one. Under the magazines, the depot
+ *     (slab_depot.c) keeps each CPU's previous magazine and the cache's
+ *     full (per node) and empty ones: a slow path
  *     first moves a whole magazine of objects from or to it, under one
  *     lock hold, and only falls back to the slabs when it cannot.
- *  2. The slabs: partial ones first, then an empty one, then a new slab from
- *     alloc_pages(). A slab whose last object returns goes on the empty list;
- *     beyond SLAB_MIN_EMPTY empty slabs it goes back to the buddy allocator.
+ *  2. The slabs, kept per node (slab_node.c): this CPU's node's partial
+ *     ones first, then an empty one, then a new slab from alloc_pages().
+ *     A slab whose last object returns goes on its node's empty list;
+ *     beyond SLAB_MIN_EMPTY empty slabs of its node it goes back to the
+ *     buddy allocator.
  *     kmem_cache_shrink() returns them all. Objects move between magazine
  *     and slabs in runs: a refill takes as many objects as it needs off one
  *     slab's free list at a time (slab_take_run()), a flush returns each
@@ -218,15 +222,17 @@ static struct page *slab_head_of(const struct kmem_cache *s, const void *obj)
 
 /* ---- slabs ---------------------------------------------------------------- */
 
-static void slab_set_state(struct kmem_cache *s, struct page *head,
-			   enum slab_state state)
+void slab_set_state(struct kmem_cache *s, struct page *head,
+		    enum slab_state state)
 {
+	struct kmem_cache_node *n = slab_node_of(s, head);
+
 	if (head->slab_state == state)
 		return;
 	switch (head->slab_state) {
-	case SLAB_STATE_EMPTY:   s->nr_empty--;   break;
-	case SLAB_STATE_PARTIAL: s->nr_partial--; break;
-	case SLAB_STATE_FULL:    s->nr_full--;    break;
+	case SLAB_STATE_EMPTY:   s->nr_empty--;   n->nr_empty--;   break;
+	case SLAB_STATE_PARTIAL: s->nr_partial--; n->nr_partial--; break;
+	case SLAB_STATE_FULL:    s->nr_full--;    n->nr_full--;    break;
 	default: break;
 	}
 	if (head->slab_state != SLAB_STATE_NONE)
@@ -235,15 +241,18 @@ static void slab_set_state(struct kmem_cache *s, struct page *head,
 	switch (state) {
 	case SLAB_STATE_EMPTY:
 		s->nr_empty++;
-		list_add(&head->slab_list, &s->empty);
+		n->nr_empty++;
+		list_add(&head->slab_list, &n->empty);
 		break;
 	case SLAB_STATE_PARTIAL:
 		s->nr_partial++;
-		list_add(&head->slab_list, &s->partial);
+		n->nr_partial++;
+		list_add(&head->slab_list, &n->partial);
 		break;
 	case SLAB_STATE_FULL:
 		s->nr_full++;
-		list_add(&head->slab_list, &s->full);
+		n->nr_full++;
+		list_add(&head->slab_list, &n->full);
 		break;
 	default:
 		break;
@@ -303,7 +312,7 @@ static void slab_build_freelist(struct kmem_cache *s, struct page *head)
  * NUMA_NO_NODE (then this CPU's node first); it starts on the empty list.
  * Lock held.
  */
-static struct page *slab_new(struct kmem_cache *s, gfp_t gfp, int nid)
+struct page *slab_new(struct kmem_cache *s, gfp_t gfp, int nid)
 {
 	unsigned int i, npages = 1U << s->order;
 	struct page *head;
@@ -444,62 +453,22 @@ static __always_inline bool slab_fp_says_free(const struct slab_fp_key *k,
 }
 
 /*
- * NUMA. A slab is one buddy block, so all its objects are of one node,
- * page_to_nid(head). The cache keeps one set of slab lists, not one per
- * node as SLUB's kmem_cache_node: with several nodes with memory, a refill
- * (slab_next_source()) first searches them for a slab of this CPU's memory
- * node, then takes a new slab of that node only (__GFP_THISNODE), and only
- * then any slab, so magazines fill with local objects while the node has
- * memory. kmem_cache_alloc_node() and kmalloc_node() for another node take
- * one object of that node's slabs straight off its slab (slab_alloc_node()),
- * past the magazines, so they never carry a remote object into a local
- * magazine. Frees are not checked for their node: an object freed on
- * another node's CPU enters that CPU's magazine and may serve it until the
- * magazine flushes (a check there would cost the one-node free fast path
- * a load and a compare). The searches are linear in the slabs of the
- * cache; with one node none of this runs.
- *
- * slab_node_source(): a slab of node @nid with a free object, from the
- * partial list, else the empty list, else a new one of @nid's memory; NULL
- * when @nid has none. Lock held.
- */
-static struct page *slab_node_source(struct kmem_cache *s, gfp_t gfp, int nid)
-{
-	struct page *head;
-
-	list_for_each_entry(head, &s->partial, slab_list)
-		if (page_to_nid(head) == nid && head->freelist)
-			return head;
-	list_for_each_entry(head, &s->empty, slab_list)
-		if (page_to_nid(head) == nid && head->freelist)
-			return head;
-	return slab_new(s, gfp, nid);
-}
-
-/*
- * The slab the next refill takes from: a partial one, else an empty one,
- * else a new one; NULL when memory runs out. With several nodes, one of
- * this CPU's memory node first. Lock held.
+ * The slab the next refill takes from: one of this CPU's memory node's
+ * lists (partial, then empty), else a new slab; NULL when memory runs out.
+ * With several nodes the new slab is of this node's memory only, and when
+ * the node has none the nearest node's slabs serve (slab_node.c). Lock
+ * held.
  */
 static struct page *slab_next_source(struct kmem_cache *s, gfp_t gfp)
 {
-	struct page *head;
+	int nid = cpu_mem_node[mm_cpu_id()];
+	struct page *head = slab_node_get(s, nid);
 
-	if (unlikely(nr_memory_nodes > 1) &&
-	    (head = slab_node_source(s, gfp, cpu_mem_node[mm_cpu_id()])))
+	if (head)
 		return head;
-	for (;;) {
-		if (!list_empty(&s->partial))
-			head = list_first_entry(&s->partial, struct page, slab_list);
-		else if (!list_empty(&s->empty))
-			head = list_first_entry(&s->empty, struct page, slab_list);
-		else if (!(head = slab_new(s, gfp, NUMA_NO_NODE)))
-			return NULL;
-		if (likely(head->freelist))
-			return head;
-		/* A partial slab with no free object: an earlier truncation. */
-		slab_set_state(s, head, SLAB_STATE_FULL);
-	}
+	if (unlikely(nr_memory_nodes > 1))
+		return slab_node_fallback(s, gfp, nid);
+	return slab_new(s, gfp, NUMA_NO_NODE);
 }
 
 /*
@@ -604,7 +573,7 @@ static unsigned int slab_put_run(struct kmem_cache *s, struct page *head,
 	head->freelist = list;
 	s->free_objects += head->inuse - inuse;
 	head->inuse = inuse;
-	if (inuse == 0 && s->nr_empty >= SLAB_MIN_EMPTY)
+	if (inuse == 0 && slab_node_of(s, head)->nr_empty >= SLAB_MIN_EMPTY)
 		slab_discard(s, head);
 	else
 		slab_set_state(s, head, slab_expected_state(head));
@@ -763,9 +732,10 @@ out:
 }
 
 /*
- * One object of node @nid's memory (see slab_node_source()), bypassing the
- * magazines; with __GFP_THISNODE NULL when @nid has none, else the usual
- * allocation (this CPU's node first) then.
+ * One object of node @nid's memory, from its lists or a new slab of its
+ * memory, bypassing the magazines (so that a remote object never enters
+ * this CPU's magazine); with __GFP_THISNODE NULL when @nid has none, else
+ * the usual allocation (this CPU's node first) then.
  */
 void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		      unsigned int size, int nid)
@@ -782,7 +752,9 @@ void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		return NULL;
 	flags = mm_irq_save();
 	slab_lock_slow(s);
-	head = slab_node_source(s, gfp, nid);
+	head = slab_node_get(s, nid);
+	if (!head)
+		head = slab_new(s, gfp, nid);
 	if (head) {
 		slab_take_run(s, head, &obj, 1, false, caller);
 		if (slab_is_debug(s))
@@ -866,7 +838,8 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 		goto out;
 	}
 	slab_lock_slow(s);
-	if (m == &slab_empty_mag) {
+	/* Another node's object goes home, to its slab (slab_free_remote()). */
+	if (m == &slab_empty_mag || slab_free_remote(head)) {
 		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
 			slab_put_run(s, head, &obj, 1, false, caller);
 	} else {

@@ -199,9 +199,7 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 	}
 	slab_depot_init(s);
 	mm_spin_lock_init(&s->lock);
-	INIT_LIST_HEAD(&s->partial);
-	INIT_LIST_HEAD(&s->full);
-	INIT_LIST_HEAD(&s->empty);
+	slab_nodes_init(s);
 	INIT_LIST_HEAD(&s->list);
 	return 0;
 }
@@ -210,7 +208,6 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 int kmem_cache_shrink(struct kmem_cache *s)
 {
 	unsigned long flags;
-	struct page *head, *tmp;
 	int pages = 0;
 
 	if (!s || (s->flags & SLAB_DEAD))
@@ -220,10 +217,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	pages += (int)slab_depot_release(s);
 	flags = mm_irq_save();
 	mm_spin_lock(&s->lock);
-	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
-		pages += 1 << head->slab_order;
-		slab_discard(s, head);
-	}
+	pages += (int)slab_discard_empty_locked(s); /* every node's */
 	mm_spin_unlock(&s->lock);
 	mm_irq_restore(flags);
 	return pages;
@@ -325,13 +319,15 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (s->nr_partial || s->nr_full) {
 		slab_bug(s, NULL, 0, _RET_IP_,
 			 "Objects remaining on kmem_cache_destroy: %lu", live);
-		list_for_each_entry_safe(head, tmp, &s->partial, slab_list) {
-			slab_report_live(s, head);
-			slab_orphan(head);
-		}
-		list_for_each_entry_safe(head, tmp, &s->full, slab_list) {
-			slab_report_live(s, head);
-			slab_orphan(head);
+		for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+			list_for_each_entry_safe(head, tmp, &s->node[nid].partial, slab_list) {
+				slab_report_live(s, head);
+				slab_orphan(head);
+			}
+			list_for_each_entry_safe(head, tmp, &s->node[nid].full, slab_list) {
+				slab_report_live(s, head);
+				slab_orphan(head);
+			}
 		}
 	}
 	mm_spin_unlock(&s->lock);

@@ -686,18 +686,50 @@ void slab_report_live(struct kmem_cache *s, struct page *head)
 
 /* ---- whole caches: slab_check, /proc/slabinfo ------------------------------ */
 
-static int slab_check_list(struct kmem_cache *s, struct list_head *list,
+/* Check one list of node @nid; *@count += its slabs. Lock held. */
+static int slab_check_list(struct kmem_cache *s, int nid, struct list_head *list,
 			   enum slab_state state, unsigned long *count,
 			   unsigned long caller)
 {
 	struct page *head, *tmp;
 	int errors = 0;
 
-	*count = 0;
 	list_for_each_entry_safe(head, tmp, list, slab_list) {
 		(*count)++;
+		if (page_to_nid(head) != nid) {
+			slab_bug(s, slab_base(head), 0, caller,
+				 "Slab of node %d on node %d's list", page_to_nid(head), nid);
+			errors++;
+		}
 		errors += slab_check_slab(s, head, state, caller);
 	}
+	return errors;
+}
+
+/* Check node @nid's lists and counters; adds its slabs to the totals. */
+static int slab_check_node(struct kmem_cache *s, int nid, unsigned long *n_empty,
+			   unsigned long *n_partial, unsigned long *n_full,
+			   unsigned long caller)
+{
+	struct kmem_cache_node *n = &s->node[nid];
+	unsigned long e = 0, p = 0, f = 0;
+	int errors = 0;
+
+	errors += slab_check_list(s, nid, &n->partial, SLAB_STATE_PARTIAL, &p, caller);
+	errors += slab_check_list(s, nid, &n->full, SLAB_STATE_FULL, &f, caller);
+	errors += slab_check_list(s, nid, &n->empty, SLAB_STATE_EMPTY, &e, caller);
+	if (!errors && (e != n->nr_empty || p != n->nr_partial || f != n->nr_full)) {
+		slab_bug(s, NULL, 0, caller,
+			 "Node %d slab counts wrong: lists %lu/%lu/%lu, counters %lu/%lu/%lu",
+			 nid, e, p, f, n->nr_empty, n->nr_partial, n->nr_full);
+		n->nr_empty = e;
+		n->nr_partial = p;
+		n->nr_full = f;
+		errors++;
+	}
+	*n_empty += e;
+	*n_partial += p;
+	*n_full += f;
 	return errors;
 }
 
@@ -733,14 +765,17 @@ static int slab_check_magazines(struct kmem_cache *s, unsigned long caller)
 static int slab_check_free_total(struct kmem_cache *s, int errors,
 				 unsigned long caller)
 {
-	struct list_head *lists[] = { &s->partial, &s->full, &s->empty };
 	unsigned long total = 0;
 	struct page *head;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(lists); i++)
-		list_for_each_entry(head, lists[i], slab_list)
-			total += head->objects - head->inuse;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct list_head *lists[] = { &s->node[nid].partial, &s->node[nid].full,
+					      &s->node[nid].empty };
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(lists); i++)
+			list_for_each_entry(head, lists[i], slab_list)
+				total += head->objects - head->inuse;
+	}
 	if (total == s->free_objects)
 		return 0;
 	s->free_objects = total;
@@ -764,9 +799,9 @@ int slab_check(struct kmem_cache *s)
 	flags = mm_irq_save();
 	mm_spin_lock(&s->lock);
 	errors += slab_check_magazines(s, caller);
-	errors += slab_check_list(s, &s->partial, SLAB_STATE_PARTIAL, &n_partial, caller);
-	errors += slab_check_list(s, &s->full, SLAB_STATE_FULL, &n_full, caller);
-	errors += slab_check_list(s, &s->empty, SLAB_STATE_EMPTY, &n_empty, caller);
+	n_empty = n_partial = n_full = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		errors += slab_check_node(s, nid, &n_empty, &n_partial, &n_full, caller);
 	errors += slab_check_free_total(s, errors, caller);
 	/* Slabs moved by repairs above may have been counted twice. */
 	if (!errors && (n_empty != s->nr_empty || n_partial != s->nr_partial ||

@@ -9,13 +9,15 @@
  * which the fast paths in slab_internal.h pop and push without a lock, and
  * the previous one (s->prev[cpu]), full or empty, touched only by the slow
  * paths. Under them, the cache keeps a depot of magazines: a stack of full
- * ones and a stack of empty ones, linked through the magazines themselves
- * (m->next overlays m->last, which no magazine in a depot uses).
+ * ones per memory node (a CPU gives and takes only its own node's, so that
+ * magazines hold their CPU's node's objects: slab_node.c) and a stack of
+ * empty ones, linked through the magazines themselves (m->next overlays
+ * m->last, which no magazine in a depot uses).
  *
  *   CPU 0: mag[0] [o o o . .]  prev[0] [o o o o o]   ... CPU n
  *                   \ fast paths         | slow paths, s->lock held
  *                                        v
- *   depot:  depot_full  -> [ooooo] -> [ooooo] -> NULL   (at most depot_max_full)
+ *   depot:  depot_full[nid] -> [ooooo] -> NULL  (all nodes': at most depot_max_full)
  *           depot_empty -> [.....] -> NULL
  *                                        |  only when the depot has
  *                                        v  nothing to give or no room
@@ -194,7 +196,8 @@ struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,
 		slab_mag_move(s, m, p);
 		return m;
 	}
-	f = depot_pop(s, &s->depot_full, &s->nr_depot_full);
+	/* This node's: a magazine another node's CPU filled holds its objects. */
+	f = depot_pop(s, &s->depot_full[cpu_mem_node[cpu]], &s->nr_depot_full);
 	if (!f)
 		return m;
 	slab_mag_move(s, m, f);
@@ -234,20 +237,21 @@ struct slab_magazine *slab_depot_get_empty(struct kmem_cache *s,
 	if (!p)
 		s->prev[cpu] = e;
 	else
-		depot_push(&s->depot_full, &s->nr_depot_full, e);
+		depot_push(&s->depot_full[cpu_mem_node[cpu]], &s->nr_depot_full, e);
 	return m;
 }
 
-/* Give every empty slab of @s back to the page allocator. Lock held. */
+/* Give every empty slab of @s, every node's, back to the page allocator. Lock held. */
 unsigned long slab_discard_empty_locked(struct kmem_cache *s)
 {
 	struct page *head, *tmp;
 	unsigned long pages = 0;
 
-	list_for_each_entry_safe(head, tmp, &s->empty, slab_list) {
-		pages += 1UL << head->slab_order;
-		slab_discard(s, head);
-	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		list_for_each_entry_safe(head, tmp, &s->node[nid].empty, slab_list) {
+			pages += 1UL << head->slab_order;
+			slab_discard(s, head);
+		}
 	return pages;
 }
 
@@ -260,11 +264,12 @@ static void slab_depot_empty_locked(struct kmem_cache *s,
 {
 	struct slab_magazine *m;
 
-	while ((m = depot_pop(s, &s->depot_full, &s->nr_depot_full))) {
-		slab_flush_locked(s, m, m->avail, _RET_IP_);
-		m->next = *freed;
-		*freed = m;
-	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		while ((m = depot_pop(s, &s->depot_full[nid], &s->nr_depot_full))) {
+			slab_flush_locked(s, m, m->avail, _RET_IP_);
+			m->next = *freed;
+			*freed = m;
+		}
 	while ((m = depot_pop(s, &s->depot_empty, &s->nr_depot_empty))) {
 		m->next = *freed;
 		*freed = m;
@@ -397,11 +402,13 @@ struct slab_magazine *slab_next_magazine(struct kmem_cache *s,
 	}
 	*cpu = MM_NR_CPUS;
 	p -= 2 * MM_NR_CPUS;
-	for (m = s->depot_full, i = 0; m && i < p; i++)
-		m = m->next;
-	if (m)
-		return m;
-	p -= i;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (m = s->depot_full[nid], i = 0; m && i < p; i++)
+			m = m->next;
+		if (m)
+			return m;
+		p -= i;
+	}
 	for (m = s->depot_empty, i = 0; m && i < p; i++)
 		m = m->next;
 	return m;

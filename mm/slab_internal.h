@@ -104,6 +104,16 @@ enum slab_state {
 	SLAB_STATE_NONE,    /* being built or torn down */
 };
 
+/*
+ * One node's slabs of a cache (Linux's struct kmem_cache_node): every slab
+ * on these lists is of node page_to_nid(head)'s memory. Under the cache's
+ * lock, like the totals in struct kmem_cache (mm/slab_node.c).
+ */
+struct kmem_cache_node {
+	struct list_head partial, full, empty;
+	unsigned long nr_partial, nr_full, nr_empty;
+};
+
 struct kmem_cache {
 	/* Hot: read by every fast-path alloc and free. */
 	struct slab_magazine *mag[MM_NR_CPUS]; /* &slab_empty_mag until used */
@@ -135,14 +145,15 @@ struct kmem_cache {
 	 * stacks of full and empty magazines, under s->lock.
 	 */
 	struct slab_magazine *prev[MM_NR_CPUS]; /* NULL until first needed */
-	struct slab_magazine *depot_full, *depot_empty;
-	unsigned int nr_depot_full, nr_depot_empty;
+	/* Full ones by the memory node of the CPUs that filled them (slab_node.c). */
+	struct slab_magazine *depot_full[MAX_NUMNODES], *depot_empty;
+	unsigned int nr_depot_full, nr_depot_empty; /* nr_depot_full: all nodes' */
 	unsigned int depot_max_full; /* full magazines kept; beyond, to slabs */
 	unsigned int depot_contended; /* slow paths that found the lock taken */
 
 	mm_spinlock_t lock;       /* everything below, and the slabs' freelists */
-	struct list_head partial, full, empty;
-	unsigned long nr_partial, nr_full, nr_empty;
+	struct kmem_cache_node node[MAX_NUMNODES]; /* slab lists, by node */
+	unsigned long nr_partial, nr_full, nr_empty; /* totals over the nodes */
 	unsigned long nr_slabs;
 	unsigned long free_objects; /* on slab freelists (not magazines) */
 
@@ -181,6 +192,36 @@ enum slab_state slab_expected_state(const struct page *head);
 void slab_truncate_freelist(struct kmem_cache *s, struct page *head,
 			    void *last, unsigned int nfree);
 void slab_set_nfree(struct kmem_cache *s, struct page *head, unsigned int nfree);
+
+/* Make @head's state @state: its node's list and counters. Lock held. */
+void slab_set_state(struct kmem_cache *s, struct page *head, enum slab_state state);
+/* A new slab, of node @nid's memory only unless NUMA_NO_NODE. Lock held. */
+struct page *slab_new(struct kmem_cache *s, gfp_t gfp, int nid);
+
+/* slab_node.c: the per-node slab lists, and frees that go home */
+static inline struct kmem_cache_node *slab_node_of(struct kmem_cache *s,
+						   const struct page *head)
+{
+	return &s->node[page_to_nid(head)];
+}
+void slab_nodes_init(struct kmem_cache *s);
+/* A slab of node @nid's lists with a free object, or NULL. Lock held. */
+struct page *slab_node_get(struct kmem_cache *s, int nid);
+/* A slab of the nearest node, other than @nid, that has one. Lock held. */
+struct page *slab_node_fallback(struct kmem_cache *s, gfp_t gfp, int nid);
+/*
+ * NUMA: is @pg, a page of a slab, of another node than this CPU's memory
+ * node? Then its objects may not enter this CPU's magazine: they go home,
+ * to their slab, in slab_free_slow(). With one node with memory this is
+ * one compare of a global that never changes after boot. Inline, not a
+ * call: a call on the free path makes the compiler save registers in the
+ * prologue that the free shortcut shares (+10 instructions per pair).
+ */
+static __always_inline bool slab_free_remote(const struct page *pg)
+{
+	return unlikely(nr_memory_nodes > 1) &&
+	       page_to_nid(pg) != cpu_mem_node[mm_cpu_id()];
+}
 
 /* slab_depot.c: the depot of magazines under the per-CPU layer */
 void slab_depot_init(struct kmem_cache *s);
@@ -516,8 +557,9 @@ static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj
 		return;
 	}
 	pfn = PHYS_PFN(__pa_direct(obj));
+	/* NUMA: another node's object skips the magazine (slab_free_remote()). */
 	if (likely(slab_pfn_in_map(pfn) && pfn_to_page(pfn)->slab_cache == s &&
-		   slab_free_checked(s, m, obj))) {
+		   !slab_free_remote(pfn_to_page(pfn)) && slab_free_checked(s, m, obj))) {
 		mm_irq_restore(flags);
 		return;
 	}

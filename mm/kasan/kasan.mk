@@ -17,6 +17,7 @@ KASAN_CFLAGS := -fsanitize=kernel-address -fasan-shadow-offset=0xdffffc000000000
 	--param asan-instrumentation-with-call-threshold=0 \
 	--param asan-stack=1 --param asan-globals=1
 KASAN_SANITIZE_n := mm/kasan/% mm/kfence.c mm/slab.c mm/slab_bulk.c mm/slab_depot.c mm/slab_cache.c mm/slab_debug.c \
+	mm/slab_node.c \
 	mm/kmalloc.c mm/page_alloc.c mm/page_poison.c
 KASAN_INSTRUMENTED := $(filter-out $(KASAN_SANITIZE_n), \
 	$(filter mm/% kernel/% tests/kernel/%,$(KERNEL_SRCS) $(LIB_SRCS)))

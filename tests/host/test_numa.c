@@ -28,6 +28,7 @@
 #include "mm/gfp.h"
 #include "mm/internal.h"
 #include "mm/slab.h"
+#include "mm/slab_internal.h"
 #include "host_mm.h"
 
 #define MB (1UL << 20)
@@ -667,6 +668,104 @@ static void slab_node_allocations(struct ktest *t)
 	numa_done();
 }
 
+
+/*
+ * A refill comes from this CPU's node; when the node has no memory left,
+ * from the nearest node by distance (node 0's: node 2 at 20), even while
+ * a farther node (node 1 at 30) has a partial slab. Everything back after
+ * free + shrink.
+ */
+static void slab_refill_falls_back_to_nearest(struct ktest *t)
+{
+	unsigned long base[MAX_NUMNODES];
+	struct page *chain = NULL, *p;
+	struct kmem_cache *c;
+	void *far, *objs[64];
+	unsigned int avail;
+	int i;
+
+	numa_machine();
+	kmem_cache_init();
+	c = kmem_cache_create("numa_refill", 192, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	snapshot_free(base);
+	host_set_cpu(0);
+	for (i = 0; i < 64; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		KTEST_ASSERT_TRUE(t, objs[i] != NULL);
+		KTEST_EXPECT_EQ(t, obj_nid(objs[i]), 0);
+	}
+	for (i = 0; i < 64; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_shrink(c);
+	far = kmem_cache_alloc_node(c, GFP_KERNEL, 1); /* node 1: a partial slab */
+	KTEST_ASSERT_TRUE(t, far != NULL);
+	KTEST_EXPECT_EQ(t, c->node[1].nr_partial, 1);
+	while ((p = alloc_pages_node(0, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0)))
+		chain_push(&chain, p);
+	for (i = 0; i < 64; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		KTEST_ASSERT_TRUE(t, objs[i] != NULL);
+		KTEST_EXPECT_EQ(t, obj_nid(objs[i]), 2);
+	}
+	KTEST_EXPECT_EQ(t, c->node[0].nr_partial + c->node[0].nr_full + c->node[0].nr_empty, 0);
+	/*
+	 * Freed on node 0's CPU, they go home to node 2's slabs, not into the
+	 * magazine (which holds what is left of the fallback refill).
+	 */
+	avail = c->mag[0]->avail;
+	for (i = 0; i < 64; i++)
+		kmem_cache_free(c, objs[i]);
+	KTEST_EXPECT_EQ(t, c->mag[0]->avail, avail);
+	kmem_cache_free(c, far);
+	chain_free(&chain, 0);
+	KTEST_EXPECT_EQ(t, slab_check(c), 0);
+	kmem_cache_shrink(c);
+	KTEST_EXPECT_EQ(t, c->nr_slabs, 0);
+	expect_free_back(t, base);
+	kmem_cache_destroy(c);
+	numa_done();
+}
+
+/*
+ * A CPU put on a node after mem_init() (how x86 registers its APs) takes
+ * its pages and its slab refills from that node: CPU 7, of memory-less
+ * node 3 at setup, moved to node 2 before it runs.
+ */
+static void cpu_registered_after_setup_is_local(struct ktest *t)
+{
+	unsigned long base[MAX_NUMNODES];
+	struct kmem_cache *c;
+	struct page *p;
+	void *obj;
+
+	numa_machine();
+	kmem_cache_init();
+	c = kmem_cache_create("numa_late_cpu", 64, 0, 0, NULL);
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	snapshot_free(base);
+	KTEST_ASSERT_EQ(t, numa_set_node(7, 2), 0);
+	host_set_cpu(7);
+	KTEST_EXPECT_EQ(t, numa_node_id(), 2);
+	p = alloc_pages(GFP_KERNEL, 0);
+	KTEST_ASSERT_TRUE(t, p != NULL);
+	KTEST_EXPECT_EQ(t, page_to_nid(p), 2);
+	obj = kmem_cache_alloc(c, GFP_KERNEL);
+	KTEST_ASSERT_TRUE(t, obj != NULL);
+	KTEST_EXPECT_EQ(t, obj_nid(obj), 2);
+	kmem_cache_free(c, obj);
+	__free_pages(p, 0);
+	kmem_cache_shrink(c);
+	host_set_cpu(0);
+	/* A node that only a late CPU names comes online with it. */
+	KTEST_EXPECT_FALSE(t, node_online(4));
+	KTEST_ASSERT_EQ(t, numa_set_node(5, 4), 0);
+	KTEST_EXPECT_TRUE(t, node_online(4));
+	expect_free_back(t, base);
+	kmem_cache_destroy(c);
+	numa_done();
+}
+
 static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(topology_gives_nodes_zones),
 	KTEST_CASE(alloc_is_local),
@@ -681,6 +780,8 @@ static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(reports_show_every_node),
 	KTEST_CASE(unaligned_node_edge_never_merged_across),
 	KTEST_CASE(slab_node_allocations),
+	KTEST_CASE(slab_refill_falls_back_to_nearest),
+	KTEST_CASE(cpu_registered_after_setup_is_local),
 	KTEST_CASE(cpus_of_four_nodes_trade_pages),
 };
 KTEST_SUITE(numa_host, numa_host_cases);

@@ -4,7 +4,9 @@
  * come from its own node while it has memory, an exhausted node falls back
  * to the nearest one by node_distance(), __GFP_THISNODE fails instead,
  * pages freed by a CPU of another node go home, and the numastat counters
- * add up.
+ * add up. The slab: each node's slabs sit on that node's lists, a CPU's
+ * refills come from its node, and objects freed by a CPU of another node
+ * go back to their own node's slabs, never into that CPU's magazine.
  *
  * Cases that need several nodes print a KTAP skip with the reason ("needs
  * 2 nodes, have 1") on a machine of one node; the others run everywhere.
@@ -16,6 +18,8 @@
 #include "mm/gfp.h"
 #include "mm/internal.h"
 #include "mm/slab.h"
+#include "mm/slab_internal.h"
+#include "mm/kfence.h"
 
 #ifdef KMM_HOST
 #include "host_mm.h"
@@ -378,6 +382,199 @@ static void slab_objects_of_the_node_asked(struct ktest *t)
 	KTEST_EXPECT_EQ(t, buddy_check(), 0);
 }
 
+
+/* Free objects on the slabs of node @nid's lists of @c. */
+static unsigned long node_slab_free(struct kmem_cache *c, int nid)
+{
+	struct kmem_cache_node *n = &c->node[nid];
+	struct list_head *lists[] = { &n->partial, &n->full, &n->empty };
+	unsigned long flags, nfree = 0;
+	struct page *head;
+
+	flags = mm_irq_save();
+	mm_spin_lock(&c->lock);
+	for (unsigned int i = 0; i < ARRAY_SIZE(lists); i++)
+		list_for_each_entry(head, lists[i], slab_list)
+			nfree += head->objects - head->inuse;
+	mm_spin_unlock(&c->lock);
+	mm_irq_restore(flags);
+	return nfree;
+}
+
+/* Every node's free pages, per-CPU lists drained. */
+static void node_free_snapshot(unsigned long f[MAX_NUMNODES])
+{
+	drain_all_pages();
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		f[nid] = numa_node_free_pages(nid);
+}
+
+/*
+ * kmem_cache_alloc_node(s, gfp, n)'s objects are of node n and their slabs
+ * on node n's lists only; free-all + shrink leaves no slab on any node and
+ * every node's free pages at their baseline.
+ */
+static void slab_lists_per_node(struct ktest *t)
+{
+	struct kmem_cache *c = kmem_cache_create("ktest_numa_lists", 96, 0, 0, NULL);
+	unsigned long base[MAX_NUMNODES], now[MAX_NUMNODES];
+	static void *objs[MAX_NUMNODES][80];
+	int nid, i;
+
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	memset(objs, 0, sizeof(objs));
+	node_free_snapshot(base);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!node_managed_pages(nid))
+			continue;
+		for (i = 0; i < 80; i++) {
+			objs[nid][i] = kmem_cache_alloc_node(c, GFP_KERNEL, nid);
+			KTEST_ASSERT_TRUE(t, objs[nid][i] != NULL);
+			KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(objs[nid][i])), nid);
+		}
+	}
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		unsigned long slabs = c->node[nid].nr_partial + c->node[nid].nr_full;
+
+		/* 80 objects of 96 bytes need a slab of their node; none elsewhere. */
+		if (node_managed_pages(nid))
+			KTEST_EXPECT_GE(t, slabs, 1);
+		else
+			KTEST_EXPECT_EQ(t, slabs + c->node[nid].nr_empty, 0);
+	}
+	/* slab_check() also checks every slab is on its own node's list. */
+	KTEST_EXPECT_EQ(t, slab_check(c), 0);
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		for (i = 0; i < 80; i++)
+			if (objs[nid][i])
+				kmem_cache_free(c, objs[nid][i]);
+	KTEST_EXPECT_GE(t, kmem_cache_shrink(c), 1);
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		KTEST_EXPECT_EQ(t, c->node[nid].nr_partial + c->node[nid].nr_full +
+				   c->node[nid].nr_empty, 0);
+	}
+	KTEST_EXPECT_EQ(t, c->nr_slabs, 0);
+	node_free_snapshot(now);
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		KTEST_EXPECT_EQ(t, now[nid], base[nid]);
+	KTEST_EXPECT_EQ(t, slab_check(c), 0);
+	kmem_cache_destroy(c);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
+#define SLAB_REMOTE_N 48
+
+struct slab_remote_args {
+	struct kmem_cache *c;
+	void *objs[SLAB_REMOTE_N], *kobjs[SLAB_REMOTE_N];
+	int nid;   /* the allocating CPU's node */
+	int wrong; /* objects not of that node */
+	int failed;
+	unsigned int in_slabs; /* of objs[]: not KFENCE's (those go to KFENCE) */
+};
+
+/* Of node @nid, if a slab object; KFENCE's objects have no node to check. */
+static int slab_obj_wrong_node(const void *p, int nid)
+{
+	return !is_kfence_address(p) && page_to_nid(virt_to_page(p)) != nid;
+}
+
+/* Plain allocations on this CPU: its node's objects, through its magazines. */
+static void slab_alloc_here(void *arg)
+{
+	struct slab_remote_args *a = arg;
+
+	a->nid = numa_node_id();
+	for (unsigned int i = 0; i < SLAB_REMOTE_N; i++) {
+		a->objs[i] = kmem_cache_alloc(a->c, GFP_KERNEL);
+		a->kobjs[i] = kmalloc(64, GFP_KERNEL);
+		if (!a->objs[i] || !a->kobjs[i]) {
+			a->failed++;
+			continue;
+		}
+		a->in_slabs += !is_kfence_address(a->objs[i]);
+		a->wrong += slab_obj_wrong_node(a->objs[i], a->nid);
+		a->wrong += slab_obj_wrong_node(a->kobjs[i], a->nid);
+	}
+}
+
+static void slab_free_here(void *arg)
+{
+	struct slab_remote_args *a = arg;
+
+	for (unsigned int i = 0; i < SLAB_REMOTE_N; i++) {
+		kmem_cache_free(a->c, a->objs[i]);
+		kfree(a->kobjs[i]);
+	}
+}
+
+/* Objects of node @nid in CPU @cpu's magazine of @s. */
+static unsigned int magazine_objects_of(struct kmem_cache *s, unsigned int cpu, int nid)
+{
+	struct slab_magazine *m = s->mag[cpu];
+	unsigned int n = 0;
+
+	for (unsigned int i = 1; i <= m->avail; i++)
+		n += page_to_nid(virt_to_page(m->slot[i])) == nid;
+	return n;
+}
+
+/*
+ * Objects a CPU of node B allocated, freed by a CPU of node A, go back to
+ * their slabs on B's lists (kmem_cache_free and kfree alike): A's magazines
+ * get none of them, B's slabs get every one back.
+ */
+static void slab_remote_free_goes_home(struct ktest *t)
+{
+	struct kmem_cache *c = kmem_cache_create("ktest_numa_remote", 128, 0, 0, NULL);
+	static struct slab_remote_args a;
+	struct kmem_cache *km;
+	unsigned long before;
+	int na = -1, nb = -1, ca, cb;
+
+	KTEST_ASSERT_TRUE(t, c != NULL);
+	if (!need_memory_nodes(t, 2))
+		goto out;
+	for (int m = 0; m < MAX_NUMNODES; m++) {
+		if (!node_managed_pages(m) || first_cpu_of(m) < 0)
+			continue;
+		if (na < 0)
+			na = m;
+		else if (nb < 0)
+			nb = m;
+	}
+	if (nb < 0) {
+		ktest_skip(t, "needs CPUs on 2 nodes with memory");
+		goto out;
+	}
+	ca = first_cpu_of(na);
+	cb = first_cpu_of(nb);
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	KTEST_ASSERT_EQ(t, numa_run_on((unsigned int)cb, slab_alloc_here, &a), 0);
+	KTEST_EXPECT_EQ(t, a.nid, nb);
+	KTEST_EXPECT_EQ(t, a.failed, 0);
+	KTEST_EXPECT_EQ(t, a.wrong, 0);
+	if (a.failed)
+		goto out;
+	km = kmalloc_size_cache[(64 - 1) / 8];
+	before = node_slab_free(c, nb);
+	KTEST_ASSERT_EQ(t, numa_run_on((unsigned int)ca, slab_free_here, &a), 0);
+	/* Home: every one is free on its slab of node B ... */
+	KTEST_EXPECT_EQ(t, node_slab_free(c, nb), before + a.in_slabs);
+	/* ... and none serves A's CPU from its magazines. */
+	KTEST_EXPECT_EQ(t, magazine_objects_of(c, (unsigned int)ca, nb), 0);
+	KTEST_EXPECT_EQ(t, magazine_objects_of(km, (unsigned int)ca, nb), 0);
+	KTEST_EXPECT_EQ(t, slab_check(c), 0);
+	KTEST_EXPECT_EQ(t, slab_check(km), 0);
+	/* After shrink, @c holds no slab on any node. */
+	kmem_cache_shrink(c);
+	KTEST_EXPECT_EQ(t, c->nr_slabs, 0);
+out:
+	kmem_cache_destroy(c);
+	KTEST_EXPECT_EQ(t, buddy_check(), 0);
+}
+
 static const struct ktest_case numa_cases[] = {
 	KTEST_CASE(nodes_cover_all_memory),
 	KTEST_CASE(each_cpu_allocates_from_its_node),
@@ -385,5 +582,7 @@ static const struct ktest_case numa_cases[] = {
 	KTEST_CASE(remote_free_goes_home),
 	KTEST_CASE(counters_add_up),
 	KTEST_CASE(slab_objects_of_the_node_asked),
+	KTEST_CASE(slab_lists_per_node),
+	KTEST_CASE(slab_remote_free_goes_home),
 };
 KTEST_SUITE(numa, numa_cases);
