@@ -71,6 +71,7 @@ static int type_add(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
 	}
 	r[i].base = base;
 	r[i].size = end - base;
+	r[i].nid = 0;
 	return 0;
 }
 
@@ -118,6 +119,44 @@ static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t en
 			i--;
 		}
 	}
+	return 0;
+}
+
+/* Split @t's region holding @pa (not at its start) in two at @pa. */
+static int type_split(struct memblock_type *t, phys_addr_t pa)
+{
+	struct memblock_region *r = t->regions;
+	unsigned int i;
+
+	for (i = 0; i < t->cnt; i++) {
+		if (pa <= r[i].base || pa >= region_end(&r[i]))
+			continue;
+		if (t->cnt == MEMBLOCK_MAX_REGIONS)
+			return -ENOSPC;
+		memmove(&r[i + 1], &r[i], (t->cnt - i) * sizeof(*r));
+		t->cnt++;
+		r[i].size = pa - r[i].base;
+		r[i + 1].base = pa;
+		r[i + 1].size -= r[i].size;
+		return 0;
+	}
+	return 0;
+}
+
+int memblock_set_node(phys_addr_t base, phys_addr_t size, int nid)
+{
+	struct memblock_type *t = &memblock.memory;
+	phys_addr_t end = base + size;
+	unsigned int i;
+
+	if (type_split(t, base) || type_split(t, end)) {
+		pr_warn("memblock: no room to split memory at node %d's edges [%#018lx-%#018lx]\n",
+			nid, base, end - 1);
+		return -ENOSPC;
+	}
+	for (i = 0; i < t->cnt; i++)
+		if (t->regions[i].base >= base && region_end(&t->regions[i]) <= end)
+			t->regions[i].nid = nid;
 	return 0;
 }
 
@@ -470,10 +509,17 @@ static void dump_type(const struct memblock_type *t)
 
 	pr_info(" %s.cnt = %#x, total %lu KiB\n", t->name, t->cnt,
 		(unsigned long)(type_total(t) >> 10));
-	for (i = 0; i < t->cnt; i++)
-		pr_info(" %s[%u]\t[%#018lx-%#018lx], %#018lx bytes\n", t->name,
-			i, t->regions[i].base, region_end(&t->regions[i]) - 1,
-			t->regions[i].size);
+	for (i = 0; i < t->cnt; i++) {
+		if (t == &memblock.memory)
+			pr_info(" %s[%u]\t[%#018lx-%#018lx], %#018lx bytes on node %d\n",
+				t->name, i, t->regions[i].base,
+				region_end(&t->regions[i]) - 1, t->regions[i].size,
+				t->regions[i].nid);
+		else
+			pr_info(" %s[%u]\t[%#018lx-%#018lx], %#018lx bytes\n", t->name,
+				i, t->regions[i].base, region_end(&t->regions[i]) - 1,
+				t->regions[i].size);
+	}
 }
 
 /* Print both tables (memblock=debug does so at mem_init). */

@@ -24,6 +24,7 @@ struct boot_mem_range;
 struct memblock_region {
 	phys_addr_t base;
 	phys_addr_t size;
+	int nid; /* its NUMA node: 0 until mem_init() splits memory by node */
 };
 
 struct memblock_type {
@@ -73,6 +74,13 @@ phys_addr_t memblock_start_of_DRAM(void);
 phys_addr_t memblock_end_of_DRAM(void);
 bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_reserved(phys_addr_t addr);
+
+/*
+ * Give [base, base + size) of memory to node @nid, splitting regions at its
+ * edges (as Linux's memblock_set_node()). 0, or -ENOSPC when the table has
+ * no room for a split (then the regions keep their node).
+ */
+int memblock_set_node(phys_addr_t base, phys_addr_t size, int nid);
 
 /* Print both lists in the style of Linux's memblock=debug. */
 void memblock_dump(void);

@@ -212,6 +212,27 @@ static void memmap_init(void)
 	}
 }
 
+/*
+ * Tag memblock's memory with its nodes (splitting regions at node edges),
+ * so that every range carries its node as in Linux, and memblock=debug
+ * shows it.
+ */
+static void memblock_set_nodes(void)
+{
+	const struct memblock_type *mem = &memblock.memory;
+	unsigned int i;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s = PHYS_PFN(mem->regions[i].base);
+		unsigned long e = s + PHYS_PFN(mem->regions[i].size);
+		int nid = pfn_nid(s, &e, false);
+
+		/* Splits only ever add regions after i: the loop sees them. */
+		if (memblock_set_node(PFN_PHYS(s), PFN_PHYS(e - s), nid))
+			break;
+	}
+}
+
 /* Spans and present pages of each node's zones, from the RAM memblock knows. */
 static void zones_init(void)
 {
@@ -327,6 +348,7 @@ void mem_init(void)
 	zone_end_pfn[ZONE_DMA] = PHYS_PFN(ZONE_DMA_END);
 	zone_end_pfn[ZONE_DMA32] = PHYS_PFN(ZONE_DMA32_END);
 	zone_end_pfn[ZONE_NORMAL] = ~0UL;
+	memblock_set_nodes();
 	if (memblock.debug)
 		memblock_dump();
 	memmap_pages = 0;

@@ -73,6 +73,7 @@
 #define memblock_add_map             kmm_memblock_add_map
 #define memblock_phys_alloc_try      kmm_memblock_phys_alloc_try
 #define memblock_reset               kmm_memblock_reset
+#define memblock_set_node            kmm_memblock_set_node
 #define memblock_retire              kmm_memblock_retire
 #define memmap_pages                 kmm_memmap_pages
 #define memmap_present               kmm_memmap_present

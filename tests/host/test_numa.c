@@ -29,6 +29,7 @@
 #include "mm/internal.h"
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
+#include "mm/memblock.h"
 #include "host_mm.h"
 
 #define MB (1UL << 20)
@@ -603,6 +604,36 @@ static void unaligned_node_edge_never_merged_across(struct ktest *t)
 	numa_done();
 }
 
+/*
+ * memblock's memory carries its node, split at node edges (66 MiB inside
+ * the RAM range at 1 MiB-192 MiB), as memblock=debug prints it.
+ */
+static void memblock_ranges_carry_their_node(struct ktest *t)
+{
+	const struct memblock_type *mem = &memblock.memory;
+	unsigned long mark;
+	unsigned int i, seen = 0;
+
+	numa_reset();
+	numa_add_memblk(0, 0, 66 * MB);
+	numa_add_memblk(1, 66 * MB, 192 * MB);
+	mark = ktest_console_mark();
+	host_mm_setup(numa_map, ARRAY_SIZE(numa_map));
+	for (i = 0; i < mem->cnt; i++) {
+		const struct memblock_region *r = &mem->regions[i];
+
+		KTEST_EXPECT_EQ(t, r->nid, r->base < 66 * MB ? 0 : 1);
+		KTEST_EXPECT_TRUE(t, r->base >= 66 * MB || r->base + r->size <= 66 * MB);
+		if (r->base == 66 * MB)
+			seen++;
+	}
+	KTEST_EXPECT_EQ(t, seen, 1);
+	memblock_dump();
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
+		"[0x0000000004200000-0x000000000bffffff], 0x0000000007e00000 bytes on node 1"));
+	numa_done();
+}
+
 static int obj_nid(const void *p)
 {
 	return page_to_nid(virt_to_page(p));
@@ -776,6 +807,7 @@ static const struct ktest_case numa_host_cases[] = {
 	KTEST_CASE(cpu_only_node_allocates_nearest),
 	KTEST_CASE(counters_add_up),
 	KTEST_CASE(memory_in_no_node_goes_to_nearest),
+	KTEST_CASE(memblock_ranges_carry_their_node),
 	KTEST_CASE(numa_reset_gives_one_node),
 	KTEST_CASE(reports_show_every_node),
 	KTEST_CASE(unaligned_node_edge_never_merged_across),
