@@ -356,7 +356,22 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 	}
 	head = slab_lookup(p);
 	if (head) {
-		slab_free_slow(head->slab_cache, p, caller);
+		struct kmem_cache *s = head->slab_cache;
+
+		/*
+		 * The allocator's own caches (struct kmem_cache, magazines)
+		 * give no object to any caller, so no kfree() of one is
+		 * legitimate: it is a stale pointer into memory reused for
+		 * them (a double free of a large kmalloc whose pages now hold
+		 * a live cache's struct), and freeing it would free a cache
+		 * in use. slab_dead_cache reports in slab_free_slow().
+		 */
+		if (unlikely((s->flags & (SLAB_STATIC | SLAB_DEAD)) == SLAB_STATIC)) {
+			slab_bug(s, p, 0, caller,
+				 "Not a kmalloc object: the allocator's own (stale pointer or double free?)");
+			return;
+		}
+		slab_free_slow(s, p, caller);
 		return;
 	}
 	head = pfn_valid(pfn) ? kmalloc_large_head(pfn) : NULL;

@@ -713,6 +713,67 @@ static void word_decoding_into_slab_frees_cleanly(struct ktest *t)
  * double free behind another free is refused at the free, as in a head
  * page. The flag goes with the slab.
  */
+/*
+ * A double free of a large kmalloc whose pages the cache of caches took
+ * meanwhile (a live struct kmem_cache at the freed address; the fuzzer
+ * found it once numa-slab's per-node lists made struct kmem_cache slabs
+ * order 2, a large kmalloc's order) used to free that live struct
+ * silently. No kfree() of the allocator's own objects (struct kmem_cache,
+ * magazines) is legitimate: it is reported and refused.
+ */
+static void kfree_of_allocator_object_refused(struct ktest *t)
+{
+	struct kmem_cache *s, *other[16];
+	struct slab_magazine *m;
+	unsigned long mark;
+	unsigned int i, n = 0;
+	void *p, *q;
+
+	fresh();
+	s = kmem_cache_create("victim", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	q = kmem_cache_alloc(s, GFP_KERNEL); /* gives this CPU a magazine */
+	KTEST_ASSERT_NOT_NULL(t, q);
+	m = s->mag[mm_cpu_id()];
+	KTEST_ASSERT_TRUE(t, m != &slab_empty_mag);
+
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG kmem_cache: Not a kmalloc object");
+	kfree(s);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG kmem_cache: Not a kmalloc object"));
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG slab_magazine: Not a kmalloc object");
+	kfree(m);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG slab_magazine: Not a kmalloc object"));
+	/* Both are still in use, unharmed. */
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	kmem_cache_free(s, q);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, q != NULL);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+
+	/* The fuzzer's case: a freed large kmalloc reused by the cache of caches. */
+	p = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, p);
+	kfree(p);
+	for (i = 0; i < ARRAY_SIZE(other); i++) {
+		other[n] = kmem_cache_create("reuse", 32, 0, 0, NULL);
+		if (!other[n])
+			continue;
+		if ((void *)other[n++] == p)
+			break;
+	}
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG");
+	kfree(p); /* whatever p is now, nothing live of the allocator's is freed */
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG"));
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	for (i = 0; i < n; i++)
+		kmem_cache_destroy(other[i]);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+}
+
 static void tail_page_objects(struct ktest *t)
 {
 	struct page *tails[8];
@@ -1543,6 +1604,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(double_free_refused_at_free),
 	KTEST_CASE(word_decoding_into_slab_frees_cleanly),
 	KTEST_CASE(tail_page_objects),
+	KTEST_CASE(kfree_of_allocator_object_refused),
 	KTEST_CASE(magazine_double_free_found_by_check),
 	KTEST_CASE(magazine_double_free_refused_by_flush),
 	KTEST_CASE(first_byte_written_never_reads_free),
