@@ -67,7 +67,7 @@ void kasan_vfree(const void *addr, size_t area_size, unsigned long caller);
 
 #else
 
-/* Stubs: the hooks' arguments are unused when KASAN is off. */
+/* KASAN off: every hook does nothing, and its arguments go unused. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 static inline void kasan_init(void) {}

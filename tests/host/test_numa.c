@@ -31,6 +31,7 @@
 #include "mm/slab_internal.h"
 #include "mm/memblock.h"
 #include "host_mm.h"
+#include "tests/kernel/ktest_pages.h"
 
 #define MB (1UL << 20)
 
@@ -67,27 +68,6 @@ static void numa_done(void)
 	host_set_cpu(0);
 	numa_reset();
 	host_mm_setup_default();
-}
-
-/* Pages are chained through their first word, so a test can hold thousands. */
-static void chain_push(struct page **head, struct page *p)
-{
-	*(struct page **)page_address(p) = *head;
-	*head = p;
-}
-
-static unsigned long chain_free(struct page **head, unsigned int order)
-{
-	unsigned long n = 0;
-
-	while (*head) {
-		struct page *p = *head;
-
-		*head = *(struct page **)page_address(p);
-		__free_pages(p, order);
-		n++;
-	}
-	return n;
 }
 
 static void snapshot_free(unsigned long f[MAX_NUMNODES])

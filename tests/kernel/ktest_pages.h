@@ -45,4 +45,26 @@ static inline void free_all(struct page *list)
 	}
 }
 
+/* Chain @p (any order) through its first word: a test can hold thousands. */
+static inline void chain_push(struct page **head, struct page *p)
+{
+	*(struct page **)page_address(p) = *head;
+	*head = p;
+}
+
+/* Free every block of a chain_push() chain, all of order @order; how many. */
+static inline unsigned long chain_free(struct page **head, unsigned int order)
+{
+	unsigned long n = 0;
+
+	while (*head) {
+		struct page *p = *head;
+
+		*head = *(struct page **)page_address(p);
+		__free_pages(p, order);
+		n++;
+	}
+	return n;
+}
+
 #endif /* TESTS_KERNEL_KTEST_PAGES_H */

@@ -20,6 +20,7 @@
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
 #include "mm/kfence.h"
+#include "tests/kernel/ktest_pages.h"
 
 #ifdef KMM_HOST
 #include "host_mm.h"
@@ -93,27 +94,6 @@ static int nearest_other_memory_node(int nid)
 		    (best < 0 || node_distance(nid, m) < node_distance(nid, best)))
 			best = m;
 	return best;
-}
-
-/* Pages are chained through their first word: no memory needed to hold many. */
-static void chain_push(struct page **head, struct page *p)
-{
-	*(struct page **)page_address(p) = *head;
-	*head = p;
-}
-
-static unsigned long chain_free(struct page **head, unsigned int order)
-{
-	unsigned long n = 0;
-
-	while (*head) {
-		struct page *p = *head;
-
-		*head = *(struct page **)page_address(p);
-		__free_pages(p, order);
-		n++;
-	}
-	return n;
 }
 
 static void nodes_cover_all_memory(struct ktest *t)
