@@ -49,7 +49,7 @@
 #define SLAB_PREF_ORDER  3   /* more objects than fit here are not sought */
 #define SLAB_MIN_OBJECTS 8   /* aim for this many objects per slab */
 #define SLAB_MAX_OBJECTS 1024 /* bounds the checker's on-stack bitmap */
-#define SLAB_MAX_ALIGN   8192
+#define SLAB_MAX_ALIGN   16384 /* kmalloc-16k is naturally aligned */
 #define SLAB_NAME_LEN    32
 #define SLAB_MIN_EMPTY   1   /* empty slabs a cache keeps in reserve */
 #define SLAB_WASTE_DIV   8   /* tail waste at most 1/8 (12.5 %) of a slab */
@@ -587,7 +587,7 @@ void slab_print_owner(const struct kmem_cache *s, const void *obj);
 
 /* kmalloc.c */
 #define KMALLOC_MIN_SIZE   8
-#define KMALLOC_NR_CLASSES 64
+#define KMALLOC_NR_CLASSES 66
 #define KMALLOC_SHIFT_MAX  MAX_PAGE_ORDER /* largest kmalloc: 4 MiB */
 extern const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES];
 extern struct kmem_cache *kmalloc_caches[KMALLOC_NR_CLASSES + 1];

@@ -223,7 +223,7 @@ int kmem_cache_shrink(struct kmem_cache *s);
 #define ZERO_SIZE_PTR ((void *)16)
 #define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 /* Sizes up to this come from slab caches, larger ones from pages. */
-#define KMM_KMALLOC_MAX_CACHE_SIZE 8192UL
+#define KMM_KMALLOC_MAX_CACHE_SIZE 16384UL
 
 /* What kmalloc() calls: a size slot ((size - 1) / 8) known at compile time, or any size. */
 void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size);

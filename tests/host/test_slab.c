@@ -46,8 +46,10 @@ static void size_class_bounds(struct ktest *t)
 		unsigned int c = s->object_size;
 		void *p;
 
+		/* Above 8 KiB the classes are 64 KiB / n: a quarter of the class at most. */
 		if (c < size || (size < 128 && c - size >= 8) ||
-		    (size >= 128 && (c - size) * 8 > size)) {
+		    (size >= 128 && size <= 8192 && (c - size) * 8 > size) ||
+		    (size > 8192 && (c - size) * 4 > c)) {
 			KTEST_FAIL(t, "request %u -> class %u: too small or wasteful", size, c);
 			return;
 		}
@@ -1500,33 +1502,33 @@ static void kmalloc_large_redzone(struct ktest *t)
 	host_mm_setup_default();
 	slab_debug_setup("Z");
 	kmem_cache_init();
-	p = kmalloc(9000, GFP_KERNEL);
+	p = kmalloc(20000, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, ksize(p), 9000);
-	memset(p, 0x77, 9000);
+	KTEST_EXPECT_EQ(t, ksize(p), 20000);
+	memset(p, 0x77, 20000);
 	kfree(p); /* the request written in full: clean */
 
-	p = kmalloc(9000, GFP_KERNEL);
+	p = kmalloc(20000, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
-	p[9003] = 0x43;
+	p[20003] = 0x43;
 	mark = ktest_console_mark();
 	ktest_expect_report(t, "BUG kmalloc: Right Redzone overwritten");
 	kfree(p);
-	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=9003. First byte 0x43 instead of 0xcc"));
-	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 9000 of 16384"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "@offset=20003. First byte 0x43 instead of 0xcc"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 20000 of 32768"));
 
 	/* Shrunk in place by krealloc: the red zone moves down with it. */
-	p = kmalloc(12000, __GFP_ZERO | GFP_KERNEL);
+	p = kmalloc(24000, __GFP_ZERO | GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, p[11999], 0);
-	KTEST_EXPECT_EQ(t, p[12000], SLAB_RED_ACTIVE);
-	KTEST_EXPECT_TRUE(t, krealloc(p, 10000, GFP_KERNEL) == p);
-	KTEST_EXPECT_EQ(t, ksize(p), 10000);
-	p[10000] = 1;
+	KTEST_EXPECT_EQ(t, p[23999], 0);
+	KTEST_EXPECT_EQ(t, p[24000], SLAB_RED_ACTIVE);
+	KTEST_EXPECT_TRUE(t, krealloc(p, 22000, GFP_KERNEL) == p);
+	KTEST_EXPECT_EQ(t, ksize(p), 22000);
+	p[22000] = 1;
 	mark = ktest_console_mark();
 	ktest_expect_report(t, "BUG kmalloc: Right Redzone overwritten");
 	kfree(p);
-	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 10000"));
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "requested size 22000"));
 	slab_debug_setup("-");
 
 	/* Named alone: large kmallocs only, and the name is no typo. */
@@ -1535,18 +1537,18 @@ static void kmalloc_large_redzone(struct ktest *t)
 	kmem_cache_init();
 	KTEST_EXPECT_EQ(t, slab_debug_check_names(), 0);
 	KTEST_EXPECT_EQ(t, kmalloc_caches[8]->flags & DBG_ALL, 0);
-	p = kmalloc(9000, GFP_KERNEL);
+	p = kmalloc(20000, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, ksize(p), 9000);
+	KTEST_EXPECT_EQ(t, ksize(p), 20000);
 	kfree(p);
 	slab_debug_setup("-");
 
 	/* Without debugging the whole block is usable, as before. */
 	fresh();
-	p = kmalloc(9000, GFP_KERNEL);
+	p = kmalloc(20000, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
-	KTEST_EXPECT_EQ(t, ksize(p), 16384);
-	p[16383] = 1;
+	KTEST_EXPECT_EQ(t, ksize(p), 32768);
+	p[32767] = 1;
 	kfree(p);
 }
 

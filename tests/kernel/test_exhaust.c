@@ -77,7 +77,7 @@ static void large_kmalloc_baseline(struct ktest *t)
 	unsigned long before = settled_free(), n = 0;
 	void *reserve = take_all_but_reserve(), *chain = NULL, *p;
 
-	while ((p = kmalloc(3 * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN))) {
+	while ((p = kmalloc(KMALLOC_MAX_CACHE_SIZE + PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN))) {
 		*(void **)p = chain;
 		chain = p;
 		n++;

@@ -46,7 +46,8 @@ static void kmalloc_every_size(struct ktest *t)
 		KTEST_ASSERT_NOT_NULL(t, p);
 		c = ksize(p);
 		if (c < size || (size < 128 && c - size >= 8) ||
-		    (size >= 128 && (c - size) * 8 > size) ||
+		    (size >= 128 && size <= 8192 && (c - size) * 8 > size) ||
+		    (size > 8192 && (c - size) * 4 > c) || /* 64 KiB / n classes */
 		    ((unsigned long)p & 7) ||
 		    (!(size & (size - 1)) && ((unsigned long)p & (size - 1)))) {
 			KTEST_FAIL(t, "kmalloc(%u) = %p, usable %zu", size, p, c);
