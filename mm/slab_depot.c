@@ -52,8 +52,10 @@
  * capacity of the magazines the cache hands out from then on (up to
  * SLAB_MAG_MAX slots; a magazine picks up the new capacity when objects
  * next move into it). The depot keeps at most depot_max_full full
- * magazines: about SLAB_DEPOT_BYTES of objects, at least 4 and at most
- * SLAB_DEPOT_MAX_FULL magazines.
+ * magazines: for objects up to SLAB_DEPOT_SMALL bytes, about
+ * SLAB_DEPOT_BYTES of objects, at least 4 and at most SLAB_DEPOT_MAX_FULL
+ * magazines; for larger ones about SLAB_DEPOT_BIG_BYTES, at least one
+ * (slab_depot_init()).
  *
  * Giving memory back:
  *  - kmem_cache_shrink() (slab_depot_release()) empties every magazine,
@@ -90,18 +92,31 @@
 #define SLAB_DEPOT_BYTES      (64u << 10) /* of objects in full magazines */
 #define SLAB_DEPOT_MAX_FULL   64
 #define SLAB_DEPOT_MIN_FULL   4
+#define SLAB_DEPOT_SMALL      128 /* larger objects: SLAB_DEPOT_BIG_BYTES */
+#define SLAB_DEPOT_BIG_BYTES  (16u << 10)
+#define SLAB_DEPOT_BIG_MIN    1
 #define SLAB_DEPOT_GROW_AFTER 16 /* contended slow paths per doubling */
 
-/* Depot fields of a freshly set up cache; after its magazine size. */
+/*
+ * Depot fields of a freshly set up cache; after its magazine size. Up to
+ * 128-byte objects the depot keeps 64 KiB of them (17 magazines of
+ * kmalloc-64: a 1000-object batch never meets the slabs); larger objects
+ * only 16 KiB, at least one magazine: each full magazine a depot keeps is
+ * memory no other cache can use, and a slab round trip costs little next
+ * to what a caller does with a 1 KiB object.
+ */
 void slab_depot_init(struct kmem_cache *s)
 {
 	unsigned long per_mag = (unsigned long)s->mag_limit * s->size;
 
 	s->depot_max_full = 0;
-	if (per_mag)
+	if (per_mag && s->size <= SLAB_DEPOT_SMALL)
 		s->depot_max_full = (unsigned int)clamp_ul(SLAB_DEPOT_BYTES / per_mag,
 							   SLAB_DEPOT_MIN_FULL,
 							   SLAB_DEPOT_MAX_FULL);
+	else if (per_mag)
+		s->depot_max_full = (unsigned int)clamp_ul(SLAB_DEPOT_BIG_BYTES / per_mag,
+							   SLAB_DEPOT_BIG_MIN, SLAB_DEPOT_MAX_FULL);
 }
 
 /*
