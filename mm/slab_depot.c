@@ -93,7 +93,7 @@
 #define SLAB_DEPOT_MAX_FULL   64
 #define SLAB_DEPOT_MIN_FULL   4
 #define SLAB_DEPOT_SMALL      128 /* larger objects: SLAB_DEPOT_BIG_BYTES */
-#define SLAB_DEPOT_BIG_BYTES  (16u << 10)
+#define SLAB_DEPOT_BIG_BYTES  (8u << 10)
 #define SLAB_DEPOT_BIG_MIN    1
 #define SLAB_DEPOT_GROW_AFTER 16 /* contended slow paths per doubling */
 
@@ -101,9 +101,13 @@
  * Depot fields of a freshly set up cache; after its magazine size. Up to
  * 128-byte objects the depot keeps 64 KiB of them (17 magazines of
  * kmalloc-64: a 1000-object batch never meets the slabs); larger objects
- * only 16 KiB, at least one magazine: each full magazine a depot keeps is
- * memory no other cache can use, and a slab round trip costs little next
- * to what a caller does with a 1 KiB object.
+ * only 8 KiB, but at least one magazine (a contended cache's magazines
+ * grow past 8 KiB, and its CPUs still trade through the depot): each full
+ * magazine a depot keeps is memory no other cache can use, and a slab
+ * round trip costs little next to what a caller does with a 1 KiB object.
+ * (The traces' footprint over peak live bytes, against 64 KiB and at
+ * least 4 magazines for all: burst 18.4 -> 15.8 %, netbuf 15.0 -> 14.5 %
+ * with the slab sizes of slab_cache.c.)
  */
 void slab_depot_init(struct kmem_cache *s)
 {

@@ -784,7 +784,7 @@ static void tail_page_objects(struct ktest *t)
 	void *o[64], *a = NULL, *b = NULL;
 
 	fresh();
-	s = kmem_cache_create("tail-pages", 2048, 0, 0, NULL);
+	s = kmem_cache_create("tail-pages", 1024, 0, 0, NULL);
 	KTEST_ASSERT_NOT_NULL(t, s);
 	KTEST_ASSERT_GE(t, s->order, 1);
 	for (n = 0; n < s->objects && n < ARRAY_SIZE(o); n++) {
