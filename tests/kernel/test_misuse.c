@@ -141,7 +141,7 @@ static void bad_pointers_refused(struct ktest *t)
 	kmem_cache_free(s, &local);
 	ktest_expect_report(t, "BUG kmalloc: Pointer not in any slab or large kmalloc");
 	kfree(&local);
-	big = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);
+	big = kmalloc(KMALLOC_MAX_CACHE_SIZE + PAGE_SIZE, GFP_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, big);
 	ktest_expect_report(t, "not at the start of a large kmalloc");
 	kfree(big + PAGE_SIZE);

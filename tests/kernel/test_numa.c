@@ -336,7 +336,7 @@ static void slab_objects_of_the_node_asked(struct ktest *t)
 			KTEST_ASSERT_TRUE(t, objs[nid][i] != NULL);
 			KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(objs[nid][i])), nid);
 		}
-		big[nid] = kmalloc_node(3 * PAGE_SIZE, GFP_KERNEL, nid);
+		big[nid] = kmalloc_node(KMALLOC_MAX_CACHE_SIZE + PAGE_SIZE, GFP_KERNEL, nid);
 		KTEST_ASSERT_TRUE(t, big[nid] != NULL);
 		KTEST_EXPECT_EQ(t, page_to_nid(virt_to_page(big[nid])), nid);
 	}
