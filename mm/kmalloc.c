@@ -393,13 +393,34 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 }
 
 /*
+ * kfree's fast path did not free @p (@r says why); interrupts still off,
+ * @flags from mm_irq_save(). One call for both misses, so that GCC sets up
+ * the frame _RET_IP_ needs on this branch only. For SLAB_FREE_FULL the
+ * fast path proved @p an object of a slab with magazines, on this CPU's
+ * node, not yet free: its cache and magazine are found again (fewer live
+ * registers on the fast path), not checked again.
+ */
+static __noinline void kfree_miss(const void *p, enum slab_free_result r,
+				  unsigned long flags, unsigned long caller)
+{
+	if (r == SLAB_FREE_FULL) {
+		struct kmem_cache *s = pfn_to_page(PHYS_PFN(__pa_direct(p)))->slab_cache;
+
+		slab_free_full(s, s->mag[mm_cpu_id()], p, flags, caller);
+		return;
+	}
+	mm_irq_restore(flags);
+	kfree_slow(p, caller);
+}
+
+/*
  * kfree's fast paths, interrupts off: the object kmalloc handed out last
  * on this CPU, needing no lookup at all; else an object in any page of a
  * slab (PG_slab or PG_slab_tail: every page of a slab names its cache),
  * going into this CPU's magazine of the slab's cache after the same checks
  * as kmem_cache_free.
  */
-static __always_inline bool kfree_fast(const void *p)
+static __always_inline enum slab_free_result kfree_fast(const void *p)
 {
 	struct slab_magazine *m;
 	struct kmem_cache *s;
@@ -407,33 +428,38 @@ static __always_inline bool kfree_fast(const void *p)
 	struct page *pg;
 
 	if (likely(slab_free_last(slab_kmalloc_mag(), p)))
-		return true;
+		return SLAB_FREED;
 	pfn = PHYS_PFN(__pa_direct(p));
 	if (unlikely(!slab_pfn_in_map(pfn)))
-		return false;
+		return SLAB_FREE_SLOW;
 	pg = pfn_to_page(pfn);
 	if (unlikely(!(pg->flags & (BIT(PG_slab) | BIT(PG_slab_tail)))))
-		return false;
+		return SLAB_FREE_SLOW;
 	s = pg->slab_cache;
 	m = s->mag[mm_cpu_id()];
+	if (slab_free_last(m, p))
+		return SLAB_FREED;
 	/* NUMA: another node's object skips the magazine (slab_free_remote()). */
-	return slab_free_last(m, p) || (!slab_free_remote(pg) && slab_free_checked(s, m, p));
+	if (slab_free_remote(pg))
+		return SLAB_FREE_SLOW;
+	return slab_free_checked(s, m, p);
 }
 
 /* Free memory from kmalloc (or any slab object). NULL and ZERO_SIZE_PTR are ignored. */
 void kfree(const void *p)
 {
+	enum slab_free_result r;
 	unsigned long flags;
-	bool done;
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)) || kasan_kfree(p, _RET_IP_))
 		return;
 	flags = mm_irq_save();
-	done = kfree_fast(p);
-	mm_irq_restore(flags);
-	if (likely(done))
+	r = kfree_fast(p);
+	if (likely(r == SLAB_FREED)) {
+		mm_irq_restore(flags);
 		return;
-	kfree_slow(p, _RET_IP_);
+	}
+	kfree_miss(p, r, flags, _RET_IP_);
 }
 
 /*

@@ -799,6 +799,45 @@ static void slab_bad_boundary(struct kmem_cache *s, struct page *head,
 		 "Invalid pointer (not at an object start)");
 }
 
+/*
+ * Push @obj, a checked object of @s, on this CPU's magazine @m, making room
+ * first if it is full: the depot (slab_depot.c), else a flush to the
+ * slabs. Lock held, interrupts off.
+ */
+static void slab_push_locked(struct kmem_cache *s, struct slab_magazine *m,
+			     void *obj, unsigned long caller)
+{
+	if (m->avail >= m->limit)
+		m = slab_depot_get_empty(s, m);
+	if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
+		slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
+	slab_mark_free(m, obj);
+	m->slot[++m->avail] = obj;
+	slab_mag_forget_last(m); /* the magazine may be full now */
+}
+
+void slab_free_full(struct kmem_cache *s, struct slab_magazine *m, const void *obj,
+		    unsigned long flags, unsigned long caller)
+{
+	slab_lock_slow(s);
+	slab_push_locked(s, m, (void *)obj, caller);
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+}
+
+/* Not inlined into kmem_cache_free(): the fast path would set up a frame for it. */
+__noinline void slab_free_miss(struct kmem_cache *s, const void *obj,
+			       struct slab_magazine *m, enum slab_free_result r,
+			       unsigned long flags, unsigned long caller)
+{
+	if (r == SLAB_FREE_FULL) {
+		slab_free_full(s, m, obj, flags, caller);
+		return;
+	}
+	mm_irq_restore(flags);
+	slab_free_slow(s, obj, caller);
+}
+
 void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller)
 {
 	struct page *head;
@@ -843,13 +882,7 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
 			slab_put_run(s, head, &obj, 1, false, caller);
 	} else {
-		if (m->avail >= m->limit) /* the depot first: slab_depot.c */
-			m = slab_depot_get_empty(s, m);
-		if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
-			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
-		slab_mark_free(m, obj);
-		m->slot[++m->avail] = obj;
-		slab_mag_forget_last(m); /* the magazine may be full now */
+		slab_push_locked(s, m, obj, caller);
 	}
 	mm_spin_unlock(&s->lock);
 out:
