@@ -344,7 +344,16 @@ static size_t kmalloc_usable(const void *p, unsigned long caller)
 	return 0;
 }
 
-/* kfree's slow path: large allocations, full magazines, everything suspicious. */
+/* Free the large kmalloc whose head page is @head. */
+static void kmalloc_large_free(struct page *head, unsigned long caller)
+{
+	kmalloc_large_check(head, caller);
+	kmalloc_large_orig(head) = 0;
+	page_clear_flag(head, PG_large_kmalloc);
+	__free_pages(head, (unsigned int)head->private);
+}
+
+/* kfree's slow path: large allocations, everything suspicious. */
 static __noinline void kfree_slow(const void *p, unsigned long caller)
 {
 	unsigned long pfn = PHYS_PFN(__pa(p));
@@ -353,6 +362,18 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 	if (unlikely(is_kfence_address(p))) {
 		kfence_free(NULL, p, caller);
 		return;
+	}
+	/*
+	 * The start of a large kmalloc: its own page is the head, which says
+	 * so, and no slab's (slab pages never carry PG_large_kmalloc). Any
+	 * other pointer into one takes the lookups below.
+	 */
+	if (pfn_valid(pfn)) {
+		head = pfn_to_page(pfn);
+		if (page_test_flag(head, PG_large_kmalloc) && p == page_address(head)) {
+			kmalloc_large_free(head, caller);
+			return;
+		}
 	}
 	head = slab_lookup(p);
 	if (head) {
@@ -386,10 +407,7 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 			 caller, "Invalid pointer (not at the start of a large kmalloc)");
 		return;
 	}
-	kmalloc_large_check(head, caller);
-	kmalloc_large_orig(head) = 0;
-	page_clear_flag(head, PG_large_kmalloc);
-	__free_pages(head, (unsigned int)head->private);
+	kmalloc_large_free(head, caller);
 }
 
 /*
