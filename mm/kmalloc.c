@@ -436,7 +436,9 @@ static __noinline void kfree_miss(const void *p, enum slab_free_result r,
  * on this CPU, needing no lookup at all; else an object in any page of a
  * slab (PG_slab or PG_slab_tail: every page of a slab names its cache),
  * going into this CPU's magazine of the slab's cache after the same checks
- * as kmem_cache_free.
+ * as kmem_cache_free. That magazine's own m->last is not compared again:
+ * the hint catches the common case, and the compare cost every other kfree
+ * 2 instructions for the few it would have spared the checks.
  */
 static __always_inline enum slab_free_result kfree_fast(const void *p)
 {
@@ -455,8 +457,6 @@ static __always_inline enum slab_free_result kfree_fast(const void *p)
 		return SLAB_FREE_SLOW;
 	s = pg->slab_cache;
 	m = s->mag[mm_cpu_id()];
-	if (slab_free_last(m, p))
-		return SLAB_FREED;
 	/* NUMA: another node's object skips the magazine (slab_free_remote()). */
 	if (slab_free_remote(pg))
 		return SLAB_FREE_SLOW;
