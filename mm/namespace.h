@@ -112,6 +112,8 @@
 #define slab_drain_all_magazines     kmm_slab_drain_all_magazines
 #define slab_empty_mag               kmm_slab_empty_mag
 #define slab_expected_state          kmm_slab_expected_state
+#define slab_free_full               kmm_slab_free_full
+#define slab_free_miss               kmm_slab_free_miss
 #define slab_free_slow               kmm_slab_free_slow
 #define slab_lookup                  kmm_slab_lookup
 #define slab_magazine_cache          kmm_slab_magazine_cache
