@@ -226,13 +226,17 @@ static __noinline void *kmalloc_large_node(size_t size, gfp_t gfp,
 #define kmalloc_large(size, gfp, caller) \
 	kmalloc_large_node(size, gfp, caller, NUMA_NO_NODE)
 
-/* __kmalloc's slow path: an empty magazine, __GFP_ZERO, or a large size. */
-static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
+/*
+ * __kmalloc's miss (@r: see slab_alloc_miss()): an empty magazine, KFENCE's
+ * turn, __GFP_ZERO, or a large size.
+ */
+static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller,
+				     enum slab_alloc_result r)
 {
 	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
 		return kasan_slab_alloc(kmalloc_cache_for(size),
-					slab_alloc_sized(kmalloc_cache_for(size), gfp, caller,
-							 (unsigned int)size),
+					slab_alloc_miss(kmalloc_cache_for(size), gfp,
+							(unsigned int)size, caller, r),
 					size, caller);
 	return kmalloc_large(size, gfp, caller);
 }
@@ -244,15 +248,19 @@ static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long calle
  */
 void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size)
 {
+	enum slab_alloc_result r = SLAB_ALLOC_SLOW;
 	struct kmem_cache *s;
 	void *obj;
 
 	DEBUG_ASSERT(slot < ARRAY_SIZE(kmalloc_size_cache));
 	s = kmalloc_size_cache[slot];
 
-	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, true)))
+	if (likely(!(gfp & GFP_SLOW_MASK)))
+		r = slab_alloc_pop(s, &obj, true);
+	if (likely(r == SLAB_POPPED))
 		return kasan_slab_alloc(s, obj, (slot + 1) * 8, _RET_IP_);
-	return kasan_slab_alloc(s, slab_alloc_sized(s, gfp, _RET_IP_, (unsigned int)size),
+	return kasan_slab_alloc(s, slab_alloc_miss(s, gfp, (unsigned int)size,
+						   _RET_IP_, r),
 				size, _RET_IP_);
 }
 
@@ -263,13 +271,14 @@ void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size)
  */
 void *__kmalloc(size_t size, gfp_t gfp)
 {
+	enum slab_alloc_result r = SLAB_ALLOC_SLOW;
 	void *obj;
 
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE &&
-		   !(gfp & GFP_SLOW_MASK) &&
-		   slab_alloc_pop(kmalloc_cache_for(size), &obj, true)))
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & GFP_SLOW_MASK)))
+		r = slab_alloc_pop(kmalloc_cache_for(size), &obj, true);
+	if (likely(r == SLAB_POPPED))
 		return kasan_slab_alloc(kmalloc_cache_for(size), obj, size, _RET_IP_);
-	return kmalloc_slow(size, gfp, _RET_IP_);
+	return kmalloc_slow(size, gfp, _RET_IP_, r);
 }
 
 /* kmalloc, zeroed. */

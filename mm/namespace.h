@@ -84,6 +84,7 @@
 #define slab_alloc_slow              kmm_slab_alloc_slow
 #define slab_gfp_refused             kmm_slab_gfp_refused
 #define slab_alloc_sized             kmm_slab_alloc_sized
+#define slab_alloc_miss              kmm_slab_alloc_miss
 #define slab_depot_get_empty         kmm_slab_depot_get_empty
 #define slab_depot_get_full          kmm_slab_depot_get_full
 #define slab_depot_init              kmm_slab_depot_init

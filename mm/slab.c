@@ -664,6 +664,68 @@ void slab_drain_all_magazines(struct kmem_cache *s)
 
 /* ---- slow paths ----------------------------------------------------------- */
 
+/*
+ * This CPU's magazine @m of @s is empty: load a full one from the depot
+ * (slab_depot.c), else take objects off the slabs; then pop one. NULL when
+ * memory runs out. Lock held, interrupts off.
+ */
+static void *slab_refill_locked(struct kmem_cache *s, struct slab_magazine *m,
+				gfp_t gfp, unsigned long caller)
+{
+	void *obj;
+
+	m = slab_depot_get_full(s, m);
+	while (m->avail < s->mag_batch) {
+		struct page *head = slab_next_source(s, gfp);
+
+		if (!head)
+			break;
+		m->avail += slab_take_run(s, head, &m->slot[m->avail + 1],
+					  s->mag_batch - m->avail, true, caller);
+	}
+	if (!m->avail)
+		return NULL;
+	obj = m->slot[m->avail--];
+	m->last = obj;
+	slab_mark_allocated(m, obj);
+	return obj;
+}
+
+/*
+ * Not inlined into kmem_cache_alloc(): the fast path would set up a frame
+ * for it. A refill that finds no memory returns NULL, as slab_alloc_sized()
+ * would after the same attempt.
+ */
+__noinline void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned int size,
+				 unsigned long caller, enum slab_alloc_result r)
+{
+	unsigned long flags;
+	struct slab_magazine *m;
+	void *obj;
+
+	if (r == SLAB_ALLOC_EMPTY) {
+		flags = mm_irq_save();
+		m = s->mag[mm_cpu_id()];
+		/*
+		 * Still empty (an interrupt may have refilled it) and a real
+		 * magazine; then the fast path's KFENCE count, which it
+		 * skipped, with kfence_alloc()'s test: a countdown above the
+		 * limit (0 while failslab= may inject; wrapped after a failed
+		 * slow path) sends the allocation to the slow path as well.
+		 */
+		if (!m->avail && m->limit && !mm_cpu_countdown_dec() &&
+		    mm_cpu_countdown_read() <= READ_ONCE(kfence_countdown_limit)) {
+			slab_lock_slow(s);
+			obj = slab_refill_locked(s, m, gfp, caller);
+			mm_spin_unlock(&s->lock);
+			mm_irq_restore(flags);
+			return obj;
+		}
+		mm_irq_restore(flags);
+	}
+	return slab_alloc_sized(s, gfp, caller, size);
+}
+
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	return slab_alloc_sized(s, gfp, caller, s->object_size);
@@ -708,20 +770,7 @@ void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		if (obj && slab_is_debug(s))
 			zero = slab_debug_on_alloc(s, obj, caller, size);
 	} else {
-		m = slab_depot_get_full(s, m); /* the depot first: slab_depot.c */
-		while (m->avail < s->mag_batch) {
-			struct page *head = slab_next_source(s, gfp);
-
-			if (!head)
-				break;
-			m->avail += slab_take_run(s, head, &m->slot[m->avail + 1],
-						  s->mag_batch - m->avail, true, caller);
-		}
-		if (m->avail) {
-			obj = m->slot[m->avail--];
-			m->last = obj;
-			slab_mark_allocated(m, obj);
-		}
+		obj = slab_refill_locked(s, m, gfp, caller);
 	}
 	mm_spin_unlock(&s->lock);
 out:

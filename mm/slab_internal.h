@@ -434,9 +434,16 @@ static __always_inline void slab_mag_forget_last(struct slab_magazine *m)
 	m->last = slab_mag_no_last(m);
 }
 
-/* Pop an object off this CPU's magazine of @s; false if it is empty. */
-static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
-					   bool kmalloc_hint)
+/* What slab_alloc_pop() made of an allocation. */
+enum slab_alloc_result {
+	SLAB_POPPED,      /* *objp is the object */
+	SLAB_ALLOC_EMPTY, /* the magazine is empty: slab_alloc_miss() refills it */
+	SLAB_ALLOC_SLOW,  /* KFENCE's or failslab='s turn: the slow path */
+};
+
+/* Pop an object off this CPU's magazine of @s into *@objp. */
+static __always_inline enum slab_alloc_result
+slab_alloc_pop(struct kmem_cache *s, void **objp, bool kmalloc_hint)
 {
 	unsigned long flags;
 	struct slab_magazine *m;
@@ -446,14 +453,18 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 	flags = mm_irq_save();
 	m = s->mag[mm_cpu_id()];
 	n = m->avail;
+	if (unlikely(!n)) {
+		mm_irq_restore(flags);
+		return SLAB_ALLOC_EMPTY;
+	}
 	/*
 	 * Counting for KFENCE (mm/kfence.h): at 0, the slow path samples. It
 	 * stays at 1 while failslab= may inject, so that every allocation
 	 * asks should_failslab() there.
 	 */
-	if (unlikely(!n || mm_cpu_countdown_dec())) {
+	if (unlikely(mm_cpu_countdown_dec())) {
 		mm_irq_restore(flags);
-		return false;
+		return SLAB_ALLOC_SLOW;
 	}
 	m->avail = n - 1;
 	obj = m->slot[n];
@@ -463,16 +474,32 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 		slab_set_kmalloc_mag(m);
 	mm_irq_restore(flags);
 	*objp = obj;
-	return true;
+	return SLAB_POPPED;
 }
+
+/*
+ * The allocation fast paths' miss (@r from slab_alloc_pop(), or
+ * SLAB_ALLOC_SLOW for a @gfp with bits of GFP_SLOW_MASK): an empty
+ * magazine is refilled here, under one lock hold (the depot, else the
+ * slabs), after the KFENCE count the fast path skipped for it; anything
+ * else (a CPU's first use, a cache without magazines, KFENCE's or
+ * failslab='s turn, __GFP_ZERO) goes to slab_alloc_sized(). One call for
+ * every miss, so that GCC sets up the frame _RET_IP_ needs on this branch
+ * only. @size is what a kmalloc caller asked for.
+ */
+void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned int size,
+		      unsigned long caller, enum slab_alloc_result r);
 
 static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 {
+	enum slab_alloc_result r = SLAB_ALLOC_SLOW;
 	void *obj;
 
-	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, false)))
+	if (likely(!(gfp & GFP_SLOW_MASK)))
+		r = slab_alloc_pop(s, &obj, false);
+	if (likely(r == SLAB_POPPED))
 		return obj;
-	return slab_alloc_slow(s, gfp, _RET_IP_);
+	return slab_alloc_miss(s, gfp, s->object_size, _RET_IP_, r);
 }
 
 /*
