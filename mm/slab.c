@@ -114,12 +114,14 @@
  * the CPU id with one %gs load (vmemmap and the direct map's base are
  * variables, chosen at boot by KASLR). kmem_cache_alloc's fast path is 23
  * instructions and the free of the object just allocated 21 (sti and ret
- * included); kfree of any other object 61, of which 15 are the double-free mark and free-list
- * tests and 22 the pointer checks above. With more live objects than a
- * magazine holds (1000 kmalloc(64), then 1000 kfree) whole magazines go
- * through the depot (slab_depot.c): 110 per alloc + free, most of it
- * kfree's checked path; beyond the depot's bound each object passes
- * through its slab once each way, about 225 on the host.
+ * included); kfree of any other object 63, of which 16 are the
+ * double-free mark and free-list tests and 24 the pointer checks above.
+ * With more live objects than a magazine holds (1000 kmalloc(64), then
+ * 1000 kfree) whole magazines go through the depot (slab_depot.c), entered
+ * straight from the fast paths' miss calls (slab_alloc_miss(),
+ * slab_free_full()): 110.4 per alloc + free, most of it kfree's checked
+ * path; beyond the depot's bound each object passes through its slab once
+ * each way, about 225 on the host.
  *
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
