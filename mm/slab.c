@@ -114,8 +114,9 @@
  * the CPU id with one %gs load (vmemmap and the direct map's base are
  * variables, chosen at boot by KASLR). kmem_cache_alloc's fast path is 23
  * instructions and the free of the object just allocated 21 (sti and ret
- * included); kfree of any other object 63, of which 16 are the
- * double-free mark and free-list tests and 24 the pointer checks above.
+ * included); kfree of any other object 63, of which 15 are the
+ * double-free mark and free-list tests and 23 the pointer checks above
+ * (2 more for the NUMA test).
  * With more live objects than a magazine holds (1000 kmalloc(64), then
  * 1000 kfree) whole magazines go through the depot (slab_depot.c), entered
  * straight from the fast paths' miss calls (slab_alloc_miss(),
