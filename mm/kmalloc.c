@@ -234,13 +234,17 @@ static __noinline void *kmalloc_large_node(size_t size, gfp_t gfp,
 #define kmalloc_large(size, gfp, caller) \
 	kmalloc_large_node(size, gfp, caller, NUMA_NO_NODE)
 
-/* __kmalloc's slow path: an empty magazine, __GFP_ZERO, or a large size. */
-static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller)
+/*
+ * __kmalloc's miss (@r: see slab_alloc_miss()): an empty magazine, KFENCE's
+ * turn, __GFP_ZERO, or a large size.
+ */
+static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long caller,
+				     enum slab_alloc_result r)
 {
 	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & KMALLOC_ZONE_GFP))
 		return kasan_slab_alloc(kmalloc_cache_for(size),
-					slab_alloc_sized(kmalloc_cache_for(size), gfp, caller,
-							 (unsigned int)size),
+					slab_alloc_miss(kmalloc_cache_for(size), gfp,
+							(unsigned int)size, caller, r),
 					size, caller);
 	return kmalloc_large(size, gfp, caller);
 }
@@ -252,15 +256,19 @@ static __noinline void *kmalloc_slow(size_t size, gfp_t gfp, unsigned long calle
  */
 void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size)
 {
+	enum slab_alloc_result r = SLAB_ALLOC_SLOW;
 	struct kmem_cache *s;
 	void *obj;
 
 	DEBUG_ASSERT(slot < ARRAY_SIZE(kmalloc_size_cache));
 	s = kmalloc_size_cache[slot];
 
-	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, true)))
+	if (likely(!(gfp & GFP_SLOW_MASK)))
+		r = slab_alloc_pop(s, &obj, true);
+	if (likely(r == SLAB_POPPED))
 		return kasan_slab_alloc(s, obj, (slot + 1) * 8, _RET_IP_);
-	return kasan_slab_alloc(s, slab_alloc_sized(s, gfp, _RET_IP_, (unsigned int)size),
+	return kasan_slab_alloc(s, slab_alloc_miss(s, gfp, (unsigned int)size,
+						   _RET_IP_, r),
 				size, _RET_IP_);
 }
 
@@ -271,13 +279,14 @@ void *__kmalloc_slot(unsigned long slot, gfp_t gfp, unsigned long size)
  */
 void *__kmalloc(size_t size, gfp_t gfp)
 {
+	enum slab_alloc_result r = SLAB_ALLOC_SLOW;
 	void *obj;
 
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE &&
-		   !(gfp & GFP_SLOW_MASK) &&
-		   slab_alloc_pop(kmalloc_cache_for(size), &obj, true)))
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE && !(gfp & GFP_SLOW_MASK)))
+		r = slab_alloc_pop(kmalloc_cache_for(size), &obj, true);
+	if (likely(r == SLAB_POPPED))
 		return kasan_slab_alloc(kmalloc_cache_for(size), obj, size, _RET_IP_);
-	return kmalloc_slow(size, gfp, _RET_IP_);
+	return kmalloc_slow(size, gfp, _RET_IP_, r);
 }
 
 /* kmalloc, zeroed. */
@@ -352,7 +361,16 @@ static size_t kmalloc_usable(const void *p, unsigned long caller)
 	return 0;
 }
 
-/* kfree's slow path: large allocations, full magazines, everything suspicious. */
+/* Free the large kmalloc whose head page is @head. */
+static void kmalloc_large_free(struct page *head, unsigned long caller)
+{
+	kmalloc_large_check(head, caller);
+	kmalloc_large_orig(head) = 0;
+	page_clear_flag(head, PG_large_kmalloc);
+	__free_pages(head, (unsigned int)head->private);
+}
+
+/* kfree's slow path: large allocations, everything suspicious. */
 static __noinline void kfree_slow(const void *p, unsigned long caller)
 {
 	unsigned long pfn = PHYS_PFN(__pa(p));
@@ -361,6 +379,18 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 	if (unlikely(is_kfence_address(p))) {
 		kfence_free(NULL, p, caller);
 		return;
+	}
+	/*
+	 * The start of a large kmalloc: its own page is the head, which says
+	 * so, and no slab's (slab pages never carry PG_large_kmalloc). Any
+	 * other pointer into one takes the lookups below.
+	 */
+	if (pfn_valid(pfn)) {
+		head = pfn_to_page(pfn);
+		if (page_test_flag(head, PG_large_kmalloc) && p == page_address(head)) {
+			kmalloc_large_free(head, caller);
+			return;
+		}
 	}
 	head = slab_lookup(p);
 	if (head) {
@@ -394,10 +424,28 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
 			 caller, "Invalid pointer (not at the start of a large kmalloc)");
 		return;
 	}
-	kmalloc_large_check(head, caller);
-	kmalloc_large_orig(head) = 0;
-	page_clear_flag(head, PG_large_kmalloc);
-	__free_pages(head, (unsigned int)head->private);
+	kmalloc_large_free(head, caller);
+}
+
+/*
+ * kfree's fast path did not free @p (@r says why); interrupts still off,
+ * @flags from mm_irq_save(). One call for both misses, so that GCC sets up
+ * the frame _RET_IP_ needs on this branch only. For SLAB_FREE_FULL the
+ * fast path proved @p an object of a slab with magazines, on this CPU's
+ * node, not yet free: its cache and magazine are found again (fewer live
+ * registers on the fast path), not checked again.
+ */
+static __noinline void kfree_miss(const void *p, enum slab_free_result r,
+				  unsigned long flags, unsigned long caller)
+{
+	if (r == SLAB_FREE_FULL) {
+		struct kmem_cache *s = pfn_to_page(PHYS_PFN(__pa_direct(p)))->slab_cache;
+
+		slab_free_full(s, s->mag[mm_cpu_id()], p, flags, caller);
+		return;
+	}
+	mm_irq_restore(flags);
+	kfree_slow(p, caller);
 }
 
 /*
@@ -405,9 +453,11 @@ static __noinline void kfree_slow(const void *p, unsigned long caller)
  * on this CPU, needing no lookup at all; else an object in any page of a
  * slab (PG_slab or PG_slab_tail: every page of a slab names its cache),
  * going into this CPU's magazine of the slab's cache after the same checks
- * as kmem_cache_free.
+ * as kmem_cache_free. That magazine's own m->last is not compared again:
+ * the hint catches the common case, and the compare cost every other kfree
+ * 2 instructions for the few it would have spared the checks.
  */
-static __always_inline bool kfree_fast(const void *p)
+static __always_inline enum slab_free_result kfree_fast(const void *p)
 {
 	struct slab_magazine *m;
 	struct kmem_cache *s;
@@ -415,33 +465,36 @@ static __always_inline bool kfree_fast(const void *p)
 	struct page *pg;
 
 	if (likely(slab_free_last(slab_kmalloc_mag(), p)))
-		return true;
+		return SLAB_FREED;
 	pfn = PHYS_PFN(__pa_direct(p));
 	if (unlikely(!slab_pfn_in_map(pfn)))
-		return false;
+		return SLAB_FREE_SLOW;
 	pg = pfn_to_page(pfn);
 	if (unlikely(!(pg->flags & (BIT(PG_slab) | BIT(PG_slab_tail)))))
-		return false;
+		return SLAB_FREE_SLOW;
 	s = pg->slab_cache;
 	m = s->mag[mm_cpu_id()];
 	/* NUMA: another node's object skips the magazine (slab_free_remote()). */
-	return slab_free_last(m, p) || (!slab_free_remote(pg) && slab_free_checked(s, m, p));
+	if (slab_free_remote(pg))
+		return SLAB_FREE_SLOW;
+	return slab_free_checked(s, m, p);
 }
 
 /* Free memory from kmalloc (or any slab object). NULL and ZERO_SIZE_PTR are ignored. */
 void kfree(const void *p)
 {
+	enum slab_free_result r;
 	unsigned long flags;
-	bool done;
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)) || kasan_kfree(p, _RET_IP_))
 		return;
 	flags = mm_irq_save();
-	done = kfree_fast(p);
-	mm_irq_restore(flags);
-	if (likely(done))
+	r = kfree_fast(p);
+	if (likely(r == SLAB_FREED)) {
+		mm_irq_restore(flags);
 		return;
-	kfree_slow(p, _RET_IP_);
+	}
+	kfree_miss(p, r, flags, _RET_IP_);
 }
 
 /*

@@ -84,6 +84,7 @@
 #define slab_alloc_slow              kmm_slab_alloc_slow
 #define slab_gfp_refused             kmm_slab_gfp_refused
 #define slab_alloc_sized             kmm_slab_alloc_sized
+#define slab_alloc_miss              kmm_slab_alloc_miss
 #define slab_depot_get_empty         kmm_slab_depot_get_empty
 #define slab_depot_get_full          kmm_slab_depot_get_full
 #define slab_depot_init              kmm_slab_depot_init
@@ -112,6 +113,8 @@
 #define slab_drain_all_magazines     kmm_slab_drain_all_magazines
 #define slab_empty_mag               kmm_slab_empty_mag
 #define slab_expected_state          kmm_slab_expected_state
+#define slab_free_full               kmm_slab_free_full
+#define slab_free_miss               kmm_slab_free_miss
 #define slab_free_slow               kmm_slab_free_slow
 #define slab_lookup                  kmm_slab_lookup
 #define slab_magazine_cache          kmm_slab_magazine_cache

@@ -114,12 +114,15 @@
  * the CPU id with one %gs load (vmemmap and the direct map's base are
  * variables, chosen at boot by KASLR). kmem_cache_alloc's fast path is 23
  * instructions and the free of the object just allocated 21 (sti and ret
- * included); kfree of any other object 61, of which 15 are the double-free mark and free-list
- * tests and 22 the pointer checks above. With more live objects than a
- * magazine holds (1000 kmalloc(64), then 1000 kfree) whole magazines go
- * through the depot (slab_depot.c): 110 per alloc + free, most of it
- * kfree's checked path; beyond the depot's bound each object passes
- * through its slab once each way, about 225 on the host.
+ * included); kfree of any other object 63, of which 15 are the
+ * double-free mark and free-list tests and 23 the pointer checks above
+ * (2 more for the NUMA test).
+ * With more live objects than a magazine holds (1000 kmalloc(64), then
+ * 1000 kfree) whole magazines go through the depot (slab_depot.c), entered
+ * straight from the fast paths' miss calls (slab_alloc_miss(),
+ * slab_free_full()): 110.4 per alloc + free, most of it kfree's checked
+ * path; beyond the depot's bound each object passes through its slab once
+ * each way, about 225 on the host.
  *
  * kfree() of the object kmalloc() handed out last on this CPU needs no
  * lookup: kmalloc leaves a per-CPU hint naming the magazine it popped from
@@ -664,6 +667,68 @@ void slab_drain_all_magazines(struct kmem_cache *s)
 
 /* ---- slow paths ----------------------------------------------------------- */
 
+/*
+ * This CPU's magazine @m of @s is empty: load a full one from the depot
+ * (slab_depot.c), else take objects off the slabs; then pop one. NULL when
+ * memory runs out. Lock held, interrupts off.
+ */
+static void *slab_refill_locked(struct kmem_cache *s, struct slab_magazine *m,
+				gfp_t gfp, unsigned long caller)
+{
+	void *obj;
+
+	m = slab_depot_get_full(s, m);
+	while (m->avail < s->mag_batch) {
+		struct page *head = slab_next_source(s, gfp);
+
+		if (!head)
+			break;
+		m->avail += slab_take_run(s, head, &m->slot[m->avail + 1],
+					  s->mag_batch - m->avail, true, caller);
+	}
+	if (!m->avail)
+		return NULL;
+	obj = m->slot[m->avail--];
+	m->last = obj;
+	slab_mark_allocated(m, obj);
+	return obj;
+}
+
+/*
+ * Not inlined into kmem_cache_alloc(): the fast path would set up a frame
+ * for it. A refill that finds no memory returns NULL, as slab_alloc_sized()
+ * would after the same attempt.
+ */
+__noinline void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned int size,
+				 unsigned long caller, enum slab_alloc_result r)
+{
+	unsigned long flags;
+	struct slab_magazine *m;
+	void *obj;
+
+	if (r == SLAB_ALLOC_EMPTY) {
+		flags = mm_irq_save();
+		m = s->mag[mm_cpu_id()];
+		/*
+		 * Still empty (an interrupt may have refilled it) and a real
+		 * magazine; then the fast path's KFENCE count, which it
+		 * skipped, with kfence_alloc()'s test: a countdown above the
+		 * limit (0 while failslab= may inject; wrapped after a failed
+		 * slow path) sends the allocation to the slow path as well.
+		 */
+		if (!m->avail && m->limit && !mm_cpu_countdown_dec() &&
+		    mm_cpu_countdown_read() <= READ_ONCE(kfence_countdown_limit)) {
+			slab_lock_slow(s);
+			obj = slab_refill_locked(s, m, gfp, caller);
+			mm_spin_unlock(&s->lock);
+			mm_irq_restore(flags);
+			return obj;
+		}
+		mm_irq_restore(flags);
+	}
+	return slab_alloc_sized(s, gfp, caller, size);
+}
+
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	return slab_alloc_sized(s, gfp, caller, s->object_size);
@@ -708,20 +773,7 @@ void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		if (obj && slab_is_debug(s))
 			zero = slab_debug_on_alloc(s, obj, caller, size);
 	} else {
-		m = slab_depot_get_full(s, m); /* the depot first: slab_depot.c */
-		while (m->avail < s->mag_batch) {
-			struct page *head = slab_next_source(s, gfp);
-
-			if (!head)
-				break;
-			m->avail += slab_take_run(s, head, &m->slot[m->avail + 1],
-						  s->mag_batch - m->avail, true, caller);
-		}
-		if (m->avail) {
-			obj = m->slot[m->avail--];
-			m->last = obj;
-			slab_mark_allocated(m, obj);
-		}
+		obj = slab_refill_locked(s, m, gfp, caller);
 	}
 	mm_spin_unlock(&s->lock);
 out:
@@ -799,6 +851,45 @@ static void slab_bad_boundary(struct kmem_cache *s, struct page *head,
 		 "Invalid pointer (not at an object start)");
 }
 
+/*
+ * Push @obj, a checked object of @s, on this CPU's magazine @m, making room
+ * first if it is full: the depot (slab_depot.c), else a flush to the
+ * slabs. Lock held, interrupts off.
+ */
+static void slab_push_locked(struct kmem_cache *s, struct slab_magazine *m,
+			     void *obj, unsigned long caller)
+{
+	if (m->avail >= m->limit)
+		m = slab_depot_get_empty(s, m);
+	if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
+		slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
+	slab_mark_free(m, obj);
+	m->slot[++m->avail] = obj;
+	slab_mag_forget_last(m); /* the magazine may be full now */
+}
+
+void slab_free_full(struct kmem_cache *s, struct slab_magazine *m, const void *obj,
+		    unsigned long flags, unsigned long caller)
+{
+	slab_lock_slow(s);
+	slab_push_locked(s, m, (void *)obj, caller);
+	mm_spin_unlock(&s->lock);
+	mm_irq_restore(flags);
+}
+
+/* Not inlined into kmem_cache_free(): the fast path would set up a frame for it. */
+__noinline void slab_free_miss(struct kmem_cache *s, const void *obj,
+			       struct slab_magazine *m, enum slab_free_result r,
+			       unsigned long flags, unsigned long caller)
+{
+	if (r == SLAB_FREE_FULL) {
+		slab_free_full(s, m, obj, flags, caller);
+		return;
+	}
+	mm_irq_restore(flags);
+	slab_free_slow(s, obj, caller);
+}
+
 void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller)
 {
 	struct page *head;
@@ -843,13 +934,7 @@ void slab_free_slow(struct kmem_cache *s, const void *cobj, unsigned long caller
 		if (!slab_is_debug(s) || slab_debug_on_free(s, head, obj, caller))
 			slab_put_run(s, head, &obj, 1, false, caller);
 	} else {
-		if (m->avail >= m->limit) /* the depot first: slab_depot.c */
-			m = slab_depot_get_empty(s, m);
-		if (m->avail >= m->limit) /* a grown mag_batch may exceed it */
-			slab_flush_locked(s, m, min(s->mag_batch, m->avail), caller);
-		slab_mark_free(m, obj);
-		m->slot[++m->avail] = obj;
-		slab_mag_forget_last(m); /* the magazine may be full now */
+		slab_push_locked(s, m, obj, caller);
 	}
 	mm_spin_unlock(&s->lock);
 out:

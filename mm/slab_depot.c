@@ -23,9 +23,10 @@
  *                                        v  nothing to give or no room
  *   slabs:  partial, empty, full (slab.c: refill and flush, validated)
  *
- * When the loaded magazine is empty (allocation) or full (free), the slow
- * path, under the cache lock, moves a whole magazine's worth of objects at
- * once: from the previous magazine if it is full (allocation), into it if
+ * When the loaded magazine is empty (allocation) or full (free), the fast
+ * path's miss call (slab_alloc_miss(), slab_free_full() in slab.c: the
+ * object already checked, interrupts off), under the cache lock, moves a
+ * whole magazine's worth of objects at once: from the previous magazine if it is full (allocation), into it if
  * it is empty (free), else from a full magazine of the depot or into an
  * empty one that joins the depot's full ones. So a run of allocations or
  * frees longer than a magazine takes the lock once per magazine and never

@@ -178,6 +178,15 @@ void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		      unsigned int size, int nid);
 void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
+/*
+ * The free fast paths' way past a full magazine: @obj, an object of @s that
+ * passed every check of slab_free_checked(), goes on @m, this CPU's loaded
+ * magazine of @s, once the depot has made room (or a flush to the slabs),
+ * under one lock hold and with no second lookup. Called with interrupts off
+ * by mm_irq_save(), which returned @flags; restores them.
+ */
+void slab_free_full(struct kmem_cache *s, struct slab_magazine *m, const void *obj,
+		    unsigned long flags, unsigned long caller);
 struct page *slab_lookup(const void *obj);
 bool slab_obj_index(const struct kmem_cache *s, const struct page *head,
 		    const void *obj, unsigned int *idx);
@@ -425,9 +434,16 @@ static __always_inline void slab_mag_forget_last(struct slab_magazine *m)
 	m->last = slab_mag_no_last(m);
 }
 
-/* Pop an object off this CPU's magazine of @s; false if it is empty. */
-static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
-					   bool kmalloc_hint)
+/* What slab_alloc_pop() made of an allocation. */
+enum slab_alloc_result {
+	SLAB_POPPED,      /* *objp is the object */
+	SLAB_ALLOC_EMPTY, /* the magazine is empty: slab_alloc_miss() refills it */
+	SLAB_ALLOC_SLOW,  /* KFENCE's or failslab='s turn: the slow path */
+};
+
+/* Pop an object off this CPU's magazine of @s into *@objp. */
+static __always_inline enum slab_alloc_result
+slab_alloc_pop(struct kmem_cache *s, void **objp, bool kmalloc_hint)
 {
 	unsigned long flags;
 	struct slab_magazine *m;
@@ -437,14 +453,18 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 	flags = mm_irq_save();
 	m = s->mag[mm_cpu_id()];
 	n = m->avail;
+	if (unlikely(!n)) {
+		mm_irq_restore(flags);
+		return SLAB_ALLOC_EMPTY;
+	}
 	/*
 	 * Counting for KFENCE (mm/kfence.h): at 0, the slow path samples. It
 	 * stays at 1 while failslab= may inject, so that every allocation
 	 * asks should_failslab() there.
 	 */
-	if (unlikely(!n || mm_cpu_countdown_dec())) {
+	if (unlikely(mm_cpu_countdown_dec())) {
 		mm_irq_restore(flags);
-		return false;
+		return SLAB_ALLOC_SLOW;
 	}
 	m->avail = n - 1;
 	obj = m->slot[n];
@@ -454,16 +474,32 @@ static __always_inline bool slab_alloc_pop(struct kmem_cache *s, void **objp,
 		slab_set_kmalloc_mag(m);
 	mm_irq_restore(flags);
 	*objp = obj;
-	return true;
+	return SLAB_POPPED;
 }
+
+/*
+ * The allocation fast paths' miss (@r from slab_alloc_pop(), or
+ * SLAB_ALLOC_SLOW for a @gfp with bits of GFP_SLOW_MASK): an empty
+ * magazine is refilled here, under one lock hold (the depot, else the
+ * slabs), after the KFENCE count the fast path skipped for it; anything
+ * else (a CPU's first use, a cache without magazines, KFENCE's or
+ * failslab='s turn, __GFP_ZERO) goes to slab_alloc_sized(). One call for
+ * every miss, so that GCC sets up the frame _RET_IP_ needs on this branch
+ * only. @size is what a kmalloc caller asked for.
+ */
+void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned int size,
+		      unsigned long caller, enum slab_alloc_result r);
 
 static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 {
+	enum slab_alloc_result r = SLAB_ALLOC_SLOW;
 	void *obj;
 
-	if (likely(!(gfp & GFP_SLOW_MASK) && slab_alloc_pop(s, &obj, false)))
+	if (likely(!(gfp & GFP_SLOW_MASK)))
+		r = slab_alloc_pop(s, &obj, false);
+	if (likely(r == SLAB_POPPED))
 		return obj;
-	return slab_alloc_slow(s, gfp, _RET_IP_);
+	return slab_alloc_miss(s, gfp, s->object_size, _RET_IP_, r);
 }
 
 /*
@@ -483,45 +519,59 @@ static __always_inline bool slab_on_free_list(const struct kmem_cache *s,
 	return !next || (off < s->used && slab_obj_offset(s, off));
 }
 
+/* What slab_free_checked() made of a free. */
+enum slab_free_result {
+	SLAB_FREED,     /* pushed on the magazine */
+	SLAB_FREE_FULL, /* passed every check, but the magazine is full: slab_free_full() */
+	SLAB_FREE_SLOW, /* anything else: the slow path decides */
+};
+
+/*
+ * slab_free_fast() did not free @obj (@r says why); interrupts still off,
+ * @flags from mm_irq_save(). One call for both misses, so that GCC sets up
+ * the frame _RET_IP_ needs on this branch only.
+ */
+void slab_free_miss(struct kmem_cache *s, const void *obj, struct slab_magazine *m,
+		    enum slab_free_result r, unsigned long flags, unsigned long caller);
+
 /*
  * Free @obj, already known to lie in a page of a slab of @s, checking that
  * it is an object start, and push it on @m, this CPU's magazine of @s;
- * interrupts off. False sends the free to the slow path, which decides
- * exactly: an object start is not just a multiple of the size (the slab's
- * unused tail may start at one: kmalloc-96 has 42 objects, then 64 bytes),
- * and a debug cache, whose red zones move objects, may pass or fail here
- * (its magazine limit of 0 sends it on). Its free-pointer word is read
- * once: the magazine mark means a double free (slab_marked_free()), and a
- * word that decodes to NULL or into the object's own slab may be a free
- * list's link (slab_on_free_list()), which the slow path tells apart; an
- * allocated object's word decodes there by chance only (the secret is
+ * interrupts off. SLAB_FREE_SLOW sends the free to the slow path, which
+ * decides exactly: an object start is not just a multiple of the size (the
+ * slab's unused tail may start at one: kmalloc-96 has 42 objects, then 64
+ * bytes), and a debug cache, whose red zones move objects, may pass or
+ * fail here (its magazine limit of 0 sends it on). Its free-pointer word is
+ * read once: the magazine mark means a double free (slab_marked_free()),
+ * and a word that decodes to NULL or into the object's own slab may be a
+ * free list's link (slab_on_free_list()), which the slow path tells apart;
+ * an allocated object's word decodes there by chance only (the secret is
  * random). After the push m->last names @obj: its mark now turns the
  * shortcut away (slab_free_last()), and the magazine may be full.
  */
-static __always_inline bool slab_free_checked(struct kmem_cache *s,
-					      struct slab_magazine *m,
-					      const void *obj)
+static __always_inline enum slab_free_result
+slab_free_checked(struct kmem_cache *s, struct slab_magazine *m, const void *obj)
 {
 	unsigned long where = (unsigned long)obj + s->fp_offset, word, next;
 	unsigned long cookie = m->cookie;
 	unsigned int n;
 
 	if (!slab_obj_offset(s, (unsigned long)obj & s->slab_mask))
-		return false;
+		return SLAB_FREE_SLOW;
 	word = *(unsigned long *)where;
 	if (unlikely(word == cookie))
-		return false;
+		return SLAB_FREE_SLOW;
 	next = word ^ s->secret ^ __builtin_bswap64(where);
 	if (unlikely(!next || (next ^ (unsigned long)obj) <= s->slab_mask))
-		return false;
+		return SLAB_FREE_SLOW;
 	n = m->avail;
-	if (unlikely(n >= m->limit))
-		return false;
+	if (unlikely(n >= m->limit)) /* limit 0: no magazine (first use, debug) */
+		return m->limit ? SLAB_FREE_FULL : SLAB_FREE_SLOW;
 	*(unsigned long *)where = cookie;
 	m->last = (void *)obj;
 	m->avail = n + 1;
 	m->slot[n + 1] = (void *)obj;
-	return true;
+	return SLAB_FREED;
 }
 
 /*
@@ -550,6 +600,7 @@ static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj
 {
 	unsigned long flags = mm_irq_save();
 	struct slab_magazine *m = s->mag[mm_cpu_id()];
+	enum slab_free_result r;
 	unsigned long pfn;
 
 	if (likely(slab_free_last(m, obj))) {
@@ -558,13 +609,15 @@ static __always_inline void slab_free_fast(struct kmem_cache *s, const void *obj
 	}
 	pfn = PHYS_PFN(__pa_direct(obj));
 	/* NUMA: another node's object skips the magazine (slab_free_remote()). */
+	r = SLAB_FREE_SLOW;
 	if (likely(slab_pfn_in_map(pfn) && pfn_to_page(pfn)->slab_cache == s &&
-		   !slab_free_remote(pfn_to_page(pfn)) && slab_free_checked(s, m, obj))) {
+		   !slab_free_remote(pfn_to_page(pfn))))
+		r = slab_free_checked(s, m, obj);
+	if (likely(r == SLAB_FREED)) {
 		mm_irq_restore(flags);
 		return;
 	}
-	mm_irq_restore(flags);
-	slab_free_slow(s, obj, _RET_IP_);
+	slab_free_miss(s, obj, m, r, flags, _RET_IP_);
 }
 
 /* slab_debug.c: called with s->lock held, interrupts off. */

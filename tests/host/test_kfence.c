@@ -16,6 +16,7 @@
 #include <ucontext.h>
 #include "kernel/ktest.h"
 #include "mm/slab.h"
+#include "mm/slab_internal.h"
 #include "mm/kfence.h"
 #include "mm/fault_inject.h"
 #include "host_mm.h"
@@ -334,6 +335,10 @@ static void failslab_keeps_sampling(struct ktest *t)
 	pthread_barrier_destroy(&barrier);
 	KTEST_EXPECT_LE(t, w.tries, 1001);
 	/* This CPU's magazine has objects; the allocation fails all the same. */
+	KTEST_EXPECT_TRUE(t, kmalloc(16, GFP_KERNEL | __GFP_NOWARN) == NULL);
+	/* So does one from an empty magazine, which the fast path's miss refills. */
+	slab_drain_all_magazines(kmalloc_caches[kmalloc_size_index[2]]);
+	KTEST_EXPECT_EQ(t, kmalloc_caches[kmalloc_size_index[2]]->mag[0]->avail, 0);
 	KTEST_EXPECT_TRUE(t, kmalloc(16, GFP_KERNEL | __GFP_NOWARN) == NULL);
 	/* __GFP_NOFAIL goes through, and counts for KFENCE as before. */
 	for (i = 0; i < ARRAY_SIZE(objs); i++) {

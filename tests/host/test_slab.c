@@ -463,6 +463,11 @@ static void misuse_reported_and_survived(struct ktest *t)
 		kfree(big + PAGE_SIZE);
 		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
 				  "not at the start of a large kmalloc"));
+		/* In the head page, which kfree's shortcut for large ones reads. */
+		mark = ktest_console_mark();
+		ktest_expect_report(t, "not at the start of a large kmalloc");
+		kfree(big + 8);
+		KTEST_EXPECT_EQ(t, host_console_count(mark, "not at the start of a large kmalloc"), 1);
 		kfree(big);
 	}
 
@@ -902,6 +907,148 @@ static void double_free_refused_at_free(struct ktest *t)
 	KTEST_EXPECT_EQ(t, kmem_cache_shrink(s) > 0, 1);
 	KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
 	kmem_cache_destroy(s);
+}
+
+/*
+ * Fill CPU 0's magazine of @s exactly (drained first, then @n frees of
+ * fresh objects, which go to @o[0..n)); returns it, NULL if memory ran out.
+ */
+static struct slab_magazine *fill_magazine(struct kmem_cache *s, bool use_kfree,
+					   void **o, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		o[i] = use_kfree ? kmalloc(s->object_size, GFP_KERNEL)
+				 : kmem_cache_alloc(s, GFP_KERNEL);
+		if (!o[i])
+			return NULL;
+	}
+	slab_drain_all_magazines(s);
+	for (i = 0; i < n; i++) {
+		if (use_kfree)
+			kfree(o[i]);
+		else
+			kmem_cache_free(s, o[i]);
+	}
+	return s->mag[0];
+}
+
+/*
+ * A free that finds its magazine full goes to the depot straight from the
+ * fast path (slab_free_full()), but only after every check of the free:
+ * a double free (of an object in the magazine or on its slab), an interior
+ * pointer and a wrong cache are refused as with room, and leave the
+ * magazine and the depot alone. Then a good free exchanges the magazine.
+ */
+static void full_magazine_free_checks_first(struct ktest *t)
+{
+	static void *o[SLAB_MAG_MAX + 1];
+	struct kmem_cache *s, *other;
+	unsigned long mark, on_slabs;
+	unsigned int round, n;
+	struct slab_magazine *m;
+	void *x, *y, *z, *w;
+
+	fresh();
+	other = kmem_cache_create("full-other", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, other);
+	z = kmem_cache_alloc(other, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, z);
+	for (round = 0; round < 2; round++) {
+		bool use_kfree = round == 1;
+		const char *name = use_kfree ? "kmalloc-64" : "full-mag";
+		char what[64];
+
+		s = use_kfree ? kmalloc_caches[kmalloc_size_index[8]]
+			      : kmem_cache_create("full-mag", 64, 0, 0, NULL);
+		KTEST_ASSERT_NOT_NULL(t, s);
+		KTEST_ASSERT_EQ(t, s->object_size, 64);
+		/* x will be on its slab's free list; w stays allocated. */
+		x = use_kfree ? kmalloc(64, GFP_KERNEL) : kmem_cache_alloc(s, GFP_KERNEL);
+		w = use_kfree ? kmalloc(64, GFP_KERNEL) : kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_TRUE(t, x && w);
+		if (use_kfree)
+			kfree(x);
+		else
+			kmem_cache_free(s, x);
+		n = s->mag_limit;
+		KTEST_ASSERT_LE(t, n, ARRAY_SIZE(o));
+		m = fill_magazine(s, use_kfree, o, n); /* drains x to its slab */
+		KTEST_ASSERT_NOT_NULL(t, m);
+		KTEST_ASSERT_EQ(t, m->avail, m->limit);
+		on_slabs = s->free_objects;
+
+		snprintf(what, sizeof(what), "BUG %s: Object already free", name);
+		mark = ktest_console_mark();
+		ktest_expect_report(t, what);
+		ktest_expect_report(t, what);
+		if (use_kfree) {
+			kfree(o[n / 2]); /* in the magazine */
+			kfree(x);        /* on its slab's free list */
+		} else {
+			kmem_cache_free(s, o[n / 2]);
+			kmem_cache_free(s, x);
+		}
+		KTEST_EXPECT_EQ(t, host_console_count(mark, what), 2);
+		snprintf(what, sizeof(what), "BUG %s: Invalid pointer", name);
+		mark = ktest_console_mark();
+		ktest_expect_report(t, what);
+		if (use_kfree)
+			kfree((char *)w + 8);
+		else
+			kmem_cache_free(s, (char *)w + 8);
+		KTEST_EXPECT_EQ(t, host_console_count(mark, what), 1);
+		if (!use_kfree) {
+			snprintf(what, sizeof(what), "BUG %s: Wrong cache", name);
+			mark = ktest_console_mark();
+			ktest_expect_report(t, what);
+			kmem_cache_free(s, z);
+			KTEST_EXPECT_EQ(t, host_console_count(mark, what), 1);
+		}
+		/* Refused frees moved no magazine and no object. */
+		KTEST_EXPECT_TRUE(t, s->mag[0] == m);
+		KTEST_EXPECT_EQ(t, m->avail, m->limit);
+		KTEST_EXPECT_EQ(t, s->free_objects, on_slabs);
+
+		/*
+		 * Good frees: y (popped: the magazine's last) waits while w
+		 * fills the magazine again; then y finds it full and the
+		 * depot takes its objects, none to the slabs.
+		 */
+		y = use_kfree ? kmalloc(64, GFP_KERNEL) : kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, y);
+		if (use_kfree) {
+			kfree(w);
+			kfree(y);
+		} else {
+			kmem_cache_free(s, w);
+			kmem_cache_free(s, y);
+		}
+		KTEST_EXPECT_EQ(t, s->mag[0]->avail, 1);
+		KTEST_EXPECT_TRUE(t, s->mag[0]->slot[1] == y);
+		KTEST_EXPECT_TRUE(t, slab_marked_free(s->mag[0], y));
+		KTEST_EXPECT_EQ(t, s->free_objects, on_slabs);
+		/* ... and a second free of y, alone in its magazine, is refused. */
+		snprintf(what, sizeof(what), "BUG %s: Object already free", name);
+		mark = ktest_console_mark();
+		ktest_expect_report(t, what);
+		if (use_kfree)
+			kfree(y);
+		else
+			kmem_cache_free(s, y);
+		KTEST_EXPECT_EQ(t, host_console_count(mark, what), 1);
+		KTEST_EXPECT_EQ(t, s->mag[0]->avail, 1);
+		KTEST_EXPECT_EQ(t, slab_check(s), 0);
+		if (!use_kfree) {
+			KTEST_EXPECT_GT(t, kmem_cache_shrink(s), 0);
+			KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
+			kmem_cache_destroy(s);
+		}
+	}
+	kmem_cache_free(other, z);
+	KTEST_EXPECT_EQ(t, slab_check_all(), 0);
+	kmem_cache_destroy(other);
 }
 
 /*
@@ -1604,6 +1751,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(free_of_hole_address_reported),
 	KTEST_CASE(use_after_destroy_reported),
 	KTEST_CASE(double_free_refused_at_free),
+	KTEST_CASE(full_magazine_free_checks_first),
 	KTEST_CASE(word_decoding_into_slab_frees_cleanly),
 	KTEST_CASE(tail_page_objects),
 	KTEST_CASE(kfree_of_allocator_object_refused),

@@ -12,7 +12,8 @@
  * runs the allocator dry.
  *
  * Cases that print a report on purpose: free_bulk_checks_each_pointer
- * ("BUG dep-bulk-a: Wrong cache").
+ * ("BUG dep-bulk-a: Wrong cache"), full_magazine_exchange_checks_first
+ * ("BUG dep-full: Object already free").
  */
 #include "kernel/ktest.h"
 #include "kmm/string.h"
@@ -114,6 +115,56 @@ static void depot_swaps_whole_magazines(struct ktest *t)
 	for (i = 0; i < n; i++)
 		kmem_cache_free(s, dep_w[i]);
 	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kmem_cache_destroy(s);
+}
+
+/*
+ * A free that finds this CPU's magazine full goes to the depot straight
+ * from the fast path (slab_free_full()), but only after every check of the
+ * free: a double free meets the magazine mark and is refused, moving
+ * nothing; a good free then exchanges the magazine without touching a slab.
+ */
+static void full_magazine_exchange_checks_first(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("dep-full", 64, 0, SLAB_SKIP_KFENCE, NULL);
+	unsigned long mark, on_slabs;
+	struct slab_magazine *m;
+	unsigned int i, n;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	if (!dep_has_magazines(t, s))
+		return;
+	/* The allocator's own checks must see these frees, not KASAN's. */
+	kasan_disable_current();
+	n = s->mag_limit;
+	for (i = 0; i <= n; i++) {
+		dep_v[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KTEST_ASSERT_NOT_NULL(t, dep_v[i]);
+	}
+	slab_drain_all_magazines(s);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, dep_v[i]);
+	m = s->mag[mm_cpu_id()];
+	KTEST_EXPECT_EQ(t, m->avail, m->limit);
+	on_slabs = s->free_objects;
+
+	mark = ktest_console_mark();
+	ktest_expect_report(t, "BUG dep-full: Object already free");
+	kmem_cache_free(s, dep_v[n / 2]);
+	KTEST_EXPECT_TRUE(t, ktest_console_contains(mark, "BUG dep-full: Object already free"));
+	KTEST_EXPECT_TRUE(t, s->mag[mm_cpu_id()] == m);
+	KTEST_EXPECT_EQ(t, m->avail, m->limit);
+	KTEST_EXPECT_EQ(t, s->free_objects, on_slabs);
+
+	kmem_cache_free(s, dep_v[n]);
+	m = s->mag[mm_cpu_id()];
+	KTEST_EXPECT_EQ(t, m->avail, 1);
+	KTEST_EXPECT_TRUE(t, m->slot[1] == dep_v[n]);
+	KTEST_EXPECT_EQ(t, s->free_objects, on_slabs);
+	KTEST_EXPECT_EQ(t, slab_check(s), 0);
+	kasan_enable_current();
+	KTEST_EXPECT_GT(t, kmem_cache_shrink(s), 0);
+	KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
 	kmem_cache_destroy(s);
 }
 
@@ -481,6 +532,7 @@ static void depot_swaps_whole_magazines_direct(struct ktest *t)
 
 static const struct ktest_case slab_depot_kcases[] = {
 	{ "depot_swaps_whole_magazines", depot_swaps_whole_magazines_direct },
+	KTEST_CASE(full_magazine_exchange_checks_first),
 	KTEST_CASE(depot_keeps_its_bound),
 	KTEST_CASE(bulk_alloc_and_free),
 	KTEST_CASE(bulk_alloc_fails_whole),
