@@ -61,10 +61,10 @@
  *
  * last is the object the magazine handed out most recently, while it may
  * come straight back (see slab_free_fast): an object of this cache, owned
- * by its caller, with avail < limit. Anything that could break one of the
- * three clears it (slab_mag_forget_last()): every other push, and
- * slab_discard() for every CPU (the object's slab may be going back to the
- * buddy allocator).
+ * by its caller. Anything that could break one of the two clears it
+ * (slab_mag_forget_last()): every other push, and slab_discard() for every
+ * CPU (the object's slab may be going back to the buddy allocator). It
+ * promises no room: the shortcut tests avail < limit itself.
  */
 #define SLAB_MAG_SLOTS 60 /* slot[1..59] hold objects (slab_mag_sizes[]); 512 bytes */
 #define SLAB_MAG_MAX   (SLAB_MAG_SLOTS - 1)
@@ -353,7 +353,7 @@ static __always_inline bool slab_pfn_in_map(unsigned long pfn)
 /*
  * kfree's hint: the magazine this CPU's kmalloc fast path popped from last.
  * If the pointer kfree() gets is that magazine's m->last, it is an object
- * of the magazine's cache with room to go back (see slab_free_last()), so
+ * of the magazine's cache (see slab_free_last()), so
  * kfree needs neither its struct page nor its cache. The hint lives in the
  * port's per-CPU slot as an offset from slab_empty_mag, so that the slot's
  * initial NULL names the empty magazine, whose last is always NULL. Only
@@ -577,22 +577,32 @@ slab_free_checked(struct kmem_cache *s, struct slab_magazine *m, const void *obj
 /*
  * The free fast path's shortcut: the object this CPU's magazine handed out
  * last comes straight back (allocate, use, free: the common case). It is
- * an object start of @s by construction, and m->last guarantees room, so
- * none of the pointer checks below is needed. Its mark catches a second
- * free, here or after a free on another CPU; it also turns away a cleared
- * m->last (slab_mag_no_last()), so a NULL @obj needs no test of its own.
+ * an object start of @s by construction, so none of the pointer checks
+ * below is needed. Its mark catches a second free, here or after a free on
+ * another CPU; it also turns away a cleared m->last (slab_mag_no_last()),
+ * so a NULL @obj needs no test of its own. The room test is not redundant:
+ * m->last stays after the push, and a use-after-free write over the mark
+ * followed by a second free of the same object must not push past the
+ * magazine's end (it goes to the checked path and the depot instead: a
+ * double free after a use-after-free write stays unchecked, as everywhere,
+ * but corrupts nothing of the allocator's).
  */
 static __always_inline bool slab_free_last(struct slab_magazine *m, const void *obj)
 {
+	unsigned int n;
+
 	if (obj != m->last || slab_marked_free(m, obj))
 		return false;
+	n = m->avail;
+	if (unlikely(n >= m->limit))
+		return false;
 	/*
-	 * m->last may stay: a second free of it meets its mark, and the
-	 * magazine's room lasts until another push (which clears last) or a
-	 * pop (which sets it); a flush clears it.
+	 * m->last may stay: a second free of it meets its mark (or, if a
+	 * write cleared that, the room test); a pop sets it, a flush clears it.
 	 */
 	slab_mark_free(m, obj);
-	m->slot[++m->avail] = (void *)obj;
+	m->avail = n + 1;
+	m->slot[n + 1] = (void *)obj;
 	return true;
 }
 

@@ -39,7 +39,7 @@ static void size_class_bounds(struct ktest *t)
 		KTEST_EXPECT_EQ(t, kmalloc_class_size[i] % 8, 0);
 		prev = kmalloc_class_size[i];
 	}
-	KTEST_EXPECT_GE(t, prev, 8192);
+	KTEST_EXPECT_EQ(t, prev, KMALLOC_MAX_CACHE_SIZE);
 	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
 		struct kmem_cache *s = kmalloc_caches[kmalloc_size_index[(size + 7) >> 3]];
 		unsigned long slab = PAGE_SIZE << s->order;
@@ -459,6 +459,7 @@ static void misuse_reported_and_survived(struct ktest *t)
 	{
 		char *big = kmalloc(20000, GFP_KERNEL);
 
+		KTEST_ASSERT_NOT_NULL(t, big);
 		ktest_expect_report(t, "not at the start of a large kmalloc");
 		kfree(big + PAGE_SIZE);
 		KTEST_EXPECT_TRUE(t, ktest_console_contains(mark,
@@ -910,11 +911,13 @@ static void double_free_refused_at_free(struct ktest *t)
 }
 
 /*
- * Fill CPU 0's magazine of @s exactly (drained first, then @n frees of
- * fresh objects, which go to @o[0..n)); returns it, NULL if memory ran out.
+ * Fill CPU 0's magazine of @s exactly: @n fresh objects allocated into
+ * @o[0..n), then @on_slab (if not NULL) freed, the magazines drained (so
+ * @on_slab ends on its slab's free list), then the @n objects freed.
+ * Returns the magazine, NULL if memory ran out.
  */
 static struct slab_magazine *fill_magazine(struct kmem_cache *s, bool use_kfree,
-					   void **o, unsigned int n)
+					   void **o, unsigned int n, void *on_slab)
 {
 	unsigned int i;
 
@@ -924,6 +927,10 @@ static struct slab_magazine *fill_magazine(struct kmem_cache *s, bool use_kfree,
 		if (!o[i])
 			return NULL;
 	}
+	if (on_slab && use_kfree)
+		kfree(on_slab);
+	else if (on_slab)
+		kmem_cache_free(s, on_slab);
 	slab_drain_all_magazines(s);
 	for (i = 0; i < n; i++) {
 		if (use_kfree)
@@ -932,6 +939,47 @@ static struct slab_magazine *fill_magazine(struct kmem_cache *s, bool use_kfree,
 			kmem_cache_free(s, o[i]);
 	}
 	return s->mag[0];
+}
+
+/*
+ * A use-after-free write over the mark of the object the magazine handed
+ * out last, after its free filled the magazine, then a second free of it:
+ * the shortcut's room test sends the second free to the checked path and
+ * the depot, and nothing is written past the magazine's last slot (it once
+ * was: slot[60] of a 59-object magazine is the next magazine's header).
+ * The double free itself goes unnoticed, as any double free after a
+ * use-after-free write: the object comes out twice, which this test also
+ * pins down, so that a future check for it shows up here.
+ */
+static void double_free_after_uaf_write_stays_in_magazine(struct ktest *t)
+{
+	static void *o[SLAB_MAG_MAX + 1];
+	struct slab_magazine *m;
+	struct kmem_cache *s;
+	void *p, *a, *b;
+
+	fresh();
+	s = kmem_cache_create("uaf-full", 64, 0, 0, NULL);
+	KTEST_ASSERT_NOT_NULL(t, s);
+	KTEST_ASSERT_EQ(t, s->mag_limit, SLAB_MAG_MAX);
+	m = fill_magazine(s, false, o, s->mag_limit, NULL);
+	KTEST_ASSERT_NOT_NULL(t, m);
+	KTEST_ASSERT_EQ(t, m->avail, m->limit);
+	p = kmem_cache_alloc(s, GFP_KERNEL);          /* m->last = p, one slot free */
+	KTEST_ASSERT_TRUE(t, p == m->last);
+	kmem_cache_free(s, p);                         /* the shortcut fills m */
+	KTEST_ASSERT_EQ(t, m->avail, m->limit);
+	*(volatile unsigned long *)((char *)p + s->fp_offset) = 0; /* the UAF write */
+	kmem_cache_free(s, p);
+	KTEST_EXPECT_TRUE(t, s->mag[0] == m);
+	KTEST_EXPECT_LE(t, m->avail, m->limit);
+	KTEST_EXPECT_EQ(t, m->avail, 1);               /* the rest went to the depot */
+	KTEST_EXPECT_TRUE(t, m->slot[1] == p);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_EXPECT_TRUE(t, a == p && b == p);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
 }
 
 /*
@@ -968,15 +1016,13 @@ static void full_magazine_free_checks_first(struct ktest *t)
 		x = use_kfree ? kmalloc(64, GFP_KERNEL) : kmem_cache_alloc(s, GFP_KERNEL);
 		w = use_kfree ? kmalloc(64, GFP_KERNEL) : kmem_cache_alloc(s, GFP_KERNEL);
 		KTEST_ASSERT_TRUE(t, x && w);
-		if (use_kfree)
-			kfree(x);
-		else
-			kmem_cache_free(s, x);
 		n = s->mag_limit;
 		KTEST_ASSERT_LE(t, n, ARRAY_SIZE(o));
-		m = fill_magazine(s, use_kfree, o, n); /* drains x to its slab */
+		m = fill_magazine(s, use_kfree, o, n, x); /* drains x to its slab */
 		KTEST_ASSERT_NOT_NULL(t, m);
 		KTEST_ASSERT_EQ(t, m->avail, m->limit);
+		KTEST_ASSERT_TRUE(t, slab_on_free_list(s, x));
+		KTEST_ASSERT_TRUE(t, !slab_marked_free(m, x));
 		on_slabs = s->free_objects;
 
 		snprintf(what, sizeof(what), "BUG %s: Object already free", name);
@@ -1752,6 +1798,7 @@ static const struct ktest_case slab_cases[] = {
 	KTEST_CASE(use_after_destroy_reported),
 	KTEST_CASE(double_free_refused_at_free),
 	KTEST_CASE(full_magazine_free_checks_first),
+	KTEST_CASE(double_free_after_uaf_write_stays_in_magazine),
 	KTEST_CASE(word_decoding_into_slab_frees_cleanly),
 	KTEST_CASE(tail_page_objects),
 	KTEST_CASE(kfree_of_allocator_object_refused),
