@@ -124,10 +124,18 @@ static void kfence_failslab_changed_ready(bool ready)
 	unsigned int cpu = mm_cpu_id(), period = kfence_period(ready), v;
 
 	kfence_set_limit(ready);
-	if (!READ_ONCE(failslab_active) || kfence_forced_left[cpu])
+	if (!READ_ONCE(failslab_active))
 		return;
-	v = mm_cpu_countdown_read();
-	kfence_forced_left[cpu] = v && v <= period ? v : period;
+	if (!kfence_forced_left[cpu]) {
+		v = mm_cpu_countdown_read();
+		kfence_forced_left[cpu] = v && v <= period ? v : period;
+	}
+	/*
+	 * Also after an injection, which fails the allocation before
+	 * kfence_alloc() restarts the countdown: left at the 0 the fast path
+	 * took it to, the next decrement would wrap, and this CPU's
+	 * allocations would stop coming to should_failslab().
+	 */
 	mm_cpu_countdown_write(1);
 }
 

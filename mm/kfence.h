@@ -78,8 +78,9 @@ static __always_inline void *kfence_alloc(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
- * failslab= started or stopped injecting (mm/fault_inject.c): while it may,
- * the countdown sends every allocation to the slow path. Interrupts off.
+ * failslab= started or stopped injecting (mm/fault_inject.c), or failed an
+ * allocation on this CPU (mm/slab.c): while it may inject, this CPU's
+ * countdown sends every allocation to the slow path. Interrupts off.
  */
 void kfence_failslab_changed(void);
 

@@ -149,8 +149,10 @@
  *
  * Fault injection (failslab=, mm/fault_inject.c): while it may inject,
  * KFENCE's countdown stays at 1 (mm/kfence.c), so slab_alloc_pop() sends
- * every allocation to slab_alloc_slow(), which asks should_failslab()
- * before touching anything; off, it costs the fast path nothing of its own.
+ * every allocation to the slow path (slab_alloc_miss() passes it on to
+ * slab_alloc_sized()), which asks should_failslab() before touching
+ * anything, and after an injection puts the countdown back to 1; off, it
+ * costs the fast path nothing of its own.
  *
  * Calling contexts: any, including interrupt handlers, once
  * kmem_cache_init() has run. Nothing here sleeps.
@@ -695,6 +697,20 @@ static void *slab_refill_locked(struct kmem_cache *s, struct slab_magazine *m,
 }
 
 /*
+ * failslab= failed this allocation: the countdown the fast path took to 0
+ * on its way here goes back to 1 (kfence_failslab_changed()), so that the
+ * next allocation on this CPU asks should_failslab() again.
+ */
+static void *slab_failslab_injected(void)
+{
+	unsigned long flags = mm_irq_save();
+
+	kfence_failslab_changed();
+	mm_irq_restore(flags);
+	return NULL;
+}
+
+/*
  * Not inlined into kmem_cache_alloc(): the fast path would set up a frame
  * for it. A refill that finds no memory returns NULL, as slab_alloc_sized()
  * would after the same attempt.
@@ -712,12 +728,15 @@ __noinline void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned int s
 		/*
 		 * Still empty (an interrupt may have refilled it) and a real
 		 * magazine; then the fast path's KFENCE count, which it
-		 * skipped, with kfence_alloc()'s test: a countdown above the
-		 * limit (0 while failslab= may inject; wrapped after a failed
-		 * slow path) sends the allocation to the slow path as well.
+		 * skipped, with kfence_alloc()'s test: a countdown that would
+		 * reach 0 or end above the limit (0 while failslab= may
+		 * inject; wrapped after a failed slow path) sends the
+		 * allocation to the slow path, uncounted, for kfence_alloc()
+		 * to count once. v - 2 < limit is 1 <= v - 1 <= limit.
 		 */
-		if (!m->avail && m->limit && !mm_cpu_countdown_dec() &&
-		    mm_cpu_countdown_read() <= READ_ONCE(kfence_countdown_limit)) {
+		if (!m->avail && m->limit &&
+		    mm_cpu_countdown_read() - 2 < READ_ONCE(kfence_countdown_limit)) {
+			mm_cpu_countdown_dec();
 			slab_lock_slow(s);
 			obj = slab_refill_locked(s, m, gfp, caller);
 			mm_spin_unlock(&s->lock);
@@ -755,7 +774,7 @@ void *slab_alloc_sized(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 	if (unlikely(gfp & SLAB_GFP_CHECK) && slab_gfp_refused(s, &gfp, caller))
 		return NULL; /* a zone modifier: mm/gfp_check.c */
 	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
-		return NULL;
+		return slab_failslab_injected();
 	obj = kfence_alloc(s, gfp, caller);
 	if (unlikely(obj))
 		return obj;
@@ -801,7 +820,7 @@ void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 	if (unlikely(gfp & SLAB_GFP_CHECK) && slab_gfp_refused(s, &gfp, caller))
 		return NULL;
 	if (unlikely(READ_ONCE(failslab_active)) && should_failslab(s, gfp, caller))
-		return NULL;
+		return slab_failslab_injected();
 	flags = mm_irq_save();
 	slab_lock_slow(s);
 	head = slab_node_get(s, nid);

@@ -336,6 +336,13 @@ static void failslab_keeps_sampling(struct ktest *t)
 	KTEST_EXPECT_LE(t, w.tries, 1001);
 	/* This CPU's magazine has objects; the allocation fails all the same. */
 	KTEST_EXPECT_TRUE(t, kmalloc(16, GFP_KERNEL | __GFP_NOWARN) == NULL);
+	/*
+	 * ... and the next ones: an injection puts the countdown back to 1.
+	 * (Left at 0, the next decrement wrapped and the magazine served.)
+	 */
+	KTEST_EXPECT_GT(t, kmalloc_caches[kmalloc_size_index[2]]->mag[0]->avail, 0);
+	for (i = 0; i < 3; i++)
+		KTEST_EXPECT_TRUE(t, kmalloc(16, GFP_KERNEL | __GFP_NOWARN) == NULL);
 	/* So does one from an empty magazine, which the fast path's miss refills. */
 	slab_drain_all_magazines(kmalloc_caches[kmalloc_size_index[2]]);
 	KTEST_EXPECT_EQ(t, kmalloc_caches[kmalloc_size_index[2]]->mag[0]->avail, 0);
