@@ -8,14 +8,14 @@
  * cache per size class; larger ones by the page allocator directly. The
  * classes (kmalloc_class_size[]) bound the waste of rounding a request up:
  *
- *   8 .. 128      every 8 bytes                waste < 8 bytes
- *   128 .. 8 KiB  about 7 per power of two     waste <= 1/8 of the request
- *   8 .. 16 KiB   64 KiB / n: 9360 .. 16384    waste <= 1/4 of the class
+ *   8 B .. 128 B    every 8 bytes                  waste < 8 bytes
+ *   128 B .. 8 KiB  about 7 per power of two       waste <= 1/8 of the request
+ *   8 KiB .. 16 KiB 64 KiB / n: 9360 .. 16384      waste <= 1/4 of the class
  *
  * and every class above 128 bytes is a whole fraction of its slab (4096 /
  * n, ..., 65536 / n, rounded down to 8 bytes) at the order slab_cache.c
- * picks for it: the slab's unused tail is at most 2.3 % of it, but for
- * kmalloc-216 (5 %) and kmalloc-7688 (6 %), which the 1/8 rule needs.
+ * picks for it: the slab's unused tail is under 2.5 % of it, but for
+ * kmalloc-216 (5.1 %) and kmalloc-7688 (6.2 %), which the 1/8 rule needs.
  * Fitting the slabs rather than a 1/8 grid cut the tail from up to 12 %
  * (a 3328-byte class left 2,816 bytes of each 32 KiB slab unused) without
  * more classes. Power-of-two classes are created with their
@@ -58,22 +58,28 @@
 #include "mm/kfence.h"
 
 /*
- * Above 128 bytes each class is (nearly) a whole fraction of its slab:
- * 4096 / n, 8192 / n, ... rounded down to 8 bytes, chosen (by waste under
+ * Above 128 bytes each class is (nearly) a whole fraction of a slab of 4,
+ * 8, 16, 32 or 64 KiB, rounded down to 8 bytes, chosen (by waste under
  * requests log-uniform within each power of two, plus a cost per class)
  * among the sizes that keep the rounding rule above; powers of two, 96 and
- * 192 are Linux's and stay. The comments give each row's slab sizes.
+ * 192 are Linux's and stay. Which slab each class gets is slab_cache.c's
+ * choice (slab_choose_order(): kmalloc-1360 takes 3 per 4 KiB slab,
+ * kmalloc-9360 7 per 64 KiB); /proc/slabinfo's pagesperslab shows it.
  */
 const unsigned int kmalloc_class_size[KMALLOC_NR_CLASSES] = {
 	8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128,
-	144, 160, 176, 192, 216, 240, 256,		/* 4 KiB */
-	288, 312, 336, 368, 408, 448, 472, 512,		/* 4 KiB; 472: 8 KiB */
-	576, 624, 680, 744, 816, 904, 952, 1024,	/* 8 KiB; 952: 16 KiB */
-	1152, 1256, 1360, 1488, 1632, 1816, 1912, 2048,	/* 16 KiB; 1912: 32 KiB */
-	2304, 2520, 2728, 2976, 3272, 3640, 4096,	/* 32 KiB */
-	4608, 5040, 5456, 5952, 6552, 7280, 7688, 8192,	/* 32 or 64 KiB */
-	9360, 10920, 13104, 16384,			/* 64, 32, 64, 32 KiB */
+	144, 160, 176, 192, 216, 240, 256,
+	288, 312, 336, 368, 408, 448, 472, 512,
+	576, 624, 680, 744, 816, 904, 952, 1024,
+	1152, 1256, 1360, 1488, 1632, 1816, 1912, 2048,
+	2304, 2520, 2728, 2976, 3272, 3640, 4096,
+	4608, 5040, 5456, 5952, 6552, 7280, 7688, 8192,
+	9360, 10920, 13104, KMALLOC_MAX_CACHE_SIZE,
 };
+
+_Static_assert(KMALLOC_MAX_CACHE_SIZE == 16384, "the last row is 64 KiB / n up to the limit");
+_Static_assert(KMALLOC_NR_CLASSES < 256, "class index must fit in a u8");
+
 #define KMALLOC_ZONE_GFP (__GFP_DMA | __GFP_DMA32)
 
 /* Index 0 before kmem_cache_init(), and the name in kfree's reports. */
@@ -180,7 +186,7 @@ void kmalloc_caches_init(void)
 	}
 	kmalloc_large_redzone = slab_debug_flags_for("kmalloc-large") & SLAB_RED_ZONE;
 	for (j = 1; j <= KMALLOC_MAX_CACHE_SIZE / 8; j++) {
-		while (kmalloc_class_size[c] < j * 8)
+		while (kmalloc_class_size[c] < j * 8) /* the last is the limit */
 			c++;
 		kmalloc_size_index[j] = (u8)(c + 1);
 		kmalloc_size_cache[j - 1] = kmalloc_caches[c + 1];

@@ -138,7 +138,7 @@ static void accept(void *p, size_t size, int cache, gfp_t gfp, u8 seed)
 			   caches[cache].align);
 	if (cache < 0) {
 		FUZZ_CHECK(ksize(p) >= size, "ksize(%p) = %zu < %zu", p, ksize(p), size);
-		if (size <= 8192 && (size & (size - 1)) == 0)
+		if (size <= KMALLOC_MAX_CACHE_SIZE && (size & (size - 1)) == 0)
 			FUZZ_CHECK(((unsigned long)p & (size - 1)) == 0,
 				   "kmalloc(%zu) = %p not naturally aligned", size, p);
 	}

@@ -134,13 +134,13 @@ static void full_magazine_exchange_checks_first(struct ktest *t)
 	KTEST_ASSERT_NOT_NULL(t, s);
 	if (!dep_has_magazines(t, s))
 		return;
-	/* The allocator's own checks must see these frees, not KASAN's. */
-	kasan_disable_current();
 	n = s->mag_limit;
 	for (i = 0; i <= n; i++) {
 		dep_v[i] = kmem_cache_alloc(s, GFP_KERNEL);
 		KTEST_ASSERT_NOT_NULL(t, dep_v[i]);
 	}
+	/* The allocator's own checks must see these frees, not KASAN's. */
+	kasan_disable_current();
 	slab_drain_all_magazines(s);
 	for (i = 0; i < n; i++)
 		kmem_cache_free(s, dep_v[i]);
