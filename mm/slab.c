@@ -102,18 +102,20 @@
  *    foreign, misaligned or tail pointer never enters a magazine.
  *    The one exception needs no check: the object this CPU's magazine
  *    handed out last (m->last), freed straight back, is one of the cache's
- *    objects by construction. m->last is cleared when it is used, by any
- *    other push, and on every CPU when a slab is discarded: a second free
- *    of the object on this CPU takes the checks (and meets the top-of-stack
- *    compare), and no pointer into a page the slab allocator gave back can
- *    take the shortcut (slab_free_last() and slab_discard()).
+ *    objects by construction. m->last is cleared by any other push and on
+ *    every CPU when a slab is discarded, so no pointer into a page the slab
+ *    allocator gave back can take the shortcut (slab_free_last() and
+ *    slab_discard()); it stays after the shortcut's own push, where the
+ *    object's mark refuses a second free, and the shortcut tests for room
+ *    itself, so that a write over the mark cannot make it push past the
+ *    magazine's end.
  *
  * Cost in the kernel (QEMU -icount, docs/bench-kernel.md, loop included):
- * a kmem_cache pair 53.5 instructions, a kmalloc(64) pair 57.5; the kernel
+ * a kmem_cache pair 55.5 instructions, a kmalloc(64) pair 59.5; the kernel
  * pays pushf/pop/cli and test/jz(/sti) for mm_irq_save/restore but reads
  * the CPU id with one %gs load (vmemmap and the direct map's base are
  * variables, chosen at boot by KASLR). kmem_cache_alloc's fast path is 23
- * instructions and the free of the object just allocated 21 (sti and ret
+ * instructions and the free of the object just allocated 23 (sti and ret
  * included); kfree of any other object 63, of which 15 are the
  * double-free mark and free-list tests and 23 the pointer checks above
  * (2 more for the NUMA test).
@@ -129,7 +131,7 @@
  * (slab_kmalloc_mag()), and that magazine's m->last vouches for the
  * pointer. Any other kfree finds the slab's cache in the struct page of the
  * object's page, which says PG_slab (the head) or PG_slab_tail (any other
- * page of a slab: kmalloc-4k's slabs are 8 pages).
+ * page of a slab: kmalloc-9360's slabs are 16 pages).
  *
  * The life of a cache (geometry, creation, shrinking, destruction, boot)
  * is in slab_cache.c, the checker and debug flags in slab_debug.c.
