@@ -30,6 +30,7 @@
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
 #include "mm/vmalloc.h"
+#include "tests/kernel/ktest_warm.h"
 #include "mm/fault_inject.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/pgtable.h"
@@ -372,9 +373,9 @@ static void warm_up(void *arg)
 	unsigned int i, size;
 
 	for (i = 0; i < NR_CACHES - 1; i++)
-		kmem_cache_free(caches[i], kmem_cache_alloc(caches[i], GFP_KERNEL));
+		ktest_warm_cache(caches[i]);
 	for (size = 8; size <= KMALLOC_MAX_CACHE_SIZE; size += 8)
-		kfree(kmalloc(size, GFP_KERNEL));
+		ktest_warm_kmalloc(size);
 }
 
 static void prime_vmalloc(void)

@@ -16,6 +16,7 @@
 #include "mm/gfp.h"
 #include "mm/slab.h"
 #include "mm/slab_internal.h"
+#include "tests/kernel/ktest_warm.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -315,9 +316,9 @@ static void warm_up_caches(void *arg)
 	unsigned int size;
 
 	if (s)
-		kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+		ktest_warm_cache(s);
 	for (size = 8; size <= XOBJ_MAX_KMALLOC; size += 8)
-		kfree(kmalloc(size, GFP_KERNEL));
+		ktest_warm_kmalloc(size);
 }
 
 static void warm_up_all_cpus(struct kmem_cache *s)
