@@ -96,7 +96,6 @@
 #define SLAB_DEPOT_SMALL      128 /* larger objects: SLAB_DEPOT_BIG_BYTES */
 #define SLAB_DEPOT_BIG_BYTES  (8u << 10)
 #define SLAB_DEPOT_BIG_MIN    1
-#define SLAB_DEPOT_GROW_AFTER 16 /* contended slow paths per doubling */
 
 /*
  * Depot fields of a freshly set up cache; after its magazine size. Up to

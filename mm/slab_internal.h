@@ -233,6 +233,7 @@ static __always_inline bool slab_free_remote(const struct page *pg)
 }
 
 /* slab_depot.c: the depot of magazines under the per-CPU layer */
+#define SLAB_DEPOT_GROW_AFTER 16 /* contended slow paths per magazine doubling */
 void slab_depot_init(struct kmem_cache *s);
 void slab_lock_slow(struct kmem_cache *s);
 struct slab_magazine *slab_depot_get_full(struct kmem_cache *s,

@@ -8,6 +8,8 @@
  * must be back at their exact count. It runs DEP_THREAD_ROUNDS times.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
 #include "host_mm.h"
 #include "kernel/ktest.h"
 #include "mm/slab.h"
@@ -97,8 +99,78 @@ static void threads_exhaust_free_shrink(struct ktest *t)
 	}
 }
 
+
+/*
+ * Magazines grow under contention (slab_lock_slow(), as in Bonwick and
+ * Adams): a slow path that finds the cache lock taken counts, and every
+ * SLAB_DEPOT_GROW_AFTER of them double the capacity of the magazines the
+ * cache hands out, up to SLAB_MAG_MAX. CPU 0 holds the lock while CPU 1
+ * (a thread) takes a slow path's lock; a round in which CPU 1 comes too late
+ * to find it taken simply does not count, so the loop is bounded, not timed.
+ */
+struct grow_thread {
+	struct kmem_cache *s;
+	volatile int waiting;
+};
+
+static void *grow_thread_main(void *arg)
+{
+	struct grow_thread *g = arg;
+	unsigned long flags;
+
+	host_set_cpu(1);
+	flags = mm_irq_save();
+	g->waiting = 1;
+	slab_lock_slow(g->s);
+	mm_spin_unlock(&g->s->lock);
+	mm_irq_restore(flags);
+	return NULL;
+}
+
+static void magazines_grow_under_contention(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("dep-grow", 512, 0, 0, NULL);
+	struct grow_thread g = { .s = s };
+	unsigned int limit0, round;
+	struct slab_magazine *m;
+	unsigned long flags;
+	pthread_t tid;
+	void *obj;
+
+	KTEST_ASSERT_NOT_NULL(t, s);
+	limit0 = s->mag_limit;
+	KTEST_ASSERT_GE(t, limit0, 1);
+	KTEST_ASSERT_LE(t, limit0 * 2, SLAB_MAG_MAX);
+	for (round = 0; round < 50 * SLAB_DEPOT_GROW_AFTER && s->mag_limit == limit0; round++) {
+		g.waiting = 0;
+		flags = mm_irq_save();
+		mm_spin_lock(&s->lock);
+		KTEST_ASSERT_EQ(t, pthread_create(&tid, NULL, grow_thread_main, &g), 0);
+		while (!g.waiting)
+			sched_yield();
+		usleep(2000); /* long enough, nearly always, to meet the lock taken */
+		mm_spin_unlock(&s->lock);
+		mm_irq_restore(flags);
+		pthread_join(tid, NULL);
+	}
+	KTEST_EXPECT_EQ(t, s->mag_limit, limit0 * 2);
+	KTEST_EXPECT_EQ(t, s->mag_batch, limit0);
+	KTEST_EXPECT_GE(t, round, SLAB_DEPOT_GROW_AFTER);
+	/* A magazine picks up the new capacity when objects next move into it. */
+	host_set_cpu(0);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, obj);
+	m = s->mag[0];
+	KTEST_EXPECT_EQ(t, m->limit, limit0 * 2);
+	kmem_cache_free(s, obj);
+	KTEST_EXPECT_GT(t, kmem_cache_shrink(s), 0);
+	KTEST_EXPECT_EQ(t, s->nr_slabs, 0);
+	kmem_cache_destroy(s);
+}
+
 static const struct ktest_case depot_host_cases[] = {
 	KTEST_CASE(threads_exhaust_free_shrink),
+	KTEST_CASE(magazines_grow_under_contention),
 };
 
 KTEST_SUITE(slab_depot_threads, depot_host_cases);
