@@ -262,6 +262,14 @@ class Outcome:
     def ok(self):
         return self.failed == 0
 
+    def check(self, ok, text):
+        """Record one harness-side check: an ok/FAIL line, and its count."""
+        self.lines.append(f"  {'ok  ' if ok else 'FAIL'} {text}")
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+
 
 def rel(path):
     try:
@@ -427,23 +435,14 @@ def judge_boot(boot, code, text, out):
         if want == "failed":
             checks.append(("a failed case is reported", report.count("fail") > 0, "none"))
         for label, ok, why in checks:
-            out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {label}" + ("" if ok else f": {why}"))
-            if ok:
-                out.passed += 1
-            else:
-                out.failed += 1
+            out.check(ok, label + ("" if ok else f": {why}"))
     wanted = list(boot.expect_lines)
     if boot.nodes:
         # The kernel found exactly the nodes the machine was given.
         wanted.append(f"available: {boot.nodes} node{'' if boot.nodes == 1 else 's'} "
                       f"(0-{boot.nodes - 1})")
     for text in wanted:
-        found = text in flat
-        out.lines.append(f"  {'ok  ' if found else 'FAIL'} log contains '{text}'")
-        if found:
-            out.passed += 1
-        else:
-            out.failed += 1
+        out.check(text in flat, f"log contains '{text}'")
     if boot.expect_text:
         found = boot.expect_text in flat
         out.lines.append(f"  {'ok  ' if found else 'FAIL'} log contains '{boot.expect_text}'")
@@ -554,11 +553,7 @@ def run_kaslr():
     bases = []
 
     def check(label, ok, why=""):
-        out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {label}" + ("" if ok else f": {why}"))
-        if ok:
-            out.passed += 1
-        else:
-            out.failed += 1
+        out.check(ok, label + ("" if ok else f": {why}"))
 
     # The checker itself must catch a bad layout: misaligned, overlapping,
     # outside the window.
@@ -710,12 +705,7 @@ def run_numa():
         flat = "\n".join(ktap.clean(log.read_text(errors="replace"))) if log.exists() else ""
         have = set(flat.splitlines())
         for want in lines:
-            ok = want in have
-            out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {boot.name} log line '{want}'")
-            if ok:
-                out.passed += 1
-            else:
-                out.failed += 1
+            out.check(want in have, f"{boot.name} log line '{want}'")
     out.seconds = time.monotonic() - start
     return out
 
@@ -771,11 +761,7 @@ def run_host(path):
 def parser_checks():
     out = Outcome("parser", "ktap-parser", "tests/ktap.py on embedded KTAP", status="-")
     for name, ok, detail in ktap.self_test():
-        out.lines.append(f"  {'ok  ' if ok else 'FAIL'} {name}: {detail}")
-        if ok:
-            out.passed += 1
-        else:
-            out.failed += 1
+        out.check(ok, f"{name}: {detail}")
     return out
 
 

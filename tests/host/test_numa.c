@@ -344,9 +344,8 @@ static void cpu_only_node_allocates_nearest(struct ktest *t)
 /* hit + miss = allocations = local + other, foreign = miss, over every node. */
 static void counters_add_up(struct ktest *t)
 {
-	struct kmm_numa_stat s[4], a[4];
+	struct kmm_numa_stat s[4], g;
 	unsigned long base[MAX_NUMNODES], allocs = 0;
-	unsigned long hit = 0, miss = 0, foreign = 0, local = 0, other = 0;
 	struct page *chain[PCP_NR_ORDERS + 3] = { NULL };
 	unsigned int cpu, i;
 	int nid;
@@ -367,22 +366,15 @@ static void counters_add_up(struct ktest *t)
 			allocs++;
 		}
 	}
-	for (nid = 0; nid < 4; nid++) {
-		numa_node_stat(nid, &a[nid]);
-		hit += a[nid].numa_hit - s[nid].numa_hit;
-		miss += a[nid].numa_miss - s[nid].numa_miss;
-		foreign += a[nid].numa_foreign - s[nid].numa_foreign;
-		local += a[nid].local_node - s[nid].local_node;
-		other += a[nid].other_node - s[nid].other_node;
-		KTEST_EXPECT_EQ(t, a[nid].interleave_hit, 0);
-	}
-	KTEST_EXPECT_EQ(t, hit + miss, allocs);
-	KTEST_EXPECT_EQ(t, local + other, allocs);
-	KTEST_EXPECT_EQ(t, foreign, miss);
+	numastat_growth(s, 4, &g);
+	KTEST_EXPECT_EQ(t, g.interleave_hit, 0);
+	KTEST_EXPECT_EQ(t, g.numa_hit + g.numa_miss, allocs);
+	KTEST_EXPECT_EQ(t, g.local_node + g.other_node, allocs);
+	KTEST_EXPECT_EQ(t, g.numa_foreign, g.numa_miss);
 	/* Nothing was short of memory: no misses; node 3's CPUs are "other". */
-	KTEST_EXPECT_EQ(t, miss, 0);
-	KTEST_EXPECT_GE(t, other, 600);
-	KTEST_EXPECT_EQ(t, numa_node_stat(MAX_NUMNODES, &a[0]), -EINVAL);
+	KTEST_EXPECT_EQ(t, g.numa_miss, 0);
+	KTEST_EXPECT_GE(t, g.other_node, 600);
+	KTEST_EXPECT_EQ(t, numa_node_stat(MAX_NUMNODES, &g), -EINVAL);
 	host_set_cpu(0);
 	for (i = 0; i < ARRAY_SIZE(chain); i++)
 		chain_free(&chain[i], i);
@@ -512,8 +504,8 @@ static void *trader(void *arg)
 
 static void cpus_of_four_nodes_trade_pages(struct ktest *t)
 {
-	unsigned long base[MAX_NUMNODES], allocs = 0, hit = 0, miss = 0, local = 0, other = 0;
-	struct kmm_numa_stat s[4], a[4];
+	unsigned long base[MAX_NUMNODES], allocs = 0;
+	struct kmm_numa_stat s[4], g;
 	pthread_t th[4];
 	unsigned int i;
 	int nid;
@@ -540,16 +532,10 @@ static void cpus_of_four_nodes_trade_pages(struct ktest *t)
 		allocs += trade_allocs[i];
 		KTEST_EXPECT_EQ(t, trade_wrong[i], 0);
 	}
-	for (nid = 0; nid < 4; nid++) {
-		numa_node_stat(nid, &a[nid]);
-		hit += a[nid].numa_hit - s[nid].numa_hit;
-		miss += a[nid].numa_miss - s[nid].numa_miss;
-		local += a[nid].local_node - s[nid].local_node;
-		other += a[nid].other_node - s[nid].other_node;
-	}
+	numastat_growth(s, 4, &g);
 	KTEST_EXPECT_EQ(t, allocs, 4 * 20000);
-	KTEST_EXPECT_EQ(t, hit + miss, allocs);
-	KTEST_EXPECT_EQ(t, local + other, allocs);
+	KTEST_EXPECT_EQ(t, g.numa_hit + g.numa_miss, allocs);
+	KTEST_EXPECT_EQ(t, g.local_node + g.other_node, allocs);
 	expect_free_back(t, base);
 	numa_done();
 }

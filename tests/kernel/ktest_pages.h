@@ -67,4 +67,26 @@ static inline unsigned long chain_free(struct page **head, unsigned int order)
 	return n;
 }
 
+/*
+ * How much each numastat counter grew over nodes 0..@nodes-1 since
+ * @before[] (numa_node_stat() of each, taken earlier), summed into @sum;
+ * interleave_hit is summed as it stands (no policy interleaves: 0).
+ */
+static inline void numastat_growth(const struct kmm_numa_stat *before, int nodes,
+				   struct kmm_numa_stat *sum)
+{
+	struct kmm_numa_stat now;
+
+	*sum = (struct kmm_numa_stat){ 0 };
+	for (int nid = 0; nid < nodes; nid++) {
+		numa_node_stat(nid, &now);
+		sum->numa_hit += now.numa_hit - before[nid].numa_hit;
+		sum->numa_miss += now.numa_miss - before[nid].numa_miss;
+		sum->numa_foreign += now.numa_foreign - before[nid].numa_foreign;
+		sum->local_node += now.local_node - before[nid].local_node;
+		sum->other_node += now.other_node - before[nid].other_node;
+		sum->interleave_hit += now.interleave_hit;
+	}
+}
+
 #endif /* TESTS_KERNEL_KTEST_PAGES_H */

@@ -84,6 +84,30 @@ static int first_cpu_of(int nid)
 	return -1;
 }
 
+/*
+ * The two lowest nodes that have both memory and an online CPU, in *@na and
+ * *@nb; false, with the case skipped and the reason said, when there are
+ * not two (the case's own need_memory_nodes() has reported fewer nodes).
+ */
+static bool two_nodes_with_cpus(struct ktest *t, int *na, int *nb)
+{
+	*na = *nb = -1;
+	if (!need_memory_nodes(t, 2))
+		return false;
+	for (int m = 0; m < MAX_NUMNODES; m++) {
+		if (!node_managed_pages(m) || first_cpu_of(m) < 0)
+			continue;
+		if (*na < 0)
+			*na = m;
+		else if (*nb < 0)
+			*nb = m;
+	}
+	if (*nb >= 0)
+		return true;
+	ktest_skip(t, "needs CPUs on 2 nodes with memory");
+	return false;
+}
+
 /* The node with memory nearest to @nid other than @nid (ties: lower id). */
 static int nearest_other_memory_node(int nid)
 {
@@ -249,22 +273,10 @@ static void remote_free_goes_home(struct ktest *t)
 {
 	struct remote_args a = { 0 };
 	unsigned long base_a, base_b;
-	int na = -1, nb = -1, ca, cb;
+	int na, nb, ca, cb;
 
-	if (!need_memory_nodes(t, 2))
+	if (!two_nodes_with_cpus(t, &na, &nb))
 		return;
-	for (int m = 0; m < MAX_NUMNODES; m++) {
-		if (!node_managed_pages(m) || first_cpu_of(m) < 0)
-			continue;
-		if (na < 0)
-			na = m;
-		else if (nb < 0)
-			nb = m;
-	}
-	if (nb < 0) {
-		ktest_skip(t, "needs CPUs on 2 nodes with memory");
-		return;
-	}
 	ca = first_cpu_of(na);
 	cb = first_cpu_of(nb);
 	drain_all_pages();
@@ -285,8 +297,8 @@ static void remote_free_goes_home(struct ktest *t)
 /* hit + miss = allocations = local + other, foreign = miss, over all nodes. */
 static void counters_add_up(struct ktest *t)
 {
-	struct kmm_numa_stat s[MAX_NUMNODES], a[MAX_NUMNODES];
-	unsigned long allocs = 0, hit = 0, miss = 0, foreign = 0, local = 0, other = 0;
+	struct kmm_numa_stat s[MAX_NUMNODES], g;
+	unsigned long allocs = 0;
 	struct page *chain[PCP_NR_ORDERS] = { NULL };
 	int nid;
 
@@ -301,18 +313,11 @@ static void counters_add_up(struct ktest *t)
 		chain_push(&chain[o], p);
 		allocs++;
 	}
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		numa_node_stat(nid, &a[nid]);
-		hit += a[nid].numa_hit - s[nid].numa_hit;
-		miss += a[nid].numa_miss - s[nid].numa_miss;
-		foreign += a[nid].numa_foreign - s[nid].numa_foreign;
-		local += a[nid].local_node - s[nid].local_node;
-		other += a[nid].other_node - s[nid].other_node;
-		KTEST_EXPECT_EQ(t, a[nid].interleave_hit, 0);
-	}
-	KTEST_EXPECT_EQ(t, hit + miss, allocs);
-	KTEST_EXPECT_EQ(t, local + other, allocs);
-	KTEST_EXPECT_EQ(t, foreign, miss);
+	numastat_growth(s, MAX_NUMNODES, &g);
+	KTEST_EXPECT_EQ(t, g.interleave_hit, 0);
+	KTEST_EXPECT_EQ(t, g.numa_hit + g.numa_miss, allocs);
+	KTEST_EXPECT_EQ(t, g.local_node + g.other_node, allocs);
+	KTEST_EXPECT_EQ(t, g.numa_foreign, g.numa_miss);
 	for (unsigned int o = 0; o < PCP_NR_ORDERS; o++)
 		chain_free(&chain[o], o);
 	KTEST_EXPECT_EQ(t, buddy_check(), 0);
@@ -510,23 +515,11 @@ static void slab_remote_free_goes_home(struct ktest *t)
 	static struct slab_remote_args a;
 	struct kmem_cache *km;
 	unsigned long before;
-	int na = -1, nb = -1, ca, cb;
+	int na, nb, ca, cb;
 
 	KTEST_ASSERT_TRUE(t, c != NULL);
-	if (!need_memory_nodes(t, 2))
+	if (!two_nodes_with_cpus(t, &na, &nb))
 		goto out;
-	for (int m = 0; m < MAX_NUMNODES; m++) {
-		if (!node_managed_pages(m) || first_cpu_of(m) < 0)
-			continue;
-		if (na < 0)
-			na = m;
-		else if (nb < 0)
-			nb = m;
-	}
-	if (nb < 0) {
-		ktest_skip(t, "needs CPUs on 2 nodes with memory");
-		goto out;
-	}
 	ca = first_cpu_of(na);
 	cb = first_cpu_of(nb);
 	memset(&a, 0, sizeof(a));
